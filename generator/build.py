@@ -1,0 +1,107 @@
+"""The build: every stage in order, from content files to a finished site.
+
+    read content  ->  policy figures  ->  compose pages per language  ->  publish  ->  manifest
+
+A build that fails leaves the previous site exactly as it was: the new site is
+written beside it and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import publisher
+from .content import SiteConfig, load_pages, load_site_config
+from .languages import Language, load_languages
+from .manifest import build_manifest, write_manifest
+from .pages import SitePage, compose_pages
+from .policy import PolicyData, load_policy
+from .problems import Problem, ProblemLog
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Everything the site is made from, validated."""
+
+    languages: tuple[Language, ...]
+    site: SiteConfig
+    policy: PolicyData
+    pages: list[SitePage]
+    warnings: list[Problem]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site_dir: Path
+    composition: Composition
+    manifest: dict
+
+
+def compose(project: Project, as_of: dt.date) -> Composition:
+    """Read and validate all content; raises ContentError listing every mistake."""
+    log = ProblemLog(project.root)
+    languages = load_languages()
+    site = load_site_config(project.content_dir / "site.yml", log)
+    policy = load_policy(project.content_dir / "policy.yml", log)
+    sources = load_pages(project.content_dir, languages, site, log)
+    log.raise_if_errors()
+    pages = compose_pages(sources, languages, policy, site, as_of, log)
+    for figure in policy.figures.values():
+        shown = figure.shown_on(as_of)
+        if figure.formula is None and not shown.verified:
+            log.warning(policy.path, figure.line,
+                        f"Số liệu `{figure.key}` chưa đối chiếu văn bản gốc ({shown.basis}). "
+                        "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.")
+    log.raise_if_errors()
+    return Composition(languages, site, policy, pages, log.warnings)
+
+
+def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None = None) -> BuildResult:
+    composition = compose(project, as_of)
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    # Staged beside the target so the final swap is a rename on one file system.
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    work_dir = Path(tempfile.mkdtemp(prefix="outreach-work-"))
+    site_url = site_url or publisher.configured_site_url(project.config_file)
+    try:
+        new_site = staging / "site"
+        publisher.publish(
+            composition.pages, composition.languages, composition.site,
+            project.config_file, new_site, work_dir, site_url,
+        )
+        manifest = build_manifest(project.root, composition.pages, composition.languages,
+                                  composition.policy, as_of, site_url)
+        write_manifest(manifest, new_site)
+        _swap_in(new_site, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return BuildResult(site_dir, composition, manifest)
+
+
+def _swap_in(new_site: Path, site_dir: Path) -> None:
+    old = None
+    if site_dir.exists():
+        old = new_site.parent / "old"
+        site_dir.rename(old)
+    new_site.rename(site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,57 @@
+"""`manifest.json`: what a build made, for tests, print shops and deploy tools."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from .languages import Language
+from .pages import SitePage
+from .policy import PolicyData
+
+MANIFEST_NAME = "manifest.json"
+
+
+def build_manifest(
+    root: Path,
+    pages: list[SitePage],
+    languages: tuple[Language, ...],
+    policy: PolicyData,
+    as_of: dt.date,
+    site_url: str,
+) -> dict:
+    return {
+        "as_of": as_of.isoformat(),
+        "site_url": site_url,
+        "languages": [
+            {"code": l.code, "html_lang": l.html_lang, "name": l.name, "url": l.url_prefix, "interface": l.review_status}
+            for l in languages
+        ],
+        "pages": [
+            {
+                "lang": p.lang.code,
+                "audience": p.audience,
+                "kind": p.kind,
+                "source": p.source.path.resolve().relative_to(root.resolve()).as_posix(),
+                "url": p.url,
+                "title": p.title,
+                "status": p.status,
+            }
+            for p in pages
+        ],
+        "unverified_figures": [
+            {"key": f.key, "label": f.label, "basis": f.shown_on(as_of).basis}
+            for f in policy.figures.values()
+            if f.formula is None and not f.shown_on(as_of).verified
+        ],
+        "leaflets": [],
+        "qr": [],
+        "images": [],
+    }
+
+
+def write_manifest(manifest: dict, site_dir: Path) -> Path:
+    path = site_dir / MANIFEST_NAME
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,199 @@
+"""Composing the pages of each language: translation or fallback, figures, notices.
+
+For every Vietnamese page, each language gets either its own translation or a
+fallback built from the Vietnamese source, so every URL exists in every
+language and the language switcher always lands on the same page. The reader
+is told, in their interface language, when a page is a draft translation or
+Vietnamese text. Policy figures are substituted here, with the build date
+deciding which value is in force.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markupsafe import escape
+
+from .content import SiteConfig, SourcePage
+from .languages import DEFAULT_LANGUAGE, Language
+from .policy import VIEWS, PolicyData, format_day, format_figure, format_value
+from .problems import ProblemLog
+
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "page"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+# `{{ policy.voluntary.rate }}`, `{{ policy.voluntary.rate | now }}`, `{{ site.hotline }}`
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
+REFERENCE = re.compile(r"^\s*(policy|site)\.([a-z0-9_.]+?)\s*(?:\|\s*([a-z]+)\s*)?$")
+
+
+@dataclass(frozen=True)
+class FigureUse:
+    key: str
+    label: str
+    value: str
+    since: str
+    basis: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class SitePage:
+    lang: Language
+    rel: str  # "tu-nguyen/index.md", the same in every language
+    url: str  # relative to the site root: "bahnar/tu-nguyen/"
+    title: str
+    audience: str | None
+    kind: str
+    order: int
+    description: str
+    status: str  # source | draft | reviewed | fallback
+    source: SourcePage  # the file the text comes from
+    markdown: str  # final Markdown for the publisher
+    figures: tuple[FigureUse, ...]
+
+
+def page_url(rel: str, prefix: str = "") -> str:
+    """Directory-style URL, as MkDocs writes it with use_directory_urls."""
+    stem = rel[: -len(".md")]
+    if stem == "index":
+        path = ""
+    elif stem.endswith("/index"):
+        path = stem[: -len("index")]
+    else:
+        path = stem + "/"
+    return prefix + path
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """Link from one directory-style page URL to another, valid under any base path."""
+    link = posixpath.relpath("/" + to_url, "/" + from_url)
+    return link if link.endswith("/") or link == "." else link + "/"
+
+
+def compose_pages(
+    sources: list[SourcePage],
+    languages: tuple[Language, ...],
+    policy: PolicyData,
+    site: SiteConfig,
+    as_of: dt.date,
+    log: ProblemLog,
+) -> list[SitePage]:
+    by_lang_rel = {(p.lang, p.rel): p for p in sources}
+    vietnamese = [p for p in sources if p.lang == DEFAULT_LANGUAGE]
+    pages = []
+    for language in languages:
+        for original in vietnamese:
+            own = by_lang_rel.get((language.code, original.rel))
+            source = own or original
+            status = source.status if own else "fallback"
+            pages.append(_compose(source, original, language, status, policy, site, as_of, log))
+    return pages
+
+
+def _compose(source, original, language, status, policy, site, as_of, log) -> SitePage:
+    url = page_url(source.rel, language.url_prefix)
+    body, figures = substitute(source, language, policy, site, as_of, log)
+    parts = []
+    notice = _notice(language, status, url, original)
+    if notice:
+        parts.append(notice)
+    parts.append(body.strip())
+    if figures:
+        parts.append(
+            TEMPLATES.get_template("figures.html").render(
+                heading=language.t("figures.heading"),
+                unverified=language.t("figures.unverified"),
+                items=figures,
+            )
+        )
+    markdown = f"# {source.title}\n\n" + "\n\n".join(parts) + "\n"
+    return SitePage(
+        lang=language,
+        rel=source.rel,
+        url=url,
+        title=source.title,
+        audience=source.audience,
+        kind=source.kind,
+        order=original.order,
+        description=source.description,
+        status=status,
+        source=source,
+        markdown=markdown,
+        figures=tuple(figures),
+    )
+
+
+def _notice(language: Language, status: str, url: str, original: SourcePage) -> str | None:
+    if status == "fallback":
+        text, link = language.t("notice.fallback", language=language.name_vi), None
+    elif status == "draft":
+        vietnamese_url = page_url(original.rel)
+        text = language.t("notice.draft", language=language.name_vi)
+        link = {"href": relative_url(url, vietnamese_url), "hreflang": "vi", "text": language.t("notice.draft.compare")}
+    else:
+        return None
+    return TEMPLATES.get_template("notice.html").render(kind=status, text=text, link=link)
+
+
+def substitute(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog):
+    """Replace `{{ ... }}` placeholders; report each bad one at its line."""
+    figures: dict[str, FigureUse] = {}
+    lines = source.body.split("\n")
+    for index, line in enumerate(lines):
+        if "{{" not in line:
+            continue
+        line_number = source.body_line + index
+
+        def replace(match: re.Match) -> str:
+            return _resolve(match.group(1), source, line_number, language, policy, site, as_of, figures, log)
+
+        lines[index] = PLACEHOLDER.sub(replace, line)
+    return "\n".join(lines), list(figures.values())
+
+
+def _resolve(expression, source, line, language, policy, site, as_of, figures, log) -> str:
+    reference = REFERENCE.match(expression)
+    if not reference:
+        log.error(source.path, line, f"Không hiểu `{{{{{expression}}}}}`. Viết số liệu dạng `{{{{ policy.voluntary.rate }}}}` hoặc thông tin liên hệ dạng `{{{{ site.hotline }}}}`.")
+        return ""
+    namespace, key, view = reference.group(1), reference.group(2), reference.group(3) or ""
+    if namespace == "site":
+        if key not in site.contacts:
+            known = ", ".join(f"site.{k}" for k in site.contacts)
+            log.error(source.path, line, f"Không có thông tin `site.{key}` trong content/site.yml. Dùng một trong: {known}.")
+            return ""
+        return site.contacts[key]
+    figure = policy.figures.get(key)
+    if figure is None:
+        suggestions = policy.suggest(key)
+        hint = f" Có phải: {', '.join('policy.' + s for s in suggestions)}?" if suggestions else " Xem các khoá trong content/policy.yml."
+        log.error(source.path, line, f"Không có số liệu `policy.{key}` trong content/policy.yml.{hint}")
+        return ""
+    if view not in VIEWS:
+        log.error(source.path, line, f"Cách hiển thị `| {view}` không có. Dùng: {', '.join(v for v in VIEWS if v)} hoặc bỏ trống.")
+        return ""
+    shown = figure.shown_on(as_of)
+    figures.setdefault(
+        key,
+        FigureUse(
+            key=key,
+            label=figure.label,
+            value=format_value(figure, shown, language.strings),
+            since=language.t("figures.since", date=format_day(shown.start)),
+            basis=shown.basis,
+            verified=shown.verified,
+        ),
+    )
+    text = format_figure(figure, as_of, language.strings, view)
+    if view in ("label", "basis"):
+        return str(escape(text))
+    return TEMPLATES.get_template("figure.html").render(key=key, text=text, verified=shown.verified)

@@ -1,0 +1,188 @@
+"""Publishing the composed pages as a website with MkDocs and Material.
+
+This is the only module that knows MkDocs. Material announces end of life in
+2027 and MkDocs 2 is coming, so everything before this stage (content,
+figures, languages, fallbacks) is plain data, and swapping the publisher means
+rewriting this one file and the theme overrides it points at.
+
+Each language is one MkDocs build: Vietnamese at the site root, the others
+under their prefix (`/bahnar/`, `/jrai/`), each with its own search index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.utils import yaml_load
+
+from .content import SiteConfig
+from .languages import Language
+from .pages import SitePage
+
+OVERRIDES_DIR = Path(__file__).parent / "templates" / "mkdocs"
+STYLES_DIR = Path(__file__).parent / "styles"
+STYLESHEET = "assets/outreach.css"
+
+# Material's search indexes this extra field, which holds the page text with
+# diacritics removed: most people type "bao hiem tu nguyen" on a phone.
+FOLDED_FIELD = "folded"
+
+
+@dataclass(frozen=True)
+class PublishedLanguage:
+    language: Language
+    root: Path  # where this language's pages were written
+
+
+def publish(
+    pages: list[SitePage],
+    languages: tuple[Language, ...],
+    site: SiteConfig,
+    config_file: Path,
+    site_dir: Path,
+    work_dir: Path,
+    site_url: str,
+) -> list[PublishedLanguage]:
+    base = _read_base_config(config_file)
+    base_url = site_url.rstrip("/") + "/"
+    published = []
+    # The default language goes first: MkDocs empties its site_dir before
+    # writing, and the other languages live inside it.
+    for language in sorted(languages, key=lambda l: not l.is_default):
+        language_pages = [p for p in pages if p.lang == language]
+        docs_dir = work_dir / f"docs-{language.code}"
+        _stage_docs(language_pages, docs_dir)
+        root = site_dir / language.url_prefix
+        overrides = _config_overrides(base, language, languages, language_pages, site, docs_dir, root, base_url)
+        _run_mkdocs(config_file, overrides)
+        fold_search_index(root / "search" / "search_index.json")
+        published.append(PublishedLanguage(language, root))
+    return published
+
+
+def configured_site_url(config_file: Path) -> str:
+    return str(_read_base_config(config_file).get("site_url") or "")
+
+
+def _read_base_config(config_file: Path) -> dict:
+    with config_file.open(encoding="utf-8") as handle:
+        return yaml_load(handle) or {}
+
+
+def _stage_docs(pages: list[SitePage], docs_dir: Path) -> None:
+    for page in pages:
+        target = docs_dir / page.rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        front_matter = {"title": page.title}
+        if page.description:
+            front_matter["description"] = page.description
+        text = "---\n" + yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False) + "---\n\n" + page.markdown
+        target.write_text(text, encoding="utf-8")
+    stylesheet = docs_dir / STYLESHEET
+    stylesheet.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(STYLES_DIR / "outreach.css", stylesheet)
+
+
+def _navigation(pages: list[SitePage], site: SiteConfig) -> list:
+    home = [p for p in pages if p.audience is None and p.rel == "index.md"]
+    loose = sorted((p for p in pages if p.audience is None and p.rel != "index.md"), key=lambda p: (p.order, p.rel))
+    nav = [{p.title: p.rel} for p in home]
+    for audience in site.audience_slugs:
+        members = [p for p in pages if p.audience == audience]
+        if not members:
+            continue
+        # The overview (index.md) opens the section: Material's navigation.indexes.
+        members.sort(key=lambda p: (not p.rel.endswith("/index.md"), p.order, p.rel))
+        nav.append({members[0].title: [p.rel for p in members]})
+    nav += [{p.title: p.rel} for p in loose]
+    return nav
+
+
+def _config_overrides(base, language, languages, pages, site, docs_dir, root, base_url) -> dict:
+    theme = dict(base.get("theme") or {"name": "material"})
+    theme.update(custom_dir=str(OVERRIDES_DIR), language="vi", font=False)
+    up = "" if language.is_default else "../"
+    extra = dict(base.get("extra") or {})
+    extra["outreach"] = {
+        "lang": language.code,
+        "is_default": language.is_default,
+        "ui": {**language.strings, "language": language.html_lang},
+        "languages": [
+            {"code": l.code, "name": l.name, "html_lang": l.html_lang, "prefix": l.url_prefix} for l in languages
+        ],
+        "hotline": site.contacts.get("hotline", ""),
+    }
+    # Material shows its language menu only when `alternate` is set; our
+    # override of partials/alternate.html links to the same page instead.
+    extra["alternate"] = [{"name": l.name, "link": up + (l.url_prefix or "./"), "lang": l.html_lang} for l in languages]
+    return {
+        "docs_dir": str(docs_dir),
+        "site_dir": str(root),
+        "site_url": base_url + language.url_prefix,
+        "site_name": language.t("site.name"),
+        "site_description": language.t("site.description"),
+        "use_directory_urls": True,
+        "nav": _navigation(pages, site),
+        "theme": theme,
+        "extra": extra,
+        "extra_css": list(base.get("extra_css") or []) + [STYLESHEET],
+        "plugins": _plugins(base),
+    }
+
+
+def _plugins(base) -> list:
+    plugins = []
+    for entry in base.get("plugins") or ["search"]:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if name == "search":
+            options = {**(options or {}), "fields": {FOLDED_FIELD: {"boost": 1}}}
+        plugins.append({name: options})
+    return plugins
+
+
+def _run_mkdocs(config_file: Path, overrides: dict) -> None:
+    mkdocs_logger = logging.getLogger("mkdocs")
+    level = mkdocs_logger.level
+    mkdocs_logger.setLevel(logging.WARNING)
+    try:
+        config = load_config(config_file=str(config_file), **overrides)
+        mkdocs_build(config)
+    finally:
+        mkdocs_logger.setLevel(level)
+
+
+# --- search ------------------------------------------------------------------
+
+_APOSTROPHES = dict.fromkeys(map(ord, "'’‘ʼꞌ`"), None)
+_LETTERS_WITHOUT_DECOMPOSITION = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ƀ": "b", "Ƀ": "b"})
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def fold(text: str) -> str:
+    """Lower-case text without diacritics: "Bảo hiểm tự nguyện" -> "bao hiem tu nguyen".
+
+    Also drops the Bahnar glottal apostrophe in all its typed forms and the
+    combining breve of ơ̆ ư̆ ê̆ ô̆, so a search typed without them still matches.
+    """
+    decomposed = unicodedata.normalize("NFD", text.translate(_LETTERS_WITHOUT_DECOMPOSITION))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return stripped.translate(_APOSTROPHES).lower()
+
+
+def fold_search_index(index_file: Path) -> None:
+    data = json.loads(index_file.read_text(encoding="utf-8"))
+    for doc in data["docs"]:
+        plain = _TAGS.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}")
+        folded = fold(plain)
+        if folded != plain.lower():
+            doc[FOLDED_FIELD] = folded
+    index_file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
