@@ -217,7 +217,8 @@ def _split_front_matter(path: Path, text: str, log: ProblemLog):
     try:
         meta = yamlfile.parse("\n".join(lines[1:end]), first_line=2)
     except yamlfile.YamlError as error:
-        log.error(path, error.line, f"Phần đầu trang không đúng cú pháp YAML ({error.detail}). Mỗi dòng phải có dạng `tên: giá trị`.")
+        log.error(path, error.line, f"Phần đầu trang không đúng cú pháp YAML ({error.detail}). Mỗi dòng phải có dạng `tên: giá trị`; "
+                  "giá trị bắt đầu bằng dấu ' hoặc có dấu hai chấm (như 'Bok) thì đặt trong ngoặc kép: `title: \"'Bok ...\"`.")
         return None, "", 0
     if meta is None:
         meta = yamlfile.parse("{}")
