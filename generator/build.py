@@ -60,17 +60,26 @@ def compose(project: Project, as_of: dt.date) -> Composition:
     languages = load_languages()
     site = load_site_config(project.content_dir / "site.yml", log)
     policy = load_policy(project.content_dir / "policy.yml", log)
-    sources = load_pages(project.content_dir, languages, site, log)
+    # Without valid settings and figures every page would report false errors.
     log.raise_if_errors()
+    sources = load_pages(project.content_dir, languages, site, log)
     pages = compose_pages(sources, languages, policy, site, as_of, log)
-    for figure in policy.figures.values():
-        shown = figure.shown_on(as_of)
-        if figure.formula is None and not shown.verified:
-            log.warning(policy.path, figure.line,
-                        f"Số liệu `{figure.key}` chưa đối chiếu văn bản gốc ({shown.basis}). "
-                        "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.")
+    _warn_unverified(policy, as_of, log)
     log.raise_if_errors()
     return Composition(languages, site, policy, pages, log.warnings)
+
+
+def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
+    """List stated figures, in force or coming, that nobody checked against the official text."""
+    for figure in policy.figures.values():
+        if figure.formula is not None:
+            continue  # derived figures inherit their inputs' state
+        relevant = [figure.shown_on(as_of)] + [p for p in figure.periods if p.start > as_of]
+        bases = list(dict.fromkeys(p.basis for p in relevant if not p.verified))
+        if bases:
+            log.warning(policy.path, figure.line,
+                        f"Số liệu `{figure.key}` chưa đối chiếu văn bản gốc ({'; '.join(bases)}). "
+                        "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.")
 
 
 def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None = None) -> BuildResult:

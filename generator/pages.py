@@ -106,7 +106,11 @@ def _compose(source, original, language, status, policy, site, as_of, log) -> Si
     notice = _notice(language, status, url, original)
     if notice:
         parts.append(notice)
-    parts.append(body.strip())
+    if status == "fallback" and not language.is_default:
+        # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
+        parts.append(f'<div lang="{original.lang}" markdown="1">\n\n{body.strip()}\n\n</div>')
+    else:
+        parts.append(body.strip())
     if figures:
         parts.append(
             TEMPLATES.get_template("figures.html").render(

@@ -51,10 +51,15 @@ class ProblemLog:
             return path.as_posix()
 
     def error(self, path: Path | str, line: int, message: str) -> None:
-        self.problems.append(Problem(self._display_path(path), line, message))
+        self._add(Problem(self._display_path(path), line, message))
 
     def warning(self, path: Path | str, line: int, message: str) -> None:
-        self.problems.append(Problem(self._display_path(path), line, message, Severity.WARNING))
+        self._add(Problem(self._display_path(path), line, message, Severity.WARNING))
+
+    def _add(self, problem: Problem) -> None:
+        # A Vietnamese page is composed once per language; report its mistakes once.
+        if problem not in self.problems:
+            self.problems.append(problem)
 
     @property
     def errors(self) -> list[Problem]:

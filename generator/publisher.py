@@ -11,6 +11,7 @@ under their prefix (`/bahnar/`, `/jrai/`), each with its own search index.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import re
@@ -32,9 +33,14 @@ OVERRIDES_DIR = Path(__file__).parent / "templates" / "mkdocs"
 STYLES_DIR = Path(__file__).parent / "styles"
 STYLESHEET = "assets/outreach.css"
 
-# Material's search indexes this extra field, which holds the page text with
-# diacritics removed: most people type "bao hiem tu nguyen" on a phone.
-FOLDED_FIELD = "folded"
+# Composed pages use raw HTML blocks with Markdown inside (md_in_html) and
+# collapsible Q&A (pymdownx.details).
+REQUIRED_MARKDOWN_EXTENSIONS = ("md_in_html", "attr_list", "admonition", "pymdownx.details", "tables")
+
+# Material's search also indexes these fields: title and text with diacritics
+# removed, since most people type "bao hiem tu nguyen" on a phone. Boosts
+# match Material's own for title and text.
+FOLDED_FIELDS = {"title": ("folded_title", 1e3), "text": ("folded_text", 1)}
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,8 @@ def _navigation(pages: list[SitePage], site: SiteConfig) -> list:
 
 
 def _config_overrides(base, language, languages, pages, site, docs_dir, root, base_url) -> dict:
+    # MkDocs consumes parts of the config it validates: each language gets its own copy.
+    base = copy.deepcopy(base)
     theme = dict(base.get("theme") or {"name": "material"})
     theme.update(custom_dir=str(OVERRIDES_DIR), language="vi", font=False)
     up = "" if language.is_default else "../"
@@ -136,7 +144,14 @@ def _config_overrides(base, language, languages, pages, site, docs_dir, root, ba
         "extra": extra,
         "extra_css": list(base.get("extra_css") or []) + [STYLESHEET],
         "plugins": _plugins(base),
+        "markdown_extensions": _markdown_extensions(base),
     }
+
+
+def _markdown_extensions(base) -> list:
+    extensions = list(base.get("markdown_extensions") or [])
+    named = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
+    return extensions + [e for e in REQUIRED_MARKDOWN_EXTENSIONS if e not in named]
 
 
 def _plugins(base) -> list:
@@ -144,7 +159,8 @@ def _plugins(base) -> list:
     for entry in base.get("plugins") or ["search"]:
         name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
         if name == "search":
-            options = {**(options or {}), "fields": {FOLDED_FIELD: {"boost": 1}}}
+            folded = {name: {"boost": boost} for name, boost in FOLDED_FIELDS.values()}
+            options = {**(options or {}), "fields": {**(options or {}).get("fields", {}), **folded}}
         plugins.append({name: options})
     return plugins
 
@@ -181,8 +197,9 @@ def fold(text: str) -> str:
 def fold_search_index(index_file: Path) -> None:
     data = json.loads(index_file.read_text(encoding="utf-8"))
     for doc in data["docs"]:
-        plain = _TAGS.sub(" ", f"{doc.get('title', '')} {doc.get('text', '')}")
-        folded = fold(plain)
-        if folded != plain.lower():
-            doc[FOLDED_FIELD] = folded
+        for field, (folded_field, _) in FOLDED_FIELDS.items():
+            plain = _TAGS.sub(" ", doc.get(field, ""))
+            folded = fold(plain)
+            if folded != plain.lower():
+                doc[folded_field] = folded
     index_file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,46 @@
+"""Shared fixtures: the sample site built once, and tiny projects for error cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.build import Project, build
+
+REPO = Path(__file__).resolve().parent.parent
+AS_OF = dt.date(2026, 11, 25)
+SITE_URL = "https://example.org/tuyen-truyen/"
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The sample content, built under a base path, as a citizen would get it."""
+    site_dir = tmp_path_factory.mktemp("built") / "site"
+    return build(Project(REPO), site_dir, AS_OF, SITE_URL)
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """A minimal project: the real settings and policy data, plus the pages given."""
+
+    def make(pages: dict[str, str | bytes]) -> Project:
+        root = tmp_path / "project"
+        (root / "content").mkdir(parents=True)
+        shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        for name in ("policy.yml", "site.yml"):
+            shutil.copyfile(REPO / "content" / name, root / "content" / name)
+        for lang in ("vi", "bahnar", "jrai"):
+            (root / "content" / lang).mkdir()
+        for rel, text in pages.items():
+            path = root / "content" / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        return Project(root)
+
+    return make

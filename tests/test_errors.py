@@ -1,0 +1,116 @@
+"""Content mistakes: every one named by file and line, in Vietnamese, never a traceback."""
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build, compose
+from generator.cli import main
+from generator.problems import ContentError
+
+AS_OF = dt.date(2026, 11, 25)
+HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
+
+
+def errors(project):
+    with pytest.raises(ContentError) as caught:
+        compose(project, AS_OF)
+    return [p.format() for p in caught.value.problems]
+
+
+def test_unknown_policy_key_names_file_line_and_suggestion(make_project):
+    project = make_project({
+        "vi/index.md": HOME,
+        "vi/tu-nguyen/index.md": "---\ntitle: Tự nguyện\n---\n\nDòng một.\n\nĐóng {{ policy.voluntary.rat }} thu nhập.\n",
+    })
+    [error] = errors(project)
+    assert error.startswith("content/vi/tu-nguyen/index.md:7: lỗi:")
+    assert "policy.voluntary.rat" in error and "policy.voluntary.rate" in error
+
+
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ("---\ntitle: [unclosed\n---\nx\n", 2, "YAML"),
+        ("---\ndescription: không có tiêu đề\n---\nx\n", 2, "title:"),
+        ("Không có phần đầu trang.\n", 1, "---"),
+        ("", 1, "Tệp trống"),
+        ("---\ntitle: X\nkind: news\n---\nx\n", 3, "guide"),
+        ("---\ntitle: X\n---\n\n{{ chinh_sach }}\n", 5, "policy.voluntary.rate"),
+    ],
+)
+def test_bad_vietnamese_page(make_project, text, line, words):
+    project = make_project({"vi/index.md": HOME, "vi/sinh-vien/index.md": text})
+    [error] = errors(project)
+    assert error.startswith(f"content/vi/sinh-vien/index.md:{line}: lỗi:"), error
+    assert words in error
+
+
+def test_file_that_is_not_utf8(make_project):
+    project = make_project({"vi/index.md": HOME, "vi/sinh-vien/index.md": "---\ntitle: Sinh viên\n---\n\nh\u1ecdc\n".encode("cp1258", errors="replace")})
+    [error] = errors(project)
+    assert error.startswith("content/vi/sinh-vien/index.md:") and "UTF-8" in error
+
+
+def test_unknown_audience_folder(make_project):
+    project = make_project({"vi/index.md": HOME, "vi/nong-dan/index.md": "---\ntitle: X\n---\nx\n"})
+    [error] = errors(project)
+    assert error.startswith("content/vi/nong-dan/index.md:1:") and "site.yml" in error
+
+
+def test_reviewed_translation_needs_a_reviewer(make_project):
+    project = make_project({
+        "vi/index.md": HOME,
+        "jrai/index.md": "---\ntitle: X\nstatus: reviewed\nsource: vi/index.md\nsource_hash: 0123456789ab\n---\nx\n",
+    })
+    [error] = errors(project)
+    assert error.startswith("content/jrai/index.md:3: lỗi:") and "reviewer" in error
+
+
+def test_translation_without_vietnamese_source(make_project):
+    project = make_project({
+        "vi/index.md": HOME,
+        "bahnar/tu-nguyen/index.md": "---\ntitle: X\nstatus: draft\nsource: vi/tu-nguyen/index.md\nsource_hash: 0123456789ab\n---\nx\n",
+    })
+    [error] = errors(project)
+    assert error.startswith("content/bahnar/tu-nguyen/index.md:1:") and "content/vi/tu-nguyen/index.md" in error
+
+
+def test_all_mistakes_are_reported_at_once(make_project):
+    project = make_project({
+        "vi/index.md": "---\ntitle: X\n---\n{{ policy.nope }}\n",
+        "vi/sinh-vien/index.md": "---\nkind: guide\n---\nx\n",
+    })
+    assert len(errors(project)) == 2
+
+
+def test_failed_build_exits_1_and_keeps_the_previous_site(make_project, tmp_path):
+    project = make_project({"vi/index.md": HOME})
+    site_dir = tmp_path / "out"
+    build(project, site_dir, AS_OF)
+    before = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
+    (project.content_dir / "vi" / "index.md").write_text("---\ntitle: X\n---\n{{ policy.missing }}\n", encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["build", "--project", str(project.root), "--site-dir", str(site_dir), "--as-of", "2026-11-25"])
+
+    assert result.exit_code == 1
+    assert "content/vi/index.md:4: lỗi:" in result.output
+    assert "Traceback" not in result.output
+    after = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-new-")]
+
+
+def test_check_reports_json_for_tools(make_project):
+    project = make_project({"vi/index.md": "---\ntitle: X\n---\n{{ policy.nope }}\n"})
+    result = CliRunner().invoke(main, ["check", "--project", str(project.root), "--format", "json", "--as-of", "2026-11-25"])
+    assert result.exit_code == 1
+    assert '"path": "content/vi/index.md"' in result.output and '"line": 4' in result.output
+
+
+def test_check_passes_with_warnings_only_on_the_sample(make_project):
+    project = make_project({"vi/index.md": HOME})
+    result = CliRunner().invoke(main, ["check", "--project", str(project.root), "--as-of", "2026-11-25"])
+    assert result.exit_code == 0, result.output
+    assert "cảnh báo" in result.output  # unverified figures are listed for checking before print
