@@ -17,11 +17,11 @@ import logging
 import re
 import shutil
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
+from markdown.extensions.toc import slugify
 from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
@@ -43,12 +43,6 @@ REQUIRED_MARKDOWN_EXTENSIONS = ("md_in_html", "attr_list", "admonition", "pymdow
 FOLDED_FIELDS = {"title": ("folded_title", 1e3), "text": ("folded_text", 1)}
 
 
-@dataclass(frozen=True)
-class PublishedLanguage:
-    language: Language
-    root: Path  # where this language's pages were written
-
-
 def publish(
     pages: list[SitePage],
     languages: tuple[Language, ...],
@@ -57,10 +51,9 @@ def publish(
     site_dir: Path,
     work_dir: Path,
     site_url: str,
-) -> list[PublishedLanguage]:
+) -> None:
     base = _read_base_config(config_file)
     base_url = site_url.rstrip("/") + "/"
-    published = []
     # The default language goes first: MkDocs empties its site_dir before
     # writing, and the other languages live inside it.
     for language in sorted(languages, key=lambda l: not l.is_default):
@@ -71,8 +64,6 @@ def publish(
         overrides = _config_overrides(base, language, languages, language_pages, site, docs_dir, root, base_url)
         _run_mkdocs(config_file, overrides)
         fold_search_index(root / "search" / "search_index.json")
-        published.append(PublishedLanguage(language, root))
-    return published
 
 
 def configured_site_url(config_file: Path) -> str:
@@ -149,9 +140,18 @@ def _config_overrides(base, language, languages, pages, site, docs_dir, root, ba
 
 
 def _markdown_extensions(base) -> list:
-    extensions = list(base.get("markdown_extensions") or [])
-    named = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
-    return extensions + [e for e in REQUIRED_MARKDOWN_EXTENSIONS if e not in named]
+    extensions = [e if isinstance(e, dict) else {e: {}} for e in base.get("markdown_extensions") or []]
+    named = {next(iter(e)) for e in extensions}
+    extensions += [{e: {}} for e in REQUIRED_MARKDOWN_EXTENSIONS if e not in named]
+    for extension in extensions:
+        if "toc" in extension:
+            # Python-Markdown's slugify drops "đ" ("người lao động" -> "nguoi-lao-ong").
+            extension["toc"] = {**(extension["toc"] or {}), "slugify": heading_slug}
+    return extensions
+
+
+def heading_slug(text: str, separator: str) -> str:
+    return slugify(fold(text), separator)
 
 
 def _plugins(base) -> list:

@@ -174,3 +174,8 @@ def test_sample_translations_record_the_current_source_hash(built_site):
             recorded = re.search(r"^source_hash: (\w+)$", text, re.M).group(1)
             source = re.search(r"^source: (\S+)$", text, re.M).group(1)
             assert recorded == content_hash((REPO / "content" / source).read_text(encoding="utf-8"))
+
+
+def test_heading_anchors_keep_vietnamese_letters_readable(built_site):
+    page = soup(built_site.site_dir, "doanh-nghiep/")
+    assert page.select_one("article h1")["id"] == "nguoi-lao-dong-va-doanh-nghiep"
