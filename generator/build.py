@@ -1,6 +1,7 @@
 """The build: every stage in order, from content files to a finished site.
 
-    read content  ->  policy figures  ->  compose pages per language  ->  publish  ->  manifest
+    read content -> policy figures -> short links (QR lockfile) -> compose pages per language
+                 -> publish website -> QR images and redirects -> manifest
 
 A build that fails leaves the previous site exactly as it was: the new site is
 written beside it and swapped in only when complete.
@@ -21,6 +22,8 @@ from .manifest import build_manifest, write_manifest
 from .pages import SitePage, compose_pages
 from .policy import PolicyData, load_policy
 from .problems import Problem, ProblemLog
+from .qr import MAX_VERSION, QrCode, QrTooLarge, plan_qr_codes, write_qr_outputs
+from .shortlinks import assign_short_links, write_lock
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,10 @@ class Project:
     def config_file(self) -> Path:
         return self.root / "mkdocs.yml"
 
+    @property
+    def qr_lockfile(self) -> Path:
+        return self.content_dir / "qr-lock.yml"
+
 
 @dataclass(frozen=True)
 class Composition:
@@ -44,6 +51,9 @@ class Composition:
     site: SiteConfig
     policy: PolicyData
     pages: list[SitePage]
+    qr_codes: list[QrCode]
+    lock_entries: dict[str, str]  # the QR lockfile as it must be after this build
+    site_url: str
     warnings: list[Problem]
 
 
@@ -54,19 +64,33 @@ class BuildResult:
     manifest: dict
 
 
-def compose(project: Project, as_of: dt.date) -> Composition:
+def compose(project: Project, as_of: dt.date, site_url: str | None = None) -> Composition:
     """Read and validate all content; raises ContentError listing every mistake."""
     log = ProblemLog(project.root)
+    site_url = site_url or publisher.configured_site_url(project.config_file)
     languages = load_languages()
     site = load_site_config(project.content_dir / "site.yml", log)
     policy = load_policy(project.content_dir / "policy.yml", log)
     # Without valid settings and figures every page would report false errors.
     log.raise_if_errors()
     sources = load_pages(project.content_dir, languages, site, log)
-    pages = compose_pages(sources, languages, policy, site, as_of, log)
+    links, lock_entries = assign_short_links(project.qr_lockfile, sources, log)
+    qr_codes = _plan_qr_codes(links, languages, site_url, project, log)
+    pages = compose_pages(sources, languages, policy, site, as_of,
+                          {(qr.lang.code, link.rel): qr for link in links for qr in qr_codes if qr.code == link.code}, log)
     _warn_unverified(policy, as_of, log)
     log.raise_if_errors()
-    return Composition(languages, site, policy, pages, log.warnings)
+    return Composition(languages, site, policy, pages, qr_codes, lock_entries, site_url, log.warnings)
+
+
+def _plan_qr_codes(links, languages, site_url, project, log) -> list[QrCode]:
+    try:
+        return plan_qr_codes(links, languages, site_url)
+    except QrTooLarge as error:
+        log.error(project.config_file, 1,
+                  f"Địa chỉ ngắn {error} quá dài cho mã QR nhỏ (phiên bản {MAX_VERSION}). "
+                  "Dùng `site_url` ngắn hơn trong mkdocs.yml, hoặc mã QR ngắn hơn.")
+        return []
 
 
 def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
@@ -83,23 +107,25 @@ def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> Non
 
 
 def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None = None) -> BuildResult:
-    composition = compose(project, as_of)
+    composition = compose(project, as_of, site_url)
+    site_url = composition.site_url
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Staged beside the target so the final swap is a rename on one file system.
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
     work_dir = Path(tempfile.mkdtemp(prefix="outreach-work-"))
-    site_url = site_url or publisher.configured_site_url(project.config_file)
     try:
         new_site = staging / "site"
         publisher.publish(
             composition.pages, composition.languages, composition.site,
             project.config_file, new_site, work_dir, site_url,
         )
-        manifest = build_manifest(project.root, composition.pages, composition.languages,
-                                  composition.policy, as_of, site_url)
+        write_qr_outputs(composition.qr_codes, new_site, site_url)
+        manifest = build_manifest(project.root, composition, as_of)
         write_manifest(manifest, new_site)
         _swap_in(new_site, site_dir)
+        # Only a finished build issues new codes: they may be printed from now on.
+        write_lock(project.qr_lockfile, composition.lock_entries)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work_dir, ignore_errors=True)

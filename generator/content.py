@@ -65,6 +65,8 @@ class SourcePage:
     body_line: int  # line of the file where `body` starts
     content_hash: str
     translation: Translation | None
+    requested_qr: str | None = None  # front matter `qr:`, a short code for this page
+    qr_line: int = 1
 
     @property
     def status(self) -> str:
@@ -201,6 +203,8 @@ def _read_page(path: Path, folder: Path, lang: str, site: SiteConfig, log: Probl
         body_line=body_line,
         content_hash=content_hash(text),
         translation=translation,
+        requested_qr=str(meta["qr"]) if meta.get("qr") is not None else None,
+        qr_line=meta.line_of("qr"),
     )
 
 

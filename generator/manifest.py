@@ -6,24 +6,19 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from .languages import Language
-from .pages import SitePage
-from .policy import PolicyData
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .build import Composition
 
 MANIFEST_NAME = "manifest.json"
 
 
-def build_manifest(
-    root: Path,
-    pages: list[SitePage],
-    languages: tuple[Language, ...],
-    policy: PolicyData,
-    as_of: dt.date,
-    site_url: str,
-) -> dict:
+def build_manifest(root: Path, composition: "Composition", as_of: dt.date) -> dict:
+    languages, pages, policy = composition.languages, composition.pages, composition.policy
     return {
         "as_of": as_of.isoformat(),
-        "site_url": site_url,
+        "site_url": composition.site_url,
         "languages": [
             {"code": l.code, "html_lang": l.html_lang, "name": l.name, "url": l.url_prefix, "interface": l.review_status}
             for l in languages
@@ -46,7 +41,7 @@ def build_manifest(
             if f.formula is None and not f.shown_on(as_of).verified
         ],
         "leaflets": [],
-        "qr": [],
+        "qr": [qr.as_manifest() for qr in composition.qr_codes],
         "images": [],
     }
 

@@ -11,10 +11,10 @@ deciding which value is in force.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 
 import jinja2
 from markupsafe import escape
@@ -23,6 +23,10 @@ from .content import SiteConfig, SourcePage
 from .languages import DEFAULT_LANGUAGE, Language
 from .policy import VIEWS, PolicyData, format_day, format_figure, format_value
 from .problems import ProblemLog
+from .urls import page_url, relative_url
+
+if TYPE_CHECKING:
+    from .qr import QrCode
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "page"),
@@ -61,30 +65,13 @@ class SitePage:
     figures: tuple[FigureUse, ...]
 
 
-def page_url(rel: str, prefix: str = "") -> str:
-    """Directory-style URL, as MkDocs writes it with use_directory_urls."""
-    stem = rel[: -len(".md")]
-    if stem == "index":
-        path = ""
-    elif stem.endswith("/index"):
-        path = stem[: -len("index")]
-    else:
-        path = stem + "/"
-    return prefix + path
-
-
-def relative_url(from_url: str, to_url: str) -> str:
-    """Link from one directory-style page URL to another, valid under any base path."""
-    link = posixpath.relpath("/" + to_url, "/" + from_url)
-    return link if link.endswith("/") or link == "." else link + "/"
-
-
 def compose_pages(
     sources: list[SourcePage],
     languages: tuple[Language, ...],
     policy: PolicyData,
     site: SiteConfig,
     as_of: dt.date,
+    qr_codes: Mapping[tuple[str, str], "QrCode"],
     log: ProblemLog,
 ) -> list[SitePage]:
     by_lang_rel = {(p.lang, p.rel): p for p in sources}
@@ -95,11 +82,12 @@ def compose_pages(
             own = by_lang_rel.get((language.code, original.rel))
             source = own or original
             status = source.status if own else "fallback"
-            pages.append(_compose(source, original, language, status, policy, site, as_of, log))
+            qr = qr_codes.get((language.code, original.rel))
+            pages.append(_compose(source, original, language, status, policy, site, as_of, qr, log))
     return pages
 
 
-def _compose(source, original, language, status, policy, site, as_of, log) -> SitePage:
+def _compose(source, original, language, status, policy, site, as_of, qr, log) -> SitePage:
     url = page_url(source.rel, language.url_prefix)
     body, figures = substitute(source, language, policy, site, as_of, log)
     parts = []
@@ -111,6 +99,8 @@ def _compose(source, original, language, status, policy, site, as_of, log) -> Si
         parts.append(f'<div lang="{original.lang}" markdown="1">\n\n{body.strip()}\n\n</div>')
     else:
         parts.append(body.strip())
+    if qr is not None:
+        parts.append(_qr_block(qr, url, source.title, language))
     if figures:
         parts.append(
             TEMPLATES.get_template("figures.html").render(
@@ -133,6 +123,20 @@ def _compose(source, original, language, status, policy, site, as_of, log) -> Si
         source=source,
         markdown=markdown,
         figures=tuple(figures),
+    )
+
+
+def _qr_block(qr, url: str, title: str, language: Language) -> str:
+    return TEMPLATES.get_template("qr.html").render(
+        code=qr.code,
+        png=relative_url(url, qr.png),
+        svg=relative_url(url, qr.svg),
+        alt=language.t("qr.alt", title=title),
+        heading=language.t("qr.heading"),
+        short_label=language.t("qr.short"),
+        short_href=relative_url(url, qr.short_path),
+        short_url=qr.short_url.split("://", 1)[-1],
+        download=language.t("qr.download"),
     )
 
 

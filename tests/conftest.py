@@ -12,7 +12,7 @@ from generator.build import Project, build
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 25)
-SITE_URL = "https://example.org/tuyen-truyen/"
+SITE_URL = "https://example.org/tt/"
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from playwright import sync_api as playwright_api
 from conftest import SITE_URL
 
 CHROMIUM = "/usr/bin/chromium"
-BASE_PATH = "/tuyen-truyen/"  # the path part of conftest.SITE_URL
+BASE_PATH = "/tt/"  # the path part of conftest.SITE_URL
 PHONE = {"width": 360, "height": 740}
 
 

@@ -163,7 +163,7 @@ def test_manifest_lists_every_page_with_its_fields(built_site):
         assert page["lang"] in ("vi", "bahnar", "jrai")
         assert (REPO / page["source"]).is_file()
         assert page["kind"] in ("guide", "faq")
-    assert manifest["leaflets"] == [] and manifest["qr"] == [] and manifest["images"] == []
+    assert manifest["images"] == []
     assert any(f["key"] == "voluntary.support.poor" for f in manifest["unverified_figures"])
 
 
