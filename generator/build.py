@@ -1,7 +1,8 @@
 """The build: every stage in order, from content files to a finished site.
 
-    read content -> policy figures -> short links (QR lockfile) -> compose pages per language
-                 -> publish website -> QR images and redirects -> manifest
+    read content -> policy figures -> short links (QR lockfile) -> plan leaflets
+                 -> compose pages per language -> publish website -> QR images and redirects
+                 -> render leaflets (all cores) -> manifest
 
 A build that fails leaves the previous site exactly as it was: the new site is
 written beside it and swapped in only when complete.
@@ -19,7 +20,8 @@ from . import publisher
 from .content import SiteConfig, load_pages, load_site_config
 from .languages import Language, load_languages
 from .manifest import build_manifest, write_manifest
-from .pages import SitePage, compose_pages
+from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all
+from .pages import PageExtras, SitePage, compose_pages, resolve_languages
 from .policy import PolicyData, load_policy
 from .problems import Problem, ProblemLog
 from .qr import MAX_VERSION, QrCode, QrTooLarge, plan_qr_codes, write_qr_outputs
@@ -52,6 +54,7 @@ class Composition:
     policy: PolicyData
     pages: list[SitePage]
     qr_codes: list[QrCode]
+    leaflets: list[Leaflet]
     lock_entries: dict[str, str]  # the QR lockfile as it must be after this build
     site_url: str
     warnings: list[Problem]
@@ -74,13 +77,21 @@ def compose(project: Project, as_of: dt.date, site_url: str | None = None) -> Co
     # Without valid settings and figures every page would report false errors.
     log.raise_if_errors()
     sources = load_pages(project.content_dir, languages, site, log)
+    resolved = resolve_languages(sources, languages)
     links, lock_entries = assign_short_links(project.qr_lockfile, sources, log)
     qr_codes = _plan_qr_codes(links, languages, site_url, project, log)
-    pages = compose_pages(sources, languages, policy, site, as_of,
-                          {(qr.lang.code, link.rel): qr for link in links for qr in qr_codes if qr.code == link.code}, log)
+    rel_of = {link.code: link.rel for link in links}
+    qr_by_page = {(qr.lang.code, rel_of[qr.code]): qr for qr in qr_codes}
+    leaflets = plan_leaflets(resolved, qr_by_page, policy, site, as_of, log)
+    downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
+    extras = {
+        key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
+        for key in qr_by_page.keys() | downloads.keys()
+    }
+    pages = compose_pages(resolved, policy, site, as_of, extras, log)
     _warn_unverified(policy, as_of, log)
     log.raise_if_errors()
-    return Composition(languages, site, policy, pages, qr_codes, lock_entries, site_url, log.warnings)
+    return Composition(languages, site, policy, pages, qr_codes, leaflets, lock_entries, site_url, log.warnings)
 
 
 def _plan_qr_codes(links, languages, site_url, project, log) -> list[QrCode]:
@@ -121,7 +132,8 @@ def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None
             project.config_file, new_site, work_dir, site_url,
         )
         write_qr_outputs(composition.qr_codes, new_site, site_url)
-        manifest = build_manifest(project.root, composition, as_of)
+        printed = render_all(composition.leaflets, new_site, project.root)
+        manifest = build_manifest(project.root, composition, printed, as_of)
         write_manifest(manifest, new_site)
         _swap_in(new_site, site_dir)
         # Only a finished build issues new codes: they may be printed from now on.

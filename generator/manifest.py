@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .build import Composition
+    from .leaflets import Leaflet
 
 MANIFEST_NAME = "manifest.json"
 
 
-def build_manifest(root: Path, composition: "Composition", as_of: dt.date) -> dict:
+def build_manifest(root: Path, composition: "Composition", printed: list[tuple["Leaflet", int]], as_of: dt.date) -> dict:
     languages, pages, policy = composition.languages, composition.pages, composition.policy
     return {
         "as_of": as_of.isoformat(),
@@ -40,7 +41,13 @@ def build_manifest(root: Path, composition: "Composition", as_of: dt.date) -> di
             for f in policy.figures.values()
             if f.formula is None and not f.shown_on(as_of).verified
         ],
-        "leaflets": [],
+        "leaflets": [
+            {
+                "lang": leaflet.lang, "audience": leaflet.audience, "format": leaflet.format.name,
+                "print_shop": leaflet.print_shop, "file": leaflet.file, "pages": pages, "qr_url": leaflet.qr_url,
+            }
+            for leaflet, pages in printed
+        ],
         "qr": [qr.as_manifest() for qr in composition.qr_codes],
         "images": [],
     }

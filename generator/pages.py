@@ -65,42 +65,75 @@ class SitePage:
     figures: tuple[FigureUse, ...]
 
 
+@dataclass(frozen=True)
+class PageInLanguage:
+    """Which text a language shows for one Vietnamese page."""
+
+    language: Language
+    original: SourcePage  # the Vietnamese page
+    source: SourcePage  # the translation, or the original when there is none
+    status: str  # source | draft | reviewed | fallback
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    file: str  # relative to the site root
+
+
+@dataclass(frozen=True)
+class PageExtras:
+    """What later stages attach to a page: its QR code, its printable leaflets."""
+
+    qr: "QrCode | None" = None
+    downloads: tuple[Download, ...] = ()
+
+
+def resolve_languages(sources: list[SourcePage], languages: tuple[Language, ...]) -> list[PageInLanguage]:
+    by_lang_rel = {(p.lang, p.rel): p for p in sources}
+    resolved = []
+    for language in languages:
+        for original in (p for p in sources if p.lang == DEFAULT_LANGUAGE):
+            own = by_lang_rel.get((language.code, original.rel))
+            status = own.status if own else ("source" if language.is_default else "fallback")
+            resolved.append(PageInLanguage(language, original, own or original, status))
+    return resolved
+
+
 def compose_pages(
-    sources: list[SourcePage],
-    languages: tuple[Language, ...],
+    resolved: list[PageInLanguage],
     policy: PolicyData,
     site: SiteConfig,
     as_of: dt.date,
-    qr_codes: Mapping[tuple[str, str], "QrCode"],
+    extras: Mapping[tuple[str, str], PageExtras],
     log: ProblemLog,
 ) -> list[SitePage]:
-    by_lang_rel = {(p.lang, p.rel): p for p in sources}
-    vietnamese = [p for p in sources if p.lang == DEFAULT_LANGUAGE]
-    pages = []
-    for language in languages:
-        for original in vietnamese:
-            own = by_lang_rel.get((language.code, original.rel))
-            source = own or original
-            status = source.status if own else "fallback"
-            qr = qr_codes.get((language.code, original.rel))
-            pages.append(_compose(source, original, language, status, policy, site, as_of, qr, log))
-    return pages
+    return [
+        _compose(item, policy, site, as_of, extras.get((item.language.code, item.original.rel), PageExtras()), log)
+        for item in resolved
+    ]
 
 
-def _compose(source, original, language, status, policy, site, as_of, qr, log) -> SitePage:
+def _compose(item: PageInLanguage, policy, site, as_of, extras: PageExtras, log) -> SitePage:
+    source, original, language, status = item.source, item.original, item.language, item.status
     url = page_url(source.rel, language.url_prefix)
     body, figures = substitute(source, language, policy, site, as_of, log)
     parts = []
     notice = _notice(language, status, url, original)
     if notice:
         parts.append(notice)
-    if status == "fallback" and not language.is_default:
+    if status == "fallback":
         # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
         parts.append(f'<div lang="{original.lang}" markdown="1">\n\n{body.strip()}\n\n</div>')
     else:
         parts.append(body.strip())
-    if qr is not None:
-        parts.append(_qr_block(qr, url, source.title, language))
+    if extras.downloads:
+        parts.append(TEMPLATES.get_template("downloads.html").render(
+            heading=language.t("leaflet.download"),
+            items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads],
+        ))
+    if extras.qr is not None:
+        parts.append(_qr_block(extras.qr, url, source.title, language))
     if figures:
         parts.append(
             TEMPLATES.get_template("figures.html").render(

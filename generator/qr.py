@@ -79,14 +79,17 @@ def plan_qr_codes(links: list[ShortLink], languages: tuple[Language, ...], site_
     return codes
 
 
+def svg_image(url: str) -> bytes:
+    svg = io.BytesIO()
+    _matrix(url).make_image(image_factory=qrcode.image.svg.SvgPathImage).save(svg)
+    return svg.getvalue()
+
+
 def write_qr_outputs(codes: list[QrCode], site_dir: Path, site_url: str) -> None:
     (site_dir / QR_DIR).mkdir(parents=True, exist_ok=True)
     for qr in codes:
-        matrix = _matrix(qr.short_url)
-        svg = io.BytesIO()
-        matrix.make_image(image_factory=qrcode.image.svg.SvgPathImage).save(svg)
-        (site_dir / qr.svg).write_bytes(svg.getvalue())
-        matrix.make_image(fill_color="black", back_color="white").save(site_dir / qr.png)
+        (site_dir / qr.svg).write_bytes(svg_image(qr.short_url))
+        _matrix(qr.short_url).make_image(fill_color="black", back_color="white").save(site_dir / qr.png)
         redirect = site_dir / qr.short_path / "index.html"
         redirect.parent.mkdir(parents=True, exist_ok=True)
         redirect.write_text(TEMPLATES.get_template("redirect.html").render(
