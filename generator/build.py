@@ -17,15 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import publisher
-from .content import SiteConfig, load_pages, load_site_config
-from .languages import Language, load_languages
+from .content import SiteConfig, SourcePage, check_page_bodies, load_assets, load_pages, load_site_config
+from .languages import Language, default_language, load_languages
 from .manifest import build_manifest, write_manifest
-from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all
+from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all, write_leaflets
 from .pages import PageExtras, SitePage, compose_pages, resolve_languages
 from .policy import PolicyData, load_policy
 from .problems import Problem, ProblemLog
 from .qr import MAX_VERSION, QrCode, QrTooLarge, plan_qr_codes, write_qr_outputs
 from .shortlinks import assign_short_links, write_lock
+from .translations import TranslationState, translation_states, write_status_page
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,8 @@ class Composition:
     site: SiteConfig
     policy: PolicyData
     pages: list[SitePage]
+    translation_states: list[TranslationState]
+    assets: dict[str, dict[str, Path]]  # per language: path in the site -> file in content/
     qr_codes: list[QrCode]
     leaflets: list[Leaflet]
     lock_entries: dict[str, str]  # the QR lockfile as it must be after this build
@@ -67,16 +70,34 @@ class BuildResult:
     manifest: dict
 
 
+class Progress:
+    """Told about long steps; the CLI shows a bar on a terminal, plain lines elsewhere."""
+
+    def start(self, label: str, total: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def read_sources(project: Project, log: ProblemLog) -> tuple[tuple[Language, ...], SiteConfig, list[SourcePage]]:
+    """The pages as written, validated one by one (enough for the translation status)."""
+    languages = load_languages()
+    site = load_site_config(project.content_dir / "site.yml", log)
+    log.raise_if_errors()
+    return languages, site, load_pages(project.content_dir, languages, site, log)
+
+
 def compose(project: Project, as_of: dt.date, site_url: str | None = None) -> Composition:
     """Read and validate all content; raises ContentError listing every mistake."""
     log = ProblemLog(project.root)
     site_url = site_url or publisher.configured_site_url(project.config_file)
-    languages = load_languages()
-    site = load_site_config(project.content_dir / "site.yml", log)
     policy = load_policy(project.content_dir / "policy.yml", log)
     # Without valid settings and figures every page would report false errors.
     log.raise_if_errors()
-    sources = load_pages(project.content_dir, languages, site, log)
+    languages, site, sources = read_sources(project, log)
+    assets = load_assets(project.content_dir, languages)
+    check_page_bodies(sources, assets, log)
     resolved = resolve_languages(sources, languages)
     links, lock_entries = assign_short_links(project.qr_lockfile, sources, log)
     qr_codes = _plan_qr_codes(links, languages, site_url, project, log)
@@ -91,7 +112,8 @@ def compose(project: Project, as_of: dt.date, site_url: str | None = None) -> Co
     pages = compose_pages(resolved, policy, site, as_of, extras, log)
     _warn_unverified(policy, as_of, log)
     log.raise_if_errors()
-    return Composition(languages, site, policy, pages, qr_codes, leaflets, lock_entries, site_url, log.warnings)
+    states = translation_states(sources, languages)
+    return Composition(languages, site, policy, pages, states, assets, qr_codes, leaflets, lock_entries, site_url, log.warnings)
 
 
 def _plan_qr_codes(links, languages, site_url, project, log) -> list[QrCode]:
@@ -117,7 +139,15 @@ def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> Non
                         "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.")
 
 
-def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None = None) -> BuildResult:
+def check(project: Project, as_of: dt.date, progress: Progress | None = None) -> list[Problem]:
+    """Everything a build checks, leaflets rendered in memory, nothing written. Returns warnings."""
+    composition = compose(project, as_of)
+    render_all(composition.leaflets, project.root, progress or Progress())
+    return composition.warnings
+
+
+def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None = None,
+          progress: Progress | None = None) -> BuildResult:
     composition = compose(project, as_of, site_url)
     site_url = composition.site_url
     site_dir = site_dir.resolve()
@@ -128,11 +158,13 @@ def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None
     try:
         new_site = staging / "site"
         publisher.publish(
-            composition.pages, composition.languages, composition.site,
+            composition.pages, composition.assets, composition.languages, composition.site,
             project.config_file, new_site, work_dir, site_url,
         )
         write_qr_outputs(composition.qr_codes, new_site, site_url)
-        printed = render_all(composition.leaflets, new_site, project.root)
+        write_status_page(composition.translation_states, new_site, default_language(composition.languages))
+        printed = render_all(composition.leaflets, project.root, progress or Progress())
+        write_leaflets(printed, new_site)
         manifest = build_manifest(project.root, composition, printed, as_of)
         write_manifest(manifest, new_site)
         _swap_in(new_site, site_dir)

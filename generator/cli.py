@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import http.server
 import json
+import os
 import sys
 import threading
 import time
@@ -17,8 +18,10 @@ from pathlib import Path
 
 import click
 
-from .build import Project, build, compose
-from .problems import ContentError, Problem
+from .build import Progress, Project, build, check, read_sources
+from .languages import default_language
+from .problems import ContentError, Problem, ProblemLog
+from .translations import STATES, export_csv, read_import, translation_states, write_import
 
 
 def _project(path: str) -> Project:
@@ -45,6 +48,36 @@ def _print_problems(problems: list[Problem]) -> None:
         click.echo(problem.format(), err=True)
 
 
+def _fail(error: ContentError, what: str) -> None:
+    _print_problems(error.problems)
+    click.echo(f"{what}: {len(error.problems)} lỗi cần sửa (xem các dòng trên).", err=True)
+    sys.exit(1)
+
+
+class _TerminalProgress(Progress):
+    def start(self, label: str, total: int) -> None:
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+        self.bar.__enter__()
+
+    def advance(self) -> None:
+        self.bar.update(1)
+
+    def finish(self) -> None:
+        self.bar.__exit__(None, None, None)
+
+
+class _PlainProgress(Progress):
+    """One line per step: logs in CI and pipes stay readable."""
+
+    def start(self, label: str, total: int) -> None:
+        click.echo(f"{label}: {total} tệp…", err=True)
+
+
+def _progress() -> Progress:
+    interactive = sys.stderr.isatty() and not os.environ.get("CI")
+    return _TerminalProgress() if interactive else _PlainProgress()
+
+
 project_option = click.option("--project", default=".", show_default=True, help="Thư mục dự án (có mkdocs.yml và content/).")
 as_of_option = click.option("--as-of", default=None, metavar="YYYY-MM-DD", help="Ngày dùng để chọn số liệu đang áp dụng (mặc định: hôm nay).")
 
@@ -64,11 +97,9 @@ def build_command(project: str, as_of: str | None, site_dir: str, site_url: str 
     started = time.monotonic()
     proj = _project(project)
     try:
-        result = build(proj, Path(site_dir), _as_of(as_of), site_url)
+        result = build(proj, Path(site_dir), _as_of(as_of), site_url, _progress())
     except ContentError as error:
-        _print_problems(error.problems)
-        click.echo(f"Không tạo được trang web: {len(error.problems)} lỗi cần sửa (xem các dòng trên). Trang web cũ vẫn giữ nguyên.", err=True)
-        sys.exit(1)
+        _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên")
     _print_problems(result.composition.warnings)
     pages = result.manifest["pages"]
     counts = ", ".join(
@@ -87,7 +118,7 @@ def check_command(project: str, as_of: str | None, output_format: str) -> None:
     """Kiểm tra nội dung, không ghi gì ra đĩa."""
     proj = _project(project)
     try:
-        problems = compose(proj, _as_of(as_of)).warnings
+        problems = check(proj, _as_of(as_of), _progress() if output_format == "text" else Progress())
         failed = False
     except ContentError as error:
         problems, failed = error.problems, True
@@ -103,6 +134,74 @@ def check_command(project: str, as_of: str | None, output_format: str) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command("status")
+@project_option
+def status_command(project: str) -> None:
+    """In tình trạng bản dịch tiếng Bahnar và Jrai của từng trang tiếng Việt."""
+    proj = _project(project)
+    try:
+        languages, _, sources = read_sources(proj, ProblemLog(proj.root))
+    except ContentError as error:
+        _fail(error, "Không đọc được nội dung")
+    vietnamese = default_language(languages)
+    states = translation_states(sources, languages)
+    others = [l for l in languages if not l.is_default]
+    width = max(len(s.original.rel) for s in states)
+    click.echo(f"{'Trang tiếng Việt':<{width}}  " + "  ".join(f"{l.name:<14}" for l in others) + "  Mã bản gốc")
+    by_page: dict[str, dict[str, str]] = {}
+    for s in states:
+        by_page.setdefault(s.original.rel, {})[s.lang] = s.state
+    hashes = {s.original.rel: s.current_hash for s in states}
+    for rel, per_lang in by_page.items():
+        cells = "  ".join(f"{vietnamese.t('status.' + per_lang[l.code]):<14}" for l in others)
+        click.echo(f"{rel:<{width}}  {cells}  {hashes[rel]}")
+    for language in others:
+        counts = {state: sum(1 for s in states if s.lang == language.code and s.state == state) for state in STATES}
+        click.echo(f"{language.name}: " + ", ".join(f"{vietnamese.t('status.' + k)} {v}" for k, v in counts.items()))
+
+
+@main.group("translations")
+def translations_group() -> None:
+    """Trao đổi bản dịch với người dịch qua tệp bảng tính (CSV)."""
+
+
+@translations_group.command("export")
+@project_option
+@click.argument("lang", type=click.Choice(["bahnar", "jrai"]))
+@click.option("--out", "out", default=None, help="Tệp CSV ghi ra (mặc định: dich-<ngôn ngữ>.csv).")
+@click.option("--all", "include_done", is_flag=True, help="Gồm cả trang đã duyệt.")
+def export_command(project: str, lang: str, out: str | None, include_done: bool) -> None:
+    """Xuất các trang cần dịch: bản tiếng Việt bên cạnh bản dịch hiện có."""
+    proj = _project(project)
+    try:
+        languages, _, sources = read_sources(proj, ProblemLog(proj.root))
+    except ContentError as error:
+        _fail(error, "Không đọc được nội dung")
+    target = Path(out or f"dich-{lang}.csv")
+    count = export_csv(translation_states(sources, languages), lang, target, include_done, default_language(languages))
+    click.echo(f"Đã ghi {count} trang vào {target}. Mở bằng Excel hoặc LibreOffice; dịch vào các cột *_ban_dich; "
+               "người bản ngữ đã kiểm tra thì ghi tên vào cột nguoi_duyet.")
+
+
+@translations_group.command("import")
+@project_option
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+def import_command(project: str, csv_file: str) -> None:
+    """Nhập bản dịch từ tệp CSV, ghi thành các trang Markdown trong content/."""
+    proj = _project(project)
+    log = ProblemLog(Path.cwd())
+    try:
+        languages, _, sources = read_sources(proj, ProblemLog(proj.root))
+        vietnamese_pages = {p.rel for p in sources if p.lang == default_language(languages).code}
+        pages = read_import(Path(csv_file), proj.content_dir, languages, vietnamese_pages, log)
+        write_import(pages, log)
+    except ContentError as error:
+        _fail(error, "Chưa nhập bản dịch nào")
+    for page in pages:
+        click.echo(f"Đã ghi {page.path.relative_to(proj.root)}")
+    click.echo(f"Đã nhập {len(pages)} trang. Chạy `outreach check` để kiểm tra.")
+
+
 @main.command("serve")
 @project_option
 @as_of_option
@@ -116,7 +215,7 @@ def serve_command(project: str, as_of: str | None, port: int, site_dir: str) -> 
 
     def rebuild() -> None:
         try:
-            build(proj, target, date, f"http://127.0.0.1:{port}/")
+            build(proj, target, date, f"http://127.0.0.1:{port}/", _progress())
             click.echo(f"Đã cập nhật. Mở http://127.0.0.1:{port}/ để xem.")
         except ContentError as error:
             _print_problems(error.problems)

@@ -11,7 +11,10 @@ same path and records which version of it it translates (`source_hash`).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -269,3 +272,74 @@ def _check_translations(pages: list[SourcePage], log: ProblemLog) -> None:
     for page in pages:
         if page.translation and page.rel not in sources:
             log.error(page.path, 1, f"Không có trang tiếng Việt `content/{DEFAULT_LANGUAGE}/{page.rel}` để dịch. Trang dịch phải cùng đường dẫn với bản gốc.")
+
+
+# --- what a page may contain -------------------------------------------------
+
+MAX_LINE_LENGTH = 2000
+LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Citizens' pages never run script from content.
+SCRIPT_TAG = re.compile(r"<\s*script\b", re.I)
+EVENT_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
+SCRIPT_URL = re.compile(r"(href|src)\s*=\s*[\"']?\s*javascript:|\]\(\s*javascript:", re.I)
+ASSET_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".pdf"}
+
+
+def load_assets(content_dir: Path, languages: tuple[Language, ...]) -> dict[str, dict[str, Path]]:
+    """Images and documents beside the pages, per language; Vietnamese ones serve every language."""
+    def files(lang: str) -> dict[str, Path]:
+        folder = content_dir / lang
+        return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*"))
+                if p.is_file() and p.suffix.lower() in ASSET_SUFFIXES}
+
+    shared = files(DEFAULT_LANGUAGE)
+    return {l.code: {**shared, **files(l.code)} for l in languages}
+
+
+def check_page_bodies(pages: list[SourcePage], assets: dict[str, dict[str, Path]], log: ProblemLog) -> None:
+    """Links, images, alt text, unsafe HTML and pasted blobs, each reported at its line."""
+    known_pages = {p.rel for p in pages if p.lang == DEFAULT_LANGUAGE}
+    for page in pages:
+        in_comment = False
+        for index, line in enumerate(page.body.split("\n")):
+            number = page.body_line + index
+            if len(line) > MAX_LINE_LENGTH:
+                log.error(page.path, number, f"Dòng dài {len(line)} ký tự (tối đa {MAX_LINE_LENGTH}): có thể đã dán nhầm. Hãy xuống dòng hoặc xoá phần thừa.")
+                continue
+            if SCRIPT_TAG.search(line):
+                log.error(page.path, number, "Trang cho người dân không được chạy mã: xoá thẻ <script>.")
+            if EVENT_HANDLER.search(line):
+                log.error(page.path, number, "Trang cho người dân không được chạy mã: xoá thuộc tính on...= (như onclick) khỏi thẻ HTML.")
+            if SCRIPT_URL.search(line):
+                log.error(page.path, number, "Liên kết `javascript:` chạy mã trên máy người đọc: hãy dùng địa chỉ trang thật.")
+            # Leaflet marks and notes for editors are HTML comments: links inside them are not published.
+            in_comment = _comment_state(line, in_comment)
+            if in_comment:
+                continue
+            for match in LINK.finditer(line):
+                _check_link(page, number, match, known_pages, assets, log)
+
+
+def _comment_state(line: str, in_comment: bool) -> bool:
+    for token in re.findall(r"<!--|-->", line):
+        in_comment = token == "<!--"
+    return in_comment
+
+
+def _check_link(page, number, match, known_pages, assets, log) -> None:
+    is_image, text, target = match.group(1) == "!", match.group(2), match.group(3)
+    if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I) or target.startswith("#"):
+        return  # web address, phone, e-mail, or a place on the same page
+    path = target.split("#", 1)[0]
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page.rel), path))
+    if is_image:
+        if not text.strip():
+            log.error(page.path, number, f"Ảnh `{target}` thiếu lời mô tả: viết mô tả trong ngoặc vuông, ví dụ ![Sơ đồ các bước đăng ký]({target}).")
+        if resolved not in assets.get(page.lang, {}):
+            log.error(page.path, number, f"Không tìm thấy ảnh `{target}` (tìm ở content/{page.lang}/{resolved}). Kiểm tra tên tệp hoặc chép ảnh vào đúng thư mục.")
+    elif path.endswith(".md") and resolved not in known_pages:
+        suggestion = difflib.get_close_matches(resolved, sorted(known_pages), n=1)
+        hint = f" Có phải `{posixpath.relpath(suggestion[0], posixpath.dirname(page.rel) or '.')}`?" if suggestion else ""
+        log.error(page.path, number, f"Liên kết tới trang không có: `{target}`.{hint}")
+    elif not path.endswith(".md") and path and resolved not in assets.get(page.lang, {}):
+        log.error(page.path, number, f"Liên kết tới tệp không có: `{target}`. Liên kết tới trang khác phải kết thúc bằng .md.")

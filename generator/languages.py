@@ -41,6 +41,10 @@ class Language:
         return self.strings[key].format(**values)
 
 
+def default_language(languages: tuple[Language, ...]) -> Language:
+    return next(l for l in languages if l.is_default)
+
+
 def load_languages(catalogue_dir: Path = CATALOGUE_DIR) -> tuple[Language, ...]:
     catalogues = {code: yamlfile.load(catalogue_dir / f"{code}.yml") for code in LANGUAGE_ORDER}
     fallback = dict(catalogues[DEFAULT_LANGUAGE]["strings"])

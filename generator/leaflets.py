@@ -295,24 +295,29 @@ def _overflow(anchors, region: str, columns: int) -> Overflow | None:
     return Overflow(region, extra_columns, millimetres, first_part)
 
 
-def render_all(leaflets: list[Leaflet], site_dir: Path, root: Path) -> list[tuple[Leaflet, int]]:
+def render_all(leaflets: list[Leaflet], root: Path, progress) -> list[tuple[Leaflet, Rendered]]:
     """Render every leaflet on all cores; raise ContentError for any that does not fit."""
     log = ProblemLog(root)
-    results = []
     workers = max(1, min(len(leaflets), os.cpu_count() or 1))
+    progress.start("Đang tạo tờ gấp, tờ rơi (PDF)", len(leaflets))
     with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(render, leaflet.html, leaflet.format.regions) for leaflet in leaflets]
-        for leaflet, future in zip(leaflets, futures):
-            rendered = future.result()
-            if rendered.overflows or rendered.pages != leaflet.format.pages:
-                _report(leaflet, rendered, log)
-                continue
-            target = site_dir / leaflet.file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(rendered.pdf)
-            results.append((leaflet, rendered.pages))
+        for _ in concurrent.futures.as_completed(futures):
+            progress.advance()
+        progress.finish()
+        rendered = [(leaflet, future.result()) for leaflet, future in zip(leaflets, futures)]
+    for leaflet, result in rendered:
+        if result.overflows or result.pages != leaflet.format.pages:
+            _report(leaflet, result, log)
     log.raise_if_errors()
-    return results
+    return rendered
+
+
+def write_leaflets(rendered: list[tuple[Leaflet, Rendered]], site_dir: Path) -> None:
+    for leaflet, result in rendered:
+        target = site_dir / leaflet.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(result.pdf)
 
 
 def _report(leaflet: Leaflet, rendered: Rendered, log: ProblemLog) -> None:

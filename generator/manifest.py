@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .build import Composition
-    from .leaflets import Leaflet
+    from .leaflets import Leaflet, Rendered
 
 MANIFEST_NAME = "manifest.json"
 
 
-def build_manifest(root: Path, composition: "Composition", printed: list[tuple["Leaflet", int]], as_of: dt.date) -> dict:
+def build_manifest(root: Path, composition: "Composition", printed: list[tuple["Leaflet", "Rendered"]], as_of: dt.date) -> dict:
     languages, pages, policy = composition.languages, composition.pages, composition.policy
     return {
         "as_of": as_of.isoformat(),
@@ -33,6 +33,7 @@ def build_manifest(root: Path, composition: "Composition", printed: list[tuple["
                 "url": p.url,
                 "title": p.title,
                 "status": p.status,
+                "outdated": p.outdated,
             }
             for p in pages
         ],
@@ -44,9 +45,9 @@ def build_manifest(root: Path, composition: "Composition", printed: list[tuple["
         "leaflets": [
             {
                 "lang": leaflet.lang, "audience": leaflet.audience, "format": leaflet.format.name,
-                "print_shop": leaflet.print_shop, "file": leaflet.file, "pages": pages, "qr_url": leaflet.qr_url,
+                "print_shop": leaflet.print_shop, "file": leaflet.file, "pages": rendered.pages, "qr_url": leaflet.qr_url,
             }
-            for leaflet, pages in printed
+            for leaflet, rendered in printed
         ],
         "qr": [qr.as_manifest() for qr in composition.qr_codes],
         "images": [],

@@ -23,6 +23,7 @@ from .content import SiteConfig, SourcePage
 from .languages import DEFAULT_LANGUAGE, Language
 from .policy import VIEWS, PolicyData, format_day, format_figure, format_value
 from .problems import ProblemLog
+from .translations import state_of
 from .urls import page_url, relative_url
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ class SitePage:
     order: int
     description: str
     status: str  # source | draft | reviewed | fallback
+    outdated: bool  # a translation of an older Vietnamese text
     source: SourcePage  # the file the text comes from
     markdown: str  # final Markdown for the publisher
     figures: tuple[FigureUse, ...]
@@ -73,6 +75,7 @@ class PageInLanguage:
     original: SourcePage  # the Vietnamese page
     source: SourcePage  # the translation, or the original when there is none
     status: str  # source | draft | reviewed | fallback
+    outdated: bool = False  # the Vietnamese page changed after it was translated
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ def resolve_languages(sources: list[SourcePage], languages: tuple[Language, ...]
         for original in (p for p in sources if p.lang == DEFAULT_LANGUAGE):
             own = by_lang_rel.get((language.code, original.rel))
             status = own.status if own else ("source" if language.is_default else "fallback")
-            resolved.append(PageInLanguage(language, original, own or original, status))
+            outdated = own is not None and own.translation is not None and state_of(original, own) == "outdated"
+            resolved.append(PageInLanguage(language, original, own or original, status, outdated))
     return resolved
 
 
@@ -118,10 +122,7 @@ def _compose(item: PageInLanguage, policy, site, as_of, extras: PageExtras, log)
     source, original, language, status = item.source, item.original, item.language, item.status
     url = page_url(source.rel, language.url_prefix)
     body, figures = substitute(source, language, policy, site, as_of, log)
-    parts = []
-    notice = _notice(language, status, url, original)
-    if notice:
-        parts.append(notice)
+    parts = [_notice(language, kind, url, original) for kind in _notice_kinds(item)]
     if status == "fallback":
         # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
         parts.append(f'<div lang="{original.lang}" markdown="1">\n\n{body.strip()}\n\n</div>')
@@ -153,6 +154,7 @@ def _compose(item: PageInLanguage, policy, site, as_of, extras: PageExtras, log)
         order=original.order,
         description=source.description,
         status=status,
+        outdated=item.outdated,
         source=source,
         markdown=markdown,
         figures=tuple(figures),
@@ -173,16 +175,17 @@ def _qr_block(qr, url: str, title: str, language: Language) -> str:
     )
 
 
-def _notice(language: Language, status: str, url: str, original: SourcePage) -> str | None:
-    if status == "fallback":
-        text, link = language.t("notice.fallback", language=language.name_vi), None
-    elif status == "draft":
-        vietnamese_url = page_url(original.rel)
-        text = language.t("notice.draft", language=language.name_vi)
-        link = {"href": relative_url(url, vietnamese_url), "hreflang": "vi", "text": language.t("notice.draft.compare")}
-    else:
-        return None
-    return TEMPLATES.get_template("notice.html").render(kind=status, text=text, link=link)
+def _notice_kinds(item: PageInLanguage) -> list[str]:
+    kinds = [item.status] if item.status in ("fallback", "draft") else []
+    return kinds + (["outdated"] if item.outdated else [])
+
+
+def _notice(language: Language, kind: str, url: str, original: SourcePage) -> str:
+    text = language.t(f"notice.{kind}", language=language.name_vi)
+    link = None
+    if kind != "fallback":
+        link = {"href": relative_url(url, page_url(original.rel)), "hreflang": "vi", "text": language.t("notice.draft.compare")}
+    return TEMPLATES.get_template("notice.html").render(kind=kind, text=text, link=link)
 
 
 def substitute(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog):

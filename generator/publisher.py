@@ -45,6 +45,7 @@ FOLDED_FIELDS = {"title": ("folded_title", 1e3), "text": ("folded_text", 1)}
 
 def publish(
     pages: list[SitePage],
+    assets: dict[str, dict[str, Path]],
     languages: tuple[Language, ...],
     site: SiteConfig,
     config_file: Path,
@@ -59,7 +60,7 @@ def publish(
     for language in sorted(languages, key=lambda l: not l.is_default):
         language_pages = [p for p in pages if p.lang == language]
         docs_dir = work_dir / f"docs-{language.code}"
-        _stage_docs(language_pages, docs_dir)
+        _stage_docs(language_pages, assets[language.code], docs_dir)
         root = site_dir / language.url_prefix
         overrides = _config_overrides(base, language, languages, language_pages, site, docs_dir, root, base_url)
         _run_mkdocs(config_file, overrides)
@@ -75,7 +76,7 @@ def _read_base_config(config_file: Path) -> dict:
         return yaml_load(handle) or {}
 
 
-def _stage_docs(pages: list[SitePage], docs_dir: Path) -> None:
+def _stage_docs(pages: list[SitePage], assets: dict[str, Path], docs_dir: Path) -> None:
     for page in pages:
         target = docs_dir / page.rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +85,10 @@ def _stage_docs(pages: list[SitePage], docs_dir: Path) -> None:
             front_matter["description"] = page.description
         text = "---\n" + yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False) + "---\n\n" + page.markdown
         target.write_text(text, encoding="utf-8")
+    for rel, source in assets.items():
+        target = docs_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
     stylesheet = docs_dir / STYLESHEET
     stylesheet.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(STYLES_DIR / "outreach.css", stylesheet)

@@ -159,7 +159,7 @@ def test_manifest_lists_every_page_with_its_fields(built_site):
     assert on_disk == manifest
     assert len(manifest["pages"]) == 3 * len(pages(built_site, lang="vi"))
     for page in manifest["pages"]:
-        assert set(page) == {"lang", "audience", "kind", "source", "url", "title", "status"}
+        assert set(page) == {"lang", "audience", "kind", "source", "url", "title", "status", "outdated"}
         assert page["lang"] in ("vi", "bahnar", "jrai")
         assert (REPO / page["source"]).is_file()
         assert page["kind"] in ("guide", "faq")
