@@ -176,3 +176,42 @@ def test_check_renders_leaflets_but_writes_nothing(make_project):
     result = run(project, "check", "--as-of", "2026-11-25")
     assert result.exit_code == 1 and "a5-flyer.pdf" in result.output and "dài quá" in result.output
     assert sorted(p for p in project.root.rglob("*")) == before  # no site, no lockfile
+
+
+def test_serve_rebuilds_when_content_changes(make_project, tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--project", str(project.root), "--port", str(port),
+         "--site-dir", str(tmp_path / "preview"), "--as-of", "2026-11-25"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+
+    def page_title(deadline: float) -> str:
+        while time.monotonic() < deadline:
+            try:
+                html = urllib.request.urlopen(f"http://127.0.0.1:{port}/tu-nguyen/", timeout=2).read().decode()
+                return BeautifulSoup(html, "html.parser").select_one("article h1").get_text()
+            except OSError:
+                time.sleep(0.3)
+        raise AssertionError("preview server did not answer")
+
+    try:
+        assert page_title(time.monotonic() + 60) == "Tự nguyện"
+        page = project.content_dir / "vi/tu-nguyen/index.md"
+        page.write_text(OVERVIEW.replace("title: Tự nguyện", "title: Tự nguyện (sửa)"), encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while page_title(deadline) != "Tự nguyện (sửa)":
+            assert time.monotonic() < deadline, "the preview was not rebuilt"
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
