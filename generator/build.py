@@ -21,7 +21,8 @@ from .content import SiteConfig, SourcePage, check_page_bodies, load_assets, loa
 from .languages import Language, default_language, load_languages
 from .manifest import build_manifest, write_manifest
 from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all, write_leaflets
-from .pages import PageExtras, SitePage, compose_pages, resolve_languages
+from .images import CardSpec, card_specs, draw_all, write_cards
+from .pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .policy import PolicyData, load_policy
 from .problems import Problem, ProblemLog
 from .qr import MAX_VERSION, QrCode, QrTooLarge, plan_qr_codes, write_qr_outputs
@@ -58,6 +59,7 @@ class Composition:
     assets: dict[str, dict[str, Path]]  # per language: path in the site -> file in content/
     qr_codes: list[QrCode]
     leaflets: list[Leaflet]
+    cards: list[CardSpec]
     lock_entries: dict[str, str]  # the QR lockfile as it must be after this build
     site_url: str
     warnings: list[Problem]
@@ -110,10 +112,18 @@ def compose(project: Project, as_of: dt.date, site_url: str | None = None) -> Co
         for key in qr_by_page.keys() | downloads.keys()
     }
     pages = compose_pages(resolved, policy, site, as_of, extras, log)
+    pages += infographic_pages(pages, site)
+    cards = card_specs(
+        [block for page in pages for block in page.infographics],
+        {(qr.lang.code, link_audience): qr for (lang, rel), qr in qr_by_page.items()
+         for link_audience in [rel.split("/")[0]] if rel.endswith("/index.md")},
+        {language.code: language.t for language in languages},
+        site.contacts.get("hotline", ""),
+    )
     _warn_unverified(policy, as_of, log)
     log.raise_if_errors()
     states = translation_states(sources, languages)
-    return Composition(languages, site, policy, pages, states, assets, qr_codes, leaflets, lock_entries, site_url, log.warnings)
+    return Composition(languages, site, policy, pages, states, assets, qr_codes, leaflets, cards, lock_entries, site_url, log.warnings)
 
 
 def _plan_qr_codes(links, languages, site_url, project, log) -> list[QrCode]:
@@ -143,6 +153,7 @@ def check(project: Project, as_of: dt.date, progress: Progress | None = None) ->
     """Everything a build checks, leaflets rendered in memory, nothing written. Returns warnings."""
     composition = compose(project, as_of)
     render_all(composition.leaflets, project.root, progress or Progress())
+    draw_all(composition.cards, project.root, progress or Progress())
     return composition.warnings
 
 
@@ -165,6 +176,8 @@ def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None
         write_status_page(composition.translation_states, new_site, default_language(composition.languages))
         printed = render_all(composition.leaflets, project.root, progress or Progress())
         write_leaflets(printed, new_site)
+        drawn = draw_all(composition.cards, project.root, progress or Progress())
+        write_cards(drawn, new_site)
         manifest = build_manifest(project.root, composition, printed, as_of)
         write_manifest(manifest, new_site)
         _swap_in(new_site, site_dir)

@@ -24,7 +24,7 @@ from . import yamlfile
 from .languages import DEFAULT_LANGUAGE, Language
 from .problems import ProblemLog
 
-KINDS = ("guide", "faq")
+KINDS = ("guide", "faq", "calculator")
 TRANSLATION_STATUSES = ("draft", "reviewed")
 HASH_LENGTH = 12
 
@@ -177,7 +177,7 @@ def _read_page(path: Path, folder: Path, lang: str, site: SiteConfig, log: Probl
         ok = False
     kind = meta.get("kind", "guide")
     if kind not in KINDS:
-        log.error(path, meta.line_of("kind"), f"`kind: {kind}` không hợp lệ. Chọn `guide` (bài hướng dẫn) hoặc `faq` (hỏi đáp).")
+        log.error(path, meta.line_of("kind"), f"`kind: {kind}` không hợp lệ. Chọn `guide` (bài hướng dẫn), `faq` (hỏi đáp) hoặc `calculator` (trang tính tiền đóng).")
         ok = False
     order = meta.get("order", 0)
     if not isinstance(order, int) or isinstance(order, bool):

@@ -8,7 +8,7 @@ URL prefix, an HTML `lang` code and a catalogue of interface strings under
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -26,8 +26,8 @@ class Language:
     html_lang: str  # BCP 47 / ISO 639 code for <html lang>
     name: str  # the language's own name, shown in the switcher
     name_vi: str  # its name inside a Vietnamese sentence ("tiếng Bahnar")
-    strings: Mapping[str, str]  # complete: own strings over Vietnamese ones
-    review_status: str
+    strings: Mapping[str, str] = field(compare=False)  # complete: own strings over Vietnamese ones
+    review_status: str = ""
 
     @property
     def is_default(self) -> bool:

@@ -30,7 +30,7 @@ import jinja2
 import markdown
 
 from .content import SiteConfig, SourcePage
-from .pages import Download, PageInLanguage, substitute
+from .pages import Download, PageInLanguage, render_body
 from .policy import PolicyData, format_day
 from .problems import ContentError, ProblemLog
 from .qr import QrCode, svg_image
@@ -162,7 +162,7 @@ def _parts(items, marker, policy, site, as_of, converter, log):
             if item not in contributors:
                 contributors.append(item)
             piece = dataclasses.replace(item.source, body=text, body_line=line)
-            substituted, used = substitute(piece, item.language, policy, site, as_of, log)
+            substituted, used, _ = render_body(piece, item.language, policy, site, as_of, log)
             for figure in used:
                 figures.setdefault(figure.key, figure)
             html = converter.reset().convert(substituted)

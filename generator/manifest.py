@@ -50,7 +50,11 @@ def build_manifest(root: Path, composition: "Composition", printed: list[tuple["
             for leaflet, rendered in printed
         ],
         "qr": [qr.as_manifest() for qr in composition.qr_codes],
-        "images": [],
+        "images": [
+            {"kind": card.kind, "lang": card.file.split("/")[1], "audience": card.file.split("/")[2],
+             "file": card.file, "width": card.width, "height": card.height}
+            for card in composition.cards
+        ],
     }
 
 

@@ -10,7 +10,9 @@ deciding which value is in force.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,8 @@ from .content import SiteConfig, SourcePage
 from .languages import DEFAULT_LANGUAGE, Language
 from .policy import VIEWS, PolicyData, format_day, format_figure, format_value
 from .problems import ProblemLog
+from . import calculator, infographics
+from .infographics import Infographic, Resolver
 from .translations import state_of
 from .urls import page_url, relative_url
 
@@ -65,6 +69,7 @@ class SitePage:
     source: SourcePage  # the file the text comes from
     markdown: str  # final Markdown for the publisher
     figures: tuple[FigureUse, ...]
+    infographics: tuple[Infographic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,16 +123,27 @@ def compose_pages(
     ]
 
 
+def render_body(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog):
+    """Markdown with figures substituted and infographic blocks as HTML; the figures and blocks used."""
+    resolver = Resolver(source, language, policy, site, as_of, log, substitute)
+    body, blocks = infographics.extract(source, language.code, resolver, log)
+    body, figures = substitute(dataclasses.replace(source, body=body), language, policy, site, as_of, log)
+    figures = list({f.key: f for f in figures + resolver.figures}.values())
+    return infographics.insert_html(body, blocks), figures, blocks
+
+
 def _compose(item: PageInLanguage, policy, site, as_of, extras: PageExtras, log) -> SitePage:
     source, original, language, status = item.source, item.original, item.language, item.status
     url = page_url(source.rel, language.url_prefix)
-    body, figures = substitute(source, language, policy, site, as_of, log)
+    body, figures, blocks = render_body(source, language, policy, site, as_of, log)
     parts = [_notice(language, kind, url, original) for kind in _notice_kinds(item)]
     if status == "fallback":
         # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
         parts.append(f'<div lang="{original.lang}" markdown="1">\n\n{body.strip()}\n\n</div>')
     else:
         parts.append(body.strip())
+    if source.kind == "calculator":
+        parts.append(_calculator(language, policy))
     if extras.downloads:
         parts.append(TEMPLATES.get_template("downloads.html").render(
             heading=language.t("leaflet.download"),
@@ -158,6 +174,66 @@ def _compose(item: PageInLanguage, policy, site, as_of, extras: PageExtras, log)
         source=source,
         markdown=markdown,
         figures=tuple(figures),
+        infographics=tuple(blocks),
+    )
+
+
+def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]:
+    """One page per audience and language collecting its infographics, with image downloads.
+
+    A page exists in every language where the Vietnamese one does; a translated
+    page without infographics lends the Vietnamese ones, and the page says so.
+    """
+    collected = []
+    by_lang_rel = {(p.lang.code, p.rel): p for p in pages}
+    for language in dict.fromkeys(p.lang for p in pages):
+        for audience in site.audience_slugs:
+            originals = sorted((p for p in pages if p.lang.is_default and p.audience == audience and p.infographics),
+                               key=lambda p: (not p.rel.endswith("/index.md"), p.order, p.rel))
+            overview = by_lang_rel.get((language.code, f"{audience}/index.md"))
+            if not originals or overview is None:
+                continue
+            rel = f"{audience}/infographic.md"
+            url = page_url(rel, language.url_prefix)
+            sources = []
+            for original in originals:
+                own = by_lang_rel[(language.code, original.rel)]
+                sources.append((own.status, own.infographics) if own.infographics else ("fallback", original.infographics))
+            status = _weakest_status(status for status, _ in sources)
+            vietnamese = dataclasses.replace(overview.source, rel=rel)  # the draft notice links to its Vietnamese twin
+            parts = [_notice(language, status, url, vietnamese)] if status in ("fallback", "draft") else []
+            parts.append(f"<p>{escape(language.t('infographic.intro'))}</p>")
+            for _, blocks in sources:
+                for block in blocks:
+                    downloads = [(language.t(f"infographic.{size}"), relative_url(url, file))
+                                 for size, file in infographics.image_files(block).items()]
+                    parts.append(infographics.to_html(block, downloads))
+            title = language.t("infographic.title", audience=overview.title)
+            collected.append(dataclasses.replace(
+                overview, rel=rel, url=url, title=title, kind="infographic", order=8, description="",
+                status=status, outdated=False, markdown=f"# {title}\n\n" + "\n\n".join(parts) + "\n",
+                figures=(), infographics=(),
+            ))
+    return collected
+
+
+def _weakest_status(statuses) -> str:
+    """The least finished state among the pages a generated page draws on."""
+    ranking = ("fallback", "draft", "reviewed", "source")
+    return min(statuses, key=ranking.index)
+
+
+def _calculator(language: Language, policy: PolicyData) -> str:
+    prefix = "calculator."
+    strings = {key[len(prefix):]: value for key, value in language.strings.items() if key.startswith(prefix)}
+
+    def embed(data) -> str:
+        # Inside <script>, "</" would end the element early.
+        return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+
+    return TEMPLATES.get_template("calculator.html").render(
+        t=language.t, groups=calculator.GROUPS, periods=calculator.PERIODS,
+        data_json=embed(calculator.calculator_data(policy)), strings_json=embed(strings),
     )
 
 

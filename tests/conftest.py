@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import http.server
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from playwright import sync_api as playwright_api
 
 from generator.build import Project, build
 
@@ -44,3 +48,36 @@ def make_project(tmp_path):
         return Project(root)
 
     return make
+
+
+CHROMIUM = "/usr/bin/chromium"
+BASE_PATH = "/tt/"  # the path part of SITE_URL
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built_site, tmp_path_factory):
+    assert SITE_URL.endswith(BASE_PATH)
+    root = tmp_path_factory.mktemp("served")
+    (root / BASE_PATH.strip("/")).symlink_to(built_site.site_dir, target_is_directory=True)
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}{BASE_PATH}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install chromium"
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()

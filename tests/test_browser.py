@@ -4,48 +4,9 @@ Drives Debian's Chromium through Playwright; the site is served on loopback
 under a base path, as it would be on a provincial portal.
 """
 
-import functools
-import http.server
-import threading
-from pathlib import Path
-
 import pytest
-from playwright import sync_api as playwright_api
 
-from conftest import SITE_URL
-
-CHROMIUM = "/usr/bin/chromium"
-BASE_PATH = "/tt/"  # the path part of conftest.SITE_URL
 PHONE = {"width": 360, "height": 740}
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(built_site, tmp_path_factory):
-    assert SITE_URL.endswith(BASE_PATH)
-    root = tmp_path_factory.mktemp("served")
-    (root / BASE_PATH.strip("/")).symlink_to(built_site.site_dir, target_is_directory=True)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{BASE_PATH}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required: apt-get install chromium"
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.mark.browser

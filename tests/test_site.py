@@ -162,8 +162,8 @@ def test_manifest_lists_every_page_with_its_fields(built_site):
         assert set(page) == {"lang", "audience", "kind", "source", "url", "title", "status", "outdated"}
         assert page["lang"] in ("vi", "bahnar", "jrai")
         assert (REPO / page["source"]).is_file()
-        assert page["kind"] in ("guide", "faq")
-    assert manifest["images"] == []
+        assert page["kind"] in ("guide", "faq", "calculator", "infographic")
+    assert {i["kind"] for i in manifest["images"]} == {"cards", "steps", "comparison", "timeline"}
     assert any(f["key"] == "voluntary.support.poor" for f in manifest["unverified_figures"])
 
 
