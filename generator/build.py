@@ -11,12 +11,14 @@ written beside it and swapped in only when complete.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import publisher
+from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions
 from .content import SiteConfig, SourcePage, check_page_bodies, load_assets, load_pages, load_site_config
 from .languages import Language, default_language, load_languages
 from .manifest import build_manifest, write_manifest
@@ -46,6 +48,16 @@ class Project:
     def qr_lockfile(self) -> Path:
         return self.content_dir / "qr-lock.yml"
 
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / ".outreach-cache"
+
+    def fingerprint(self, as_of: dt.date, site_url: str) -> str:
+        """Every input of a build: content, settings, the generator's code and data, libraries."""
+        files = [p for p in self.content_dir.rglob("*") if p.is_file()] + [self.config_file]
+        files += [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+        return digest(files_digest(files), library_versions(), as_of.isoformat(), site_url)
+
 
 @dataclass(frozen=True)
 class Composition:
@@ -70,6 +82,8 @@ class BuildResult:
     site_dir: Path
     composition: Composition
     manifest: dict
+    cache: ArtifactCache
+    reused: bool = False  # nothing changed since the last build: the site was left as it was
 
 
 class Progress:
@@ -150,18 +164,25 @@ def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> Non
 
 
 def check(project: Project, as_of: dt.date, progress: Progress | None = None) -> list[Problem]:
-    """Everything a build checks, leaflets rendered in memory, nothing written. Returns warnings."""
+    """Everything a build checks, leaflets rendered (or taken from the cache), no site written. Returns warnings."""
     composition = compose(project, as_of)
-    render_all(composition.leaflets, project.root, progress or Progress())
-    draw_all(composition.cards, project.root, progress or Progress())
+    cache = ArtifactCache(project.cache_dir)
+    render_all(composition.leaflets, project.root, progress or Progress(), cache)
+    draw_all(composition.cards, project.root, progress or Progress(), cache)
     return composition.warnings
 
 
 def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, cache: ArtifactCache | None = None) -> BuildResult:
     composition = compose(project, as_of, site_url)
     site_url = composition.site_url
     site_dir = site_dir.resolve()
+    cache = cache if cache is not None else ArtifactCache(project.cache_dir)
+    fingerprint = project.fingerprint(as_of, site_url)
+    last = cache.last_build(site_dir)
+    if last and last["fingerprint"] == fingerprint and (site_dir / "manifest.json").exists():
+        manifest = json.loads((site_dir / "manifest.json").read_text(encoding="utf-8"))
+        return BuildResult(site_dir, composition, manifest, cache, reused=True)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Staged beside the target so the final swap is a rename on one file system.
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
@@ -174,19 +195,20 @@ def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None
         )
         write_qr_outputs(composition.qr_codes, new_site, site_url)
         write_status_page(composition.translation_states, new_site, default_language(composition.languages))
-        printed = render_all(composition.leaflets, project.root, progress or Progress())
+        printed = render_all(composition.leaflets, project.root, progress or Progress(), cache)
         write_leaflets(printed, new_site)
-        drawn = draw_all(composition.cards, project.root, progress or Progress())
+        drawn = draw_all(composition.cards, project.root, progress or Progress(), cache)
         write_cards(drawn, new_site)
         manifest = build_manifest(project.root, composition, printed, as_of)
         write_manifest(manifest, new_site)
         _swap_in(new_site, site_dir)
         # Only a finished build issues new codes: they may be printed from now on.
         write_lock(project.qr_lockfile, composition.lock_entries)
+        cache.record_build(site_dir, project.fingerprint(as_of, site_url))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work_dir, ignore_errors=True)
-    return BuildResult(site_dir, composition, manifest)
+    return BuildResult(site_dir, composition, manifest, cache)
 
 
 def _swap_in(new_site: Path, site_dir: Path) -> None:

@@ -101,6 +101,9 @@ def build_command(project: str, as_of: str | None, site_dir: str, site_url: str 
     except ContentError as error:
         _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên")
     _print_problems(result.composition.warnings)
+    if result.reused:
+        click.echo(f"Không có gì thay đổi kể từ lần tạo trước: giữ nguyên trang web trong {result.site_dir}.")
+        return
     pages = result.manifest["pages"]
     counts = ", ".join(
         f"{language.name}: {sum(1 for p in pages if p['lang'] == language.code)}"

@@ -10,6 +10,7 @@ that does not fit even at the smallest size is reported, never cut.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import io
 import os
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
+from .cache import ArtifactCache, code_digest, digest
 from .infographics import SIZES, Infographic, image_files
 from .problems import ProblemLog
 from .qr import QrCode
@@ -204,17 +206,25 @@ def _draw(spec: CardSpec) -> DrawnCard:
     return draw_card(spec, _qr_png(spec.qr_url))
 
 
-def draw_all(specs: list[CardSpec], root: Path, progress) -> list[DrawnCard]:
-    """Draw every card on all cores; report cards whose content does not fit."""
+def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) -> list[DrawnCard]:
+    """Draw every card on all cores, or take it from the cache; report cards whose content does not fit."""
     log = ProblemLog(root)
-    progress.start("Đang vẽ ảnh infographic (PNG)", len(specs))
-    workers = max(1, min(len(specs), os.cpu_count() or 1))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_draw, spec) for spec in specs]
-        for _ in concurrent.futures.as_completed(futures):
-            progress.advance()
-        progress.finish()
-        drawn = [future.result() for future in futures]
+    code = code_digest(Path(__file__))
+    # Where the card is written and which line made it do not change its pixels.
+    keys = [digest(code, repr(dataclasses.replace(spec, file="", path="", line=0))) for spec in specs]
+    pngs = {i: cache.get("images", key, spec.file) for i, (spec, key) in enumerate(zip(specs, keys))}
+    todo = [i for i, png in pngs.items() if png is None]
+    progress.start("Đang vẽ ảnh infographic (PNG)", len(todo))
+    if todo:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+            futures = {pool.submit(_draw, specs[i]): i for i in todo}
+            for future in concurrent.futures.as_completed(futures):
+                index = futures[future]
+                pngs[index] = future.result().png or b""  # b"": drawn, did not fit
+                cache.put("images", keys[index], pngs[index])
+                progress.advance()
+    progress.finish()
+    drawn = [DrawnCard(spec, pngs[i] or None) for i, spec in enumerate(specs)]
     for card in drawn:
         if card.png is None:
             log.error(card.spec.path, card.spec.line,

@@ -29,6 +29,7 @@ from pathlib import Path
 import jinja2
 import markdown
 
+from .cache import ArtifactCache, code_digest, digest
 from .content import SiteConfig, SourcePage
 from .pages import Download, PageInLanguage, render_body
 from .policy import PolicyData, format_day
@@ -295,17 +296,24 @@ def _overflow(anchors, region: str, columns: int) -> Overflow | None:
     return Overflow(region, extra_columns, millimetres, first_part)
 
 
-def render_all(leaflets: list[Leaflet], root: Path, progress) -> list[tuple[Leaflet, Rendered]]:
-    """Render every leaflet on all cores; raise ContentError for any that does not fit."""
+def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCache,
+               workers: int | None = None) -> list[tuple[Leaflet, Rendered]]:
+    """Render every leaflet on all cores, or take it from the cache; raise ContentError for any that does not fit."""
     log = ProblemLog(root)
-    workers = max(1, min(len(leaflets), os.cpu_count() or 1))
-    progress.start("Đang tạo tờ gấp, tờ rơi (PDF)", len(leaflets))
-    with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(render, leaflet.html, leaflet.format.regions) for leaflet in leaflets]
-        for _ in concurrent.futures.as_completed(futures):
-            progress.advance()
-        progress.finish()
-        rendered = [(leaflet, future.result()) for leaflet, future in zip(leaflets, futures)]
+    code = code_digest(Path(__file__))
+    keys = [digest(code, leaflet.html, repr(leaflet.format)) for leaflet in leaflets]
+    results = {i: cache.get("leaflets", key, leaflet.file) for i, (leaflet, key) in enumerate(zip(leaflets, keys))}
+    todo = [i for i, result in results.items() if result is None]
+    progress.start("Đang tạo tờ gấp, tờ rơi (PDF)", len(todo))
+    if todo:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
+            futures = {pool.submit(render, leaflets[i].html, leaflets[i].format.regions): i for i in todo}
+            for future in concurrent.futures.as_completed(futures):
+                results[futures[future]] = future.result()
+                cache.put("leaflets", keys[futures[future]], results[futures[future]])
+                progress.advance()
+    progress.finish()
+    rendered = [(leaflet, results[i]) for i, leaflet in enumerate(leaflets)]
     for leaflet, result in rendered:
         if result.overflows or result.pages != leaflet.format.pages:
             _report(leaflet, result, log)

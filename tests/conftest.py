@@ -13,6 +13,7 @@ import pytest
 from playwright import sync_api as playwright_api
 
 from generator.build import Project, build
+from generator.cache import ArtifactCache
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 25)
@@ -23,7 +24,8 @@ SITE_URL = "https://example.org/tt/"
 def built_site(tmp_path_factory):
     """The sample content, built under a base path, as a citizen would get it."""
     site_dir = tmp_path_factory.mktemp("built") / "site"
-    return build(Project(REPO), site_dir, AS_OF, SITE_URL)
+    # A fresh cache: the tests look at real renders, never at a developer's cached ones.
+    return build(Project(REPO), site_dir, AS_OF, SITE_URL, cache=ArtifactCache(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

@@ -1,0 +1,95 @@
+"""Build cache: artifacts keyed by a hash of everything that affects them.
+
+Leaflets and images are expensive (WeasyPrint takes about half a second a
+page). Each is stored under a key hashed from its complete input (the HTML
+document or the card's data), the fonts, the code that renders it and the
+versions of the libraries involved, so any change to any of them is a miss.
+
+A whole build is also fingerprinted from every input file; when nothing
+changed since the last successful build of the same site directory, the
+site is left as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).parent
+FINGERPRINT_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "babel",
+                         "weasyprint", "pillow", "qrcode", "jinja2", "pyyaml")
+
+
+def digest(*parts: bytes | str) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "big"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def files_digest(paths) -> str:
+    paths = sorted(paths)
+    return digest(*(part for p in paths for part in (p.as_posix(), p.read_bytes())))
+
+
+def library_versions(names=FINGERPRINT_LIBRARIES) -> str:
+    return ";".join(f"{name}={metadata.version(name)}" for name in names)
+
+
+def code_digest(*module_files: Path) -> str:
+    """The rendering code itself: a change to it is a change to every artifact it made."""
+    fonts = sorted((PACKAGE_DIR / "fonts").glob("*.ttf"))
+    return digest(files_digest([Path(f) for f in module_files] + fonts), library_versions())
+
+
+class ArtifactCache:
+    """A directory of pickled render results; None as root disables caching."""
+
+    def __init__(self, root: Path | None):
+        self.root = root
+        self.hits: list[str] = []
+        self.misses: list[str] = []
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.root / kind / key[:2] / key
+
+    def get(self, kind: str, key: str, label: str):
+        if self.root is not None:
+            path = self._path(kind, key)
+            if path.exists():
+                self.hits.append(label)
+                return pickle.loads(path.read_bytes())
+        self.misses.append(label)
+        return None
+
+    def put(self, kind: str, key: str, value) -> None:
+        if self.root is None:
+            return
+        path = self._path(kind, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed: a build interrupted mid-write leaves no half entry.
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            handle.write(pickle.dumps(value))
+        Path(handle.name).replace(path)
+
+    # --- whole-build fingerprint ---
+
+    def _record(self, site_dir: Path) -> Path:
+        return self.root / "builds" / digest(str(site_dir.resolve()))
+
+    def last_build(self, site_dir: Path) -> dict | None:
+        if self.root is None or not self._record(site_dir).exists() or not site_dir.exists():
+            return None
+        return json.loads(self._record(site_dir).read_text(encoding="utf-8"))
+
+    def record_build(self, site_dir: Path, fingerprint: str) -> None:
+        if self.root is not None:
+            record = self._record(site_dir)
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_text(json.dumps({"fingerprint": fingerprint}), encoding="utf-8")

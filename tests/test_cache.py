@@ -1,0 +1,88 @@
+"""Caching is correct: an edit invalidates exactly what depends on it, and nothing else."""
+
+import datetime as dt
+
+import pytest
+
+from generator.build import build
+from generator.cache import ArtifactCache
+
+AS_OF = dt.date(2026, 11, 25)
+HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
+PAGES = {
+    "vi/index.md": HOME,
+    "vi/tu-nguyen/index.md": "---\ntitle: Tự nguyện\n---\n\n<!-- flyer -->\nĐóng {{ policy.voluntary.rate }}.\n<!-- /flyer -->\n\n"
+                             "```infographic\nkind: steps\ntitle: Các bước\nitems:\n  - Bước một\n```\n",
+    "vi/sinh-vien/index.md": "---\ntitle: Sinh viên\n---\n\n<!-- flyer -->\nĐi làm thì đóng {{ policy.compulsory.employee_rate }}.\n<!-- /flyer -->\n",
+}
+
+
+@pytest.fixture
+def project(make_project, tmp_path):
+    project = make_project(PAGES)
+    build(project, tmp_path / "site", AS_OF)
+    return project
+
+
+def rebuild(project, tmp_path, **kwargs):
+    return build(project, tmp_path / "site", AS_OF, **kwargs)
+
+
+def test_unchanged_rebuild_leaves_the_site_as_it_was(project, tmp_path):
+    marker = tmp_path / "site" / "manifest.json"
+    before = marker.stat().st_mtime_ns
+    result = rebuild(project, tmp_path)
+    assert result.reused and marker.stat().st_mtime_ns == before
+    assert result.manifest["leaflets"]
+
+
+def test_editing_one_audience_rerenders_only_its_leaflets(project, tmp_path):
+    page = project.content_dir / "vi/sinh-vien/index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Đi làm", "Khi đi làm"), encoding="utf-8")
+    result = rebuild(project, tmp_path)
+    assert not result.reused
+    assert set(result.cache.misses) == {l["file"] for l in result.manifest["leaflets"] if l["audience"] == "sinh-vien"}
+    assert set(result.cache.hits) >= {l["file"] for l in result.manifest["leaflets"] if l["audience"] == "tu-nguyen"}
+    assert all(i["audience"] == "tu-nguyen" for i in result.manifest["images"])
+    assert {i["file"] for i in result.manifest["images"]} <= set(result.cache.hits)
+
+
+def test_a_policy_figure_change_reaches_every_artifact_that_shows_it(project, tmp_path):
+    policy = project.content_dir / "policy.yml"
+    policy.write_text(policy.read_text(encoding="utf-8").replace("value: 22\n", "value: 23\n", 1), encoding="utf-8")
+    result = rebuild(project, tmp_path)
+    missed = set(result.cache.misses)
+    # The voluntary rate shows on the tu-nguyen flyer, not on the sinh-vien one.
+    assert {l["file"] for l in result.manifest["leaflets"] if l["audience"] == "tu-nguyen"} <= missed
+    assert not {l["file"] for l in result.manifest["leaflets"] if l["audience"] == "sinh-vien"} & missed
+    text = (tmp_path / "site/tu-nguyen/index.html").read_text(encoding="utf-8")
+    assert "23%" in text
+
+
+def test_renderer_code_is_part_of_the_key(project, tmp_path, monkeypatch):
+    import generator.leaflets as leaflets
+
+    real = leaflets.code_digest
+    monkeypatch.setattr(leaflets, "code_digest", lambda *files: real(*files) + "-changed")
+    (project.content_dir / "vi/index.md").write_text(HOME + "\nThêm.\n", encoding="utf-8")
+    result = rebuild(project, tmp_path)
+    assert {l["file"] for l in result.manifest["leaflets"]} <= set(result.cache.misses)
+
+
+def test_cached_output_is_identical_to_a_fresh_render(project, tmp_path):
+    (project.content_dir / "vi/index.md").write_text(HOME + "\nĐổi trang chủ.\n", encoding="utf-8")
+    cached = rebuild(project, tmp_path)
+    fresh = build(project, tmp_path / "fresh", AS_OF, cache=ArtifactCache(None))
+    assert cached.cache.hits and not fresh.cache.hits
+    for entry in fresh.manifest["leaflets"] + fresh.manifest["images"]:
+        assert (tmp_path / "site" / entry["file"]).read_bytes() == (tmp_path / "fresh" / entry["file"]).read_bytes()
+
+
+def test_a_failed_build_does_not_record_itself(project, tmp_path):
+    page = project.content_dir / "vi/sinh-vien/index.md"
+    good = page.read_text(encoding="utf-8")
+    page.write_text(good.replace("compulsory.employee_rate", "compulsory.nope"), encoding="utf-8")
+    with pytest.raises(Exception):
+        rebuild(project, tmp_path)
+    page.write_text(good, encoding="utf-8")
+    assert rebuild(project, tmp_path).reused  # back to the recorded inputs
