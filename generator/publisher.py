@@ -19,6 +19,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+import tinycss2
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from markdown.extensions.toc import slugify
@@ -65,6 +66,8 @@ def publish(
         overrides = _config_overrides(base, language, languages, language_pages, site, docs_dir, root, base_url)
         _run_mkdocs(config_file, overrides)
         fold_search_index(root / "search" / "search_index.json")
+        for stylesheet in (root / "assets" / "stylesheets").glob("main.*.min.css"):
+            purge_stylesheet(stylesheet)
 
 
 def configured_site_url(config_file: Path) -> str:
@@ -179,6 +182,45 @@ def _run_mkdocs(config_file: Path, overrides: dict) -> None:
         mkdocs_build(config)
     finally:
         mkdocs_logger.setLevel(level)
+
+
+# --- weight ------------------------------------------------------------------
+
+# Material's stylesheet is the one thing a phone must download before it can
+# paint. These components never appear on these pages (no code, tabs, blog,
+# tags, versions, annotations, consent, feedback...), and Material's scripts do
+# not add them, so their rules are dropped: about a third of the stylesheet.
+UNUSED_COMPONENTS = (
+    "highlight", "highlighttable", "linenos", "tabbed", "mermaid", "md-source", "md-version", "md-tag",
+    "md-post", "md-social", "md-banner", "md-annotation", "md-tooltip", "task-list", "emojione", "twemoji",
+    "gemoji", "critic", "keys", "arithmatex", "md-sponsorship", "md-author", "md-profile", "md-code__",
+    "md-clipboard", "md-dialog", "md-consent", "md-feedback", "md-progress", "md-tabs", "md-status",
+    "md-meta", "md-draft", "footnote", "md-typeset .grid", "md-typeset .card", "abbr", "md-content__button",
+    "md-preview",
+)
+_UNUSED = re.compile("|".join(re.escape(name) for name in UNUSED_COMPONENTS))
+
+
+def purge_stylesheet(path: Path) -> None:
+    rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_whitespace=True, skip_comments=True)
+    path.write_text("".join(_purge_rules(rules)), encoding="utf-8")
+
+
+def _purge_rules(rules) -> list[str]:
+    kept = []
+    for rule in rules:
+        if rule.type == "qualified-rule":
+            selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+            used = [s for s in selectors if not _UNUSED.search(s)]
+            if used:
+                kept.append(",".join(used) + "{" + tinycss2.serialize(rule.content) + "}")
+        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in ("media", "supports"):
+            inner = _purge_rules(tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True))
+            if inner:
+                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
+        else:
+            kept.append(tinycss2.serialize([rule]))
+    return kept
 
 
 # --- search ------------------------------------------------------------------

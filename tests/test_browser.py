@@ -48,3 +48,19 @@ def test_fallback_page_in_bahnar_tells_the_reader(server, browser):
     assert "chưa có bản tiếng Bahnar" in notice.inner_text()
     assert page.evaluate("document.documentElement.lang") == "bdq"
     page.close()
+
+
+@pytest.mark.browser
+def test_search_index_waits_until_the_reader_searches(server, browser):
+    page = browser.new_page(viewport=PHONE)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server + "tu-nguyen/quyen-loi/", wait_until="networkidle")
+    page.wait_for_timeout(1000)
+    assert not [u for u in requested if u.endswith("search_index.json")]
+    assert any("/assets/javascripts/bundle." in u for u in requested)  # Material's scripts still load, after paint
+    page.locator("label.md-header__button[for=__search]").click()
+    page.locator("input.md-search__input").press_sequentially("thai san", delay=30)
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    assert [u for u in requested if u.endswith("search_index.json")]
+    page.close()

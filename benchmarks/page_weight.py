@@ -1,0 +1,90 @@
+"""(d) What a citizen's phone fetches for a guide page, and when it first paints, on slow 3G.
+
+Builds the sample site, serves it on loopback and opens a guide page in Debian's
+Chromium with the network throttled through the DevTools protocol (400 kbit/s,
+400 ms latency, no cache). Prints bytes per kind (raw and gzip, as a server
+would send them), first paint, and whether the search index waited for a search.
+
+    python3 benchmarks/page_weight.py [--page tu-nguyen/]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from _common import REPO, chromium, serve
+from playwright.sync_api import sync_playwright
+
+from generator.build import Project, build
+
+SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+
+
+def kind_of(path: str) -> str:
+    if path.endswith("search_index.json"):
+        return "search index"
+    for suffix, kind in ((".html", "html"), ("/", "html"), (".css", "css"), (".js", "js"), (".json", "json")):
+        if path.endswith(suffix):
+            return kind
+    return "other"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--page", default="tu-nguyen/", help="page to open, relative to the site root")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        build(Project(REPO), site, dt.date.today())
+        with serve(site) as base, sync_playwright() as p:
+            browser = chromium(p)
+            page = browser.new_page(viewport={"width": 360, "height": 740})
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+            fetched: list[str] = []
+            page.on("requestfinished", lambda request: fetched.append(request.url))
+            page.goto(base + args.page, wait_until="load")
+            page.wait_for_timeout(1500)  # anything the page starts after load
+            paint = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('paint')
+                                      .map(e => [e.name, Math.round(e.startTime)]))""")
+            at_load = list(fetched)
+            page.locator("label.md-header__button[for=__search]").click()
+            page.locator("input.md-search__input").press_sequentially("bao hiem", delay=20)
+            page.wait_for_timeout(3000)
+            after_search = fetched[len(at_load):]
+            browser.close()
+
+        totals: dict[str, list[int]] = {}
+        print(f"Page: /{args.page}  (slow 3G: 400 kbit/s, 400 ms latency, cache disabled)")
+        print(f"{'kind':<13} {'file':<58} {'raw':>9} {'gzip':>9}")
+        for url in at_load:
+            path = urlsplit(url).path
+            file = site / path.lstrip("/")
+            if file.is_dir():
+                file = file / "index.html"
+            data = file.read_bytes()
+            size = [len(data), len(gzip.compress(data, 9))]
+            kind = kind_of(path)
+            totals.setdefault(kind, [0, 0])
+            totals[kind] = [a + b for a, b in zip(totals[kind], size)]
+            print(f"{kind:<13} {path[-58:]:<58} {size[0]:>9,} {size[1]:>9,}")
+        print("-" * 92)
+        for kind, (raw, gz) in sorted(totals.items()):
+            print(f"{kind:<13} {'':<58} {raw:>9,} {gz:>9,}")
+        core = sum(totals.get(k, [0, 0])[1] for k in ("html", "css", "js"))
+        print(f"HTML + CSS + JS at load, gzip: {core / 1024:.1f} KB (target <= 80 KB)")
+        print(f"first paint: {paint.get('first-paint')} ms, first contentful paint: {paint.get('first-contentful-paint')} ms (target <= 1500 ms)")
+        index_at_load = any(u.endswith("search_index.json") for u in at_load)
+        index_on_search = any(u.endswith("search_index.json") for u in after_search)
+        print(f"search index fetched at load: {'yes' if index_at_load else 'no'}; after starting a search: {'yes' if index_on_search else 'no'}")
+
+
+if __name__ == "__main__":
+    main()
