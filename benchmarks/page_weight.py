@@ -51,7 +51,8 @@ def main() -> None:
             fetched: list[str] = []
             page.on("requestfinished", lambda request: fetched.append(request.url))
             page.goto(base + args.page, wait_until="load")
-            page.wait_for_timeout(1500)  # anything the page starts after load
+            page.wait_for_load_state("networkidle")  # and whatever the page starts after load
+            page.wait_for_timeout(2000)
             paint = page.evaluate("""() => Object.fromEntries(performance.getEntriesByType('paint')
                                       .map(e => [e.name, Math.round(e.startTime)]))""")
             at_load = list(fetched)

@@ -68,6 +68,8 @@ def publish(
         fold_search_index(root / "search" / "search_index.json")
         for stylesheet in (root / "assets" / "stylesheets").glob("main.*.min.css"):
             purge_stylesheet(stylesheet)
+        for bundle in (root / "assets" / "javascripts").glob("bundle.*.min.js"):
+            defer_search_index(bundle)
 
 
 def configured_site_url(config_file: Path) -> str:
@@ -224,6 +226,23 @@ def _purge_rules(rules) -> list[str]:
 
 
 # --- search ------------------------------------------------------------------
+
+# Material downloads the whole search index as soon as a page loads over http;
+# only for file:// pages does it wait until the reader opens search. Readers
+# on a slow network should not pay for an index they may never use, so the
+# published bundle takes the file:// path everywhere. Minified names change
+# between releases: the pattern matches the condition, whatever its wrapper.
+_EAGER_INDEX = re.compile(r'([A-Za-z_$][\w$]*)\(location\.protocol!=="file:"\)')
+
+
+def defer_search_index(bundle: Path) -> None:
+    code = bundle.read_text(encoding="utf-8")
+    patched, count = _EAGER_INDEX.subn(r"\1(!1)", code)
+    if count != 1:
+        logging.getLogger(__name__).warning(
+            "%s: Material's search-index condition not found (%d matches); the index will load with the page", bundle, count)
+        return
+    bundle.write_text(patched, encoding="utf-8")
 
 _APOSTROPHES = dict.fromkeys(map(ord, "'’‘ʼꞌ`"), None)
 _LETTERS_WITHOUT_DECOMPOSITION = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ƀ": "b", "Ƀ": "b"})
