@@ -249,6 +249,9 @@ def _translation_meta(path, rel, lang, meta, log) -> Translation | None:
                   f"Trang dịch cần `source: {expected_source}` (trang tiếng Việt được dịch, cùng đường dẫn).")
         ok = False
     source_hash = meta.get("source_hash")
+    if isinstance(source_hash, int) and not isinstance(source_hash, bool):
+        # An all-digit hash reads as a number in YAML; its leading zeros come back here.
+        source_hash = f"{source_hash:0{HASH_LENGTH}d}"
     if not isinstance(source_hash, str) or len(source_hash) != HASH_LENGTH:
         log.error(path, meta.line_of("source_hash") if "source_hash" in meta else 2,
                   f"Trang dịch cần `source_hash:` ({HASH_LENGTH} ký tự) của bản tiếng Việt lúc dịch. Lệnh `outreach status` cho biết mã này.")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import difflib
+import functools
 import operator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -301,10 +302,12 @@ def _unknown_key_hint(key: str, known) -> str:
 # --- formatting --------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
 def format_day(value: dt.date) -> str:
     return babel_dates.format_date(value, "dd/MM/yyyy", locale=FORMAT_LOCALE)
 
 
+@functools.lru_cache(maxsize=4096)  # Babel parses its pattern on every call; pages repeat the same figures
 def _number(value: Decimal) -> str:
     # Money is shown in whole đồng; rates keep up to two decimals (1,5%).
     return format_decimal(value, format="#,##0.##", locale=FORMAT_LOCALE)

@@ -11,8 +11,11 @@ under their prefix (`/bahnar/`, `/jrai/`), each with its own search index.
 
 from __future__ import annotations
 
+import concurrent.futures
 import copy
+import functools
 import json
+import os
 import logging
 import re
 import shutil
@@ -31,6 +34,7 @@ from .languages import Language
 from .pages import SitePage
 
 OVERRIDES_DIR = Path(__file__).parent / "templates" / "mkdocs"
+HOOKS_FILE = Path(__file__).parent / "mkdocs_hooks.py"
 STYLES_DIR = Path(__file__).parent / "styles"
 STYLESHEET = "assets/outreach.css"
 
@@ -56,20 +60,30 @@ def publish(
 ) -> None:
     base = _read_base_config(config_file)
     base_url = site_url.rstrip("/") + "/"
-    # The default language goes first: MkDocs empties its site_dir before
-    # writing, and the other languages live inside it.
-    for language in sorted(languages, key=lambda l: not l.is_default):
+    jobs = []
+    for language in languages:
         language_pages = [p for p in pages if p.lang == language]
         docs_dir = work_dir / f"docs-{language.code}"
         _stage_docs(language_pages, assets[language.code], docs_dir)
-        root = site_dir / language.url_prefix
-        overrides = _config_overrides(base, language, languages, language_pages, site, docs_dir, root, base_url)
-        _run_mkdocs(config_file, overrides)
-        fold_search_index(root / "search" / "search_index.json")
-        for stylesheet in (root / "assets" / "stylesheets").glob("main.*.min.css"):
-            purge_stylesheet(stylesheet)
-        for bundle in (root / "assets" / "javascripts").glob("bundle.*.min.js"):
-            defer_search_index(bundle)
+        root = work_dir / f"site-{language.code}"
+        jobs.append((language, root, _config_overrides(base, language, languages, language_pages, site, docs_dir, root, base_url)))
+    # Languages are independent builds: run them side by side, each into its own folder.
+    with concurrent.futures.ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
+        for future in [pool.submit(_build_language, str(config_file), overrides, str(root)) for _, root, overrides in jobs]:
+            future.result()
+    # The default language is the site root; the others go inside it, under their prefix.
+    for language, root, _ in sorted(jobs, key=lambda job: not job[0].is_default):
+        root.rename(site_dir / language.url_prefix)
+
+
+def _build_language(config_file: str, overrides: dict, root: str) -> None:
+    _run_mkdocs(Path(config_file), overrides)
+    root = Path(root)
+    fold_search_index(root / "search" / "search_index.json")
+    for stylesheet in (root / "assets" / "stylesheets").glob("main.*.min.css"):
+        purge_stylesheet(stylesheet)
+    for bundle in (root / "assets" / "javascripts").glob("bundle.*.min.js"):
+        defer_search_index(bundle)
 
 
 def configured_site_url(config_file: Path) -> str:
@@ -146,6 +160,7 @@ def _config_overrides(base, language, languages, pages, site, docs_dir, root, ba
         "extra_css": list(base.get("extra_css") or []) + [STYLESHEET],
         "plugins": _plugins(base),
         "markdown_extensions": _markdown_extensions(base),
+        "hooks": list(base.get("hooks") or []) + [str(HOOKS_FILE)],
     }
 
 
@@ -204,8 +219,13 @@ _UNUSED = re.compile("|".join(re.escape(name) for name in UNUSED_COMPONENTS))
 
 
 def purge_stylesheet(path: Path) -> None:
-    rules = tinycss2.parse_stylesheet(path.read_text(encoding="utf-8"), skip_whitespace=True, skip_comments=True)
-    path.write_text("".join(_purge_rules(rules)), encoding="utf-8")
+    path.write_text(_purged(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=4)
+def _purged(css: str) -> str:
+    rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
+    return "".join(_purge_rules(rules))
 
 
 def _purge_rules(rules) -> list[str]:

@@ -8,6 +8,7 @@ with a real redirect instead.
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +58,7 @@ class QrTooLarge(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=512)
 def _matrix(url: str) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, box_size=10)
     code.add_data(url)

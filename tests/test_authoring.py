@@ -218,3 +218,17 @@ def test_serve_rebuilds_when_content_changes(make_project, tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_an_all_digit_source_hash_is_still_a_hash(make_project, monkeypatch):
+    import generator.content as content
+
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    monkeypatch.setattr(content, "content_hash", lambda text: "012345678901")
+    (project.content_dir / "jrai/tu-nguyen").mkdir(parents=True)
+    (project.content_dir / "jrai/tu-nguyen/index.md").write_text(
+        "---\ntitle: X\nstatus: draft\nsource: vi/tu-nguyen/index.md\nsource_hash: 012345678901\n---\nx\n", encoding="utf-8")
+    result = run(project, "status")
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("tu-nguyen/index.md"))
+    assert "bản nháp" in row  # recognised as current, not outdated
