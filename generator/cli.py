@@ -55,22 +55,27 @@ def _fail(error: ContentError, what: str) -> None:
 
 
 class _TerminalProgress(Progress):
+    bar = None
+
     def start(self, label: str, total: int) -> None:
-        self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
-        self.bar.__enter__()
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr) if total else None
+        if self.bar:
+            self.bar.__enter__()
 
     def advance(self) -> None:
         self.bar.update(1)
 
     def finish(self) -> None:
-        self.bar.__exit__(None, None, None)
+        if self.bar:
+            self.bar.__exit__(None, None, None)
 
 
 class _PlainProgress(Progress):
     """One line per step: logs in CI and pipes stay readable."""
 
     def start(self, label: str, total: int) -> None:
-        click.echo(f"{label}: {total} tệp…", err=True)
+        if total:  # everything came from the cache: nothing to report
+            click.echo(f"{label}: {total} tệp…", err=True)
 
 
 def _progress() -> Progress:
