@@ -33,7 +33,7 @@ from .cache import ArtifactCache, code_digest, digest
 from .content import SiteConfig, SourcePage
 from .pages import Download, PageInLanguage, render_body
 from .policy import PolicyData, format_day
-from .problems import ContentError, ProblemLog
+from .problems import ProblemLog
 from .qr import QrCode, svg_image
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "leaflet"

@@ -5,7 +5,9 @@ fallback built from the Vietnamese source, so every URL exists in every
 language and the language switcher always lands on the same page. The reader
 is told, in their interface language, when a page is a draft translation or
 Vietnamese text. Policy figures are substituted here, with the build date
-deciding which value is in force.
+deciding which value is in force; infographic blocks become HTML; and what
+later stages attach to a page (its QR code, its leaflets, the calculator) is
+placed on it. Each audience also gets a page collecting its infographics.
 """
 
 from __future__ import annotations
@@ -21,12 +23,12 @@ from typing import TYPE_CHECKING, Mapping
 import jinja2
 from markupsafe import escape
 
+from . import calculator, infographics
 from .content import SiteConfig, SourcePage
+from .infographics import Infographic, Resolver
 from .languages import DEFAULT_LANGUAGE, Language
 from .policy import VIEWS, PolicyData, format_day, format_figure, format_value
 from .problems import ProblemLog
-from . import calculator, infographics
-from .infographics import Infographic, Resolver
 from .translations import state_of
 from .urls import page_url, relative_url
 
@@ -272,11 +274,10 @@ def substitute(source: SourcePage, language: Language, policy: PolicyData, site:
         if "{{" not in line:
             continue
         line_number = source.body_line + index
-
-        def replace(match: re.Match) -> str:
-            return _resolve(match.group(1), source, line_number, language, policy, site, as_of, figures, log)
-
-        lines[index] = PLACEHOLDER.sub(replace, line)
+        lines[index] = PLACEHOLDER.sub(
+            lambda match, number=line_number: _resolve(match.group(1), source, number, language, policy, site, as_of, figures, log),
+            line,
+        )
     return "\n".join(lines), list(figures.values())
 
 

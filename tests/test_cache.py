@@ -6,6 +6,7 @@ import pytest
 
 from generator.build import build
 from generator.cache import ArtifactCache
+from generator.problems import ContentError
 
 AS_OF = dt.date(2026, 11, 25)
 HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
@@ -82,7 +83,7 @@ def test_a_failed_build_does_not_record_itself(project, tmp_path):
     page = project.content_dir / "vi/sinh-vien/index.md"
     good = page.read_text(encoding="utf-8")
     page.write_text(good.replace("compulsory.employee_rate", "compulsory.nope"), encoding="utf-8")
-    with pytest.raises(Exception):
+    with pytest.raises(ContentError):
         rebuild(project, tmp_path)
     page.write_text(good, encoding="utf-8")
     assert rebuild(project, tmp_path).reused  # back to the recorded inputs
