@@ -128,10 +128,8 @@ def compose(project: Project, as_of: dt.date, site_url: str | None = None) -> Co
     pages = compose_pages(resolved, policy, site, as_of, extras, log)
     pages += infographic_pages(pages, site)
     cards = card_specs(
-        [block for page in pages for block in page.infographics],
-        {(qr.lang.code, link_audience): qr for (lang, rel), qr in qr_by_page.items()
-         for link_audience in [rel.split("/")[0]] if rel.endswith("/index.md")},
-        {language.code: language.t for language in languages},
+        pages,
+        {(qr.lang.code, rel.split("/")[0]): qr for (_, rel), qr in qr_by_page.items() if rel.endswith("/index.md")},
         site.contacts.get("hotline", ""),
     )
     _warn_unverified(policy, as_of, log)

@@ -21,7 +21,8 @@ import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
 from .cache import ArtifactCache, code_digest, digest
-from .infographics import SIZES, Infographic, image_files
+from .infographics import SIZES, image_files
+from .pages import SitePage
 from .problems import ProblemLog
 from .qr import QrCode
 
@@ -46,6 +47,7 @@ class CardSpec:
     short_url: str
     scan_text: str
     hotline_text: str
+    notice: str  # says so when the text is an unreviewed draft translation
     file: str
     path: str  # the Markdown file, for messages
     line: int
@@ -145,12 +147,15 @@ def draw_card(spec: CardSpec, qr_png: bytes) -> DrawnCard:
     draw = ImageDraw.Draw(image)
     width = spec.width - 2 * MARGIN
 
-    # Header: site name and title on the brand colour.
+    # Header: site name, title and any draft notice on the brand colour.
     title_end = _Pen(None, 1.0).text(MARGIN, MARGIN + 60, spec.title, 58, width, bold=True)
-    header_bottom = title_end + 40
+    notice_end = _Pen(None, 1.0).text(MARGIN, title_end + 10, spec.notice, 28, width) if spec.notice else title_end
+    header_bottom = notice_end + 40
     draw.rectangle((0, 0, spec.width, header_bottom), fill=BLUE)
     _Pen(draw, 1.0).text(MARGIN, MARGIN - 10, spec.site_name.upper(), 28, width, fill="#cfe0f5")
     _Pen(draw, 1.0).text(MARGIN, MARGIN + 60, spec.title, 58, width, bold=True, fill="white")
+    if spec.notice:
+        _Pen(draw, 1.0).text(MARGIN, title_end + 10, spec.notice, 28, width, fill="#ffe08a")
 
     # Footer: QR code and short link, so the card leads to the full guide.
     qr_size = 200
@@ -173,21 +178,22 @@ def draw_card(spec: CardSpec, qr_png: bytes) -> DrawnCard:
     return DrawnCard(spec, None)
 
 
-def card_specs(blocks: list[Infographic], qr_by_audience: dict[tuple[str, str], QrCode], strings_by_lang,
-               hotline: str) -> list[CardSpec]:
+def card_specs(pages: list[SitePage], qr_by_audience: dict[tuple[str, str], QrCode], hotline: str) -> list[CardSpec]:
     specs = []
-    for block in blocks:
+    for page, block in ((page, block) for page in pages for block in page.infographics):
         qr = qr_by_audience.get((block.lang, block.audience or ""))
         if qr is None:
             continue  # only audience pages have a guide to point to
-        t = strings_by_lang[block.lang]
+        t = page.lang.t
+        # A shared image travels without its page: a draft must say so on the image itself.
+        notice = t("leaflet.draft", language=page.lang.name_vi) if page.status == "draft" else ""
         columns = tuple((c.title, tuple((e.headline, e.text) for e in c.entries)) for c in block.columns)
         for size, file in image_files(block).items():
             width, height = SIZES[size]
             specs.append(CardSpec(
                 kind=block.kind, title=block.title, columns=columns, width=width, height=height,
                 site_name=t("site.name"), qr_url=qr.short_url, short_url=qr.short_url.split("://", 1)[-1],
-                scan_text=t("leaflet.scan"), hotline_text=t("leaflet.hotline", hotline=hotline),
+                scan_text=t("leaflet.scan"), hotline_text=t("leaflet.hotline", hotline=hotline), notice=notice,
                 file=file, path=str(block.path), line=block.line,
             ))
     return specs

@@ -112,3 +112,9 @@ def test_card_too_full_to_draw_is_refused_not_cut(make_project, tmp_path):
     messages = [p.format() for p in caught.value.problems]
     assert any(m.startswith("content/vi/tu-nguyen/index.md:5: lỗi: Ảnh images/vi/tu-nguyen/tong-quan-1-") and "quá dài" in m for m in messages), messages
     assert not (tmp_path / "out").exists()
+
+
+def test_a_card_from_a_draft_translation_says_so(built_site):
+    jrai = [c for c in built_site.composition.cards if c.file.startswith("images/jrai/tu-nguyen/")]
+    assert jrai and all("Bản dịch tiếng Jrai nháp" in c.notice for c in jrai)
+    assert all(c.notice == "" for c in built_site.composition.cards if c.file.startswith("images/vi/"))
