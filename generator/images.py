@@ -180,7 +180,7 @@ def draw_card(spec: CardSpec, qr_png: bytes) -> DrawnCard:
 
 def card_specs(pages: list[SitePage], qr_by_audience: dict[tuple[str, str], QrCode], hotline: str) -> list[CardSpec]:
     specs = []
-    for page, block in ((page, block) for page in pages for block in page.infographics):
+    for page, block in ((p, b) for p in pages for b in p.infographics):
         qr = qr_by_audience.get((block.lang, block.audience or ""))
         if qr is None:
             continue  # only audience pages have a guide to point to
