@@ -12,8 +12,10 @@ site is left as it is.
 
 from __future__ import annotations
 
+import concurrent.futures
 import hashlib
 import json
+import os
 import pickle
 import tempfile
 from importlib import metadata
@@ -46,6 +48,27 @@ def code_digest(*module_files: Path) -> str:
     """The rendering code itself: a change to it is a change to every artifact it made."""
     fonts = sorted((PACKAGE_DIR / "fonts").glob("*.ttf"))
     return digest(files_digest([Path(f) for f in module_files] + fonts), library_versions())
+
+
+def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str], labels: list[str],
+                  render, progress, title: str, workers: int | None = None) -> list:
+    """Each item's result from the cache, or rendered by `render` in a process pool on all cores, then cached.
+
+    `render` is a module-level function of one item (it runs in worker processes).
+    """
+    results = [cache.get(kind, key, label) for key, label in zip(keys, labels)]
+    todo = [i for i, result in enumerate(results) if result is None]
+    progress.start(title, len(todo))
+    if todo:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
+            futures = {pool.submit(render, items[i]): i for i in todo}
+            for future in concurrent.futures.as_completed(futures):
+                index = futures[future]
+                results[index] = future.result()
+                cache.put(kind, keys[index], results[index])
+                progress.advance()
+    progress.finish()
+    return results
 
 
 class ArtifactCache:

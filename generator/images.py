@@ -9,22 +9,19 @@ that does not fit even at the smallest size is reported, never cut.
 
 from __future__ import annotations
 
-import concurrent.futures
 import dataclasses
 import io
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
-from .cache import ArtifactCache, code_digest, digest
+from .cache import ArtifactCache, code_digest, digest, render_cached
 from .infographics import SIZES, image_files
 from .pages import SitePage
 from .problems import ProblemLog
-from .qr import QrCode
+from .qr import BOX_SIZE as QR_BOX, QrCode, png_image
 
 FONTS_DIR = Path(__file__).parent / "fonts"
 REGULAR, BOLD = FONTS_DIR / "NotoSans-Regular.ttf", FONTS_DIR / "NotoSans-Bold.ttf"
@@ -161,7 +158,10 @@ def draw_card(spec: CardSpec, qr_png: bytes) -> DrawnCard:
     qr_size = 200
     footer_top = spec.height - qr_size - 2 * 36
     draw.rectangle((0, footer_top, spec.width, spec.height), fill=PALE)
-    qr = Image.open(io.BytesIO(qr_png)).convert("RGB").resize((qr_size, qr_size), Image.NEAREST)
+    qr = Image.open(io.BytesIO(qr_png)).convert("RGB")
+    modules = qr.width // QR_BOX
+    # A whole number of pixels per module keeps the edges crisp for a phone camera.
+    qr = qr.resize((modules * (qr_size // modules),) * 2, Image.NEAREST)
     image.paste(qr, (MARGIN, footer_top + 36))
     text_x = MARGIN + qr_size + 40
     y = _Pen(draw, 1.0).text(text_x, footer_top + 50, spec.scan_text, 30, spec.width - text_x - MARGIN)
@@ -199,17 +199,8 @@ def card_specs(pages: list[SitePage], qr_by_audience: dict[tuple[str, str], QrCo
     return specs
 
 
-def _qr_png(url: str) -> bytes:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, box_size=8)
-    code.add_data(url)
-    code.make(fit=True)
-    out = io.BytesIO()
-    code.make_image(fill_color="black", back_color="white").save(out)
-    return out.getvalue()
-
-
-def _draw(spec: CardSpec) -> DrawnCard:
-    return draw_card(spec, _qr_png(spec.qr_url))
+def _draw_png(spec: CardSpec) -> bytes:
+    return draw_card(spec, png_image(spec.qr_url)).png or b""  # b"": drawn, did not fit
 
 
 def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) -> list[DrawnCard]:
@@ -218,19 +209,9 @@ def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) 
     code = code_digest(Path(__file__))
     # Where the card is written and which line made it do not change its pixels.
     keys = [digest(code, repr(dataclasses.replace(spec, file="", path="", line=0))) for spec in specs]
-    pngs = {i: cache.get("images", key, spec.file) for i, (spec, key) in enumerate(zip(specs, keys))}
-    todo = [i for i, png in pngs.items() if png is None]
-    progress.start("Đang vẽ ảnh infographic (PNG)", len(todo))
-    if todo:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
-            futures = {pool.submit(_draw, specs[i]): i for i in todo}
-            for future in concurrent.futures.as_completed(futures):
-                index = futures[future]
-                pngs[index] = future.result().png or b""  # b"": drawn, did not fit
-                cache.put("images", keys[index], pngs[index])
-                progress.advance()
-    progress.finish()
-    drawn = [DrawnCard(spec, pngs[i] or None) for i, spec in enumerate(specs)]
+    pngs = render_cached(cache, "images", specs, keys, [spec.file for spec in specs], _draw_png,
+                         progress, "Đang vẽ ảnh infographic (PNG)")
+    drawn = [DrawnCard(spec, png or None) for spec, png in zip(specs, pngs)]
     for card in drawn:
         if card.png is None:
             log.error(card.spec.path, card.spec.line,

@@ -27,7 +27,7 @@ class Language:
     name: str  # the language's own name, shown in the switcher
     name_vi: str  # its name inside a Vietnamese sentence ("tiếng Bahnar")
     strings: Mapping[str, str] = field(compare=False)  # complete: own strings over Vietnamese ones
-    review_status: str = ""
+    review_status: str
 
     @property
     def is_default(self) -> bool:

@@ -17,11 +17,9 @@ and no page is added silently.
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import dataclasses
 import datetime as dt
 import math
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +27,7 @@ from pathlib import Path
 import jinja2
 import markdown
 
-from .cache import ArtifactCache, code_digest, digest
+from .cache import ArtifactCache, code_digest, digest, render_cached
 from .content import SiteConfig, SourcePage
 from .pages import Download, PageInLanguage, render_body
 from .policy import PolicyData, format_day
@@ -296,24 +294,20 @@ def _overflow(anchors, region: str, columns: int) -> Overflow | None:
     return Overflow(region, extra_columns, millimetres, first_part)
 
 
+def _render_leaflet(leaflet: Leaflet) -> Rendered:
+    return render(leaflet.html, leaflet.format.regions)
+
+
 def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCache,
                workers: int | None = None) -> list[tuple[Leaflet, Rendered]]:
     """Render every leaflet on all cores, or take it from the cache; raise ContentError for any that does not fit."""
     log = ProblemLog(root)
     code = code_digest(Path(__file__))
-    keys = [digest(code, leaflet.html, repr(leaflet.format)) for leaflet in leaflets]
-    results = {i: cache.get("leaflets", key, leaflet.file) for i, (leaflet, key) in enumerate(zip(leaflets, keys))}
-    todo = [i for i, result in results.items() if result is None]
-    progress.start("Đang tạo tờ gấp, tờ rơi (PDF)", len(todo))
-    if todo:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
-            futures = {pool.submit(render, leaflets[i].html, leaflets[i].format.regions): i for i in todo}
-            for future in concurrent.futures.as_completed(futures):
-                results[futures[future]] = future.result()
-                cache.put("leaflets", keys[futures[future]], results[futures[future]])
-                progress.advance()
-    progress.finish()
-    rendered = [(leaflet, results[i]) for i, leaflet in enumerate(leaflets)]
+    results = render_cached(
+        cache, "leaflets", leaflets, [digest(code, leaflet.html, repr(leaflet.format)) for leaflet in leaflets],
+        [leaflet.file for leaflet in leaflets], _render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
+    )
+    rendered = list(zip(leaflets, results))
     for leaflet, result in rendered:
         if result.overflows or result.pages != leaflet.format.pages:
             _report(leaflet, result, log)

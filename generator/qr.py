@@ -26,6 +26,7 @@ from .shortlinks import ShortLink
 # must fit version 3 (29x29 modules) at error correction M.
 MAX_VERSION = 3
 QUIET_ZONE = 4
+BOX_SIZE = 10  # pixels per module in the PNG
 QR_DIR = "qr"
 
 TEMPLATES = jinja2.Environment(
@@ -60,7 +61,7 @@ class QrTooLarge(ValueError):
 
 @functools.lru_cache(maxsize=512)
 def _matrix(url: str) -> qrcode.QRCode:
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, box_size=10)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, box_size=BOX_SIZE)
     code.add_data(url)
     code.make(fit=True)
     if code.version > MAX_VERSION:
@@ -87,11 +88,17 @@ def svg_image(url: str) -> bytes:
     return svg.getvalue()
 
 
+def png_image(url: str) -> bytes:
+    png = io.BytesIO()
+    _matrix(url).make_image(fill_color="black", back_color="white").save(png)
+    return png.getvalue()
+
+
 def write_qr_outputs(codes: list[QrCode], site_dir: Path, site_url: str) -> None:
     (site_dir / QR_DIR).mkdir(parents=True, exist_ok=True)
     for qr in codes:
         (site_dir / qr.svg).write_bytes(svg_image(qr.short_url))
-        _matrix(qr.short_url).make_image(fill_color="black", back_color="white").save(site_dir / qr.png)
+        (site_dir / qr.png).write_bytes(png_image(qr.short_url))
         redirect = site_dir / qr.short_path / "index.html"
         redirect.parent.mkdir(parents=True, exist_ok=True)
         redirect.write_text(TEMPLATES.get_template("redirect.html").render(
