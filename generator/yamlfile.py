@@ -21,6 +21,13 @@ class _LineLoader(yaml.SafeLoader):
     pass
 
 
+# libyaml parses about ten times faster, and every page's front matter goes
+# through it; the pure-Python parser points at the line where a mistake
+# starts, so it is the one that reports errors.
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    pass
+
+
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
@@ -33,7 +40,8 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 class YamlError(Exception):
@@ -48,14 +56,21 @@ class YamlError(Exception):
 def parse(text: str, first_line: int = 1):
     """Parse YAML text; lines are counted from `first_line` (front matter starts at 2)."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)
+        data = yaml.load(text, Loader=_FastLineLoader)
+    except yaml.YAMLError:
+        data = _parse_reporting_errors(text, first_line)
+    if first_line != 1:
+        _shift_lines(data, first_line - 1)
+    return data
+
+
+def _parse_reporting_errors(text: str, first_line: int):
+    try:
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = (mark.line if mark else 0) + first_line
         raise YamlError(line, str(error.problem or error)) from None
-    if first_line != 1:
-        _shift_lines(data, first_line - 1)
-    return data
 
 
 def _shift_lines(data, offset: int) -> None:
