@@ -59,13 +59,24 @@ class QrTooLarge(ValueError):
     pass
 
 
-@functools.lru_cache(maxsize=512)
-def _matrix(url: str) -> qrcode.QRCode:
+def _code(url: str) -> qrcode.QRCode:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE, box_size=BOX_SIZE)
     code.add_data(url)
-    code.make(fit=True)
-    if code.version > MAX_VERSION:
+    return code
+
+
+def _version(url: str) -> int:
+    # Only the size: choosing the mask (most of the work) waits until an image is drawn.
+    version = _code(url).best_fit()
+    if version > MAX_VERSION:
         raise QrTooLarge(url)
+    return version
+
+
+@functools.lru_cache(maxsize=512)
+def _matrix(url: str) -> qrcode.QRCode:
+    code = _code(url)
+    code.make(fit=True)
     return code
 
 
@@ -78,7 +89,7 @@ def plan_qr_codes(links: list[ShortLink], languages: tuple[Language, ...], site_
             url = base + short_path
             stem = f"{QR_DIR}/{language.code}-{link.code}"
             codes.append(QrCode(link.code, language, short_path, url, page_url(link.rel, language.url_prefix),
-                                _matrix(url).version, f"{stem}.svg", f"{stem}.png"))
+                                _version(url), f"{stem}.svg", f"{stem}.png"))
     return codes
 
 
