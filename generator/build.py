@@ -1,8 +1,8 @@
 """The build: every stage in order, from content files to a finished site.
 
     read content -> policy figures -> short links (QR lockfile) -> plan leaflets
-                 -> compose pages per language -> publish website -> QR images and redirects
-                 -> render leaflets (all cores) -> manifest
+                 -> compose pages per language -> website (MkDocs, one shard per core), and meanwhile
+                    QR images and redirects, leaflets and cards (all cores) -> manifest
 
 A build that fails leaves the previous site exactly as it was: the new site is
 written beside it and swapped in only when complete.
@@ -187,16 +187,18 @@ def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None
     work_dir = Path(tempfile.mkdtemp(prefix="outreach-work-"))
     try:
         new_site = staging / "site"
-        publisher.publish(
+        website = publisher.publishing(
             composition.pages, composition.assets, composition.languages, composition.site,
             project.config_file, new_site, work_dir, site_url,
         )
-        write_qr_outputs(composition.qr_codes, new_site, site_url)
-        write_status_page(composition.translation_states, new_site, default_language(composition.languages))
-        printed = render_all(composition.leaflets, project.root, progress or Progress(), cache)
-        write_leaflets(printed, new_site)
-        drawn = draw_all(composition.cards, project.root, progress or Progress(), cache)
-        write_cards(drawn, new_site)
+        # Everything else is written while the website renders on the other cores.
+        with website:
+            write_qr_outputs(composition.qr_codes, new_site, site_url)
+            write_status_page(composition.translation_states, new_site, default_language(composition.languages))
+            printed = render_all(composition.leaflets, project.root, progress or Progress(), cache)
+            write_leaflets(printed, new_site)
+            drawn = draw_all(composition.cards, project.root, progress or Progress(), cache)
+            write_cards(drawn, new_site)
         manifest = build_manifest(project.root, composition, printed, as_of)
         write_manifest(manifest, new_site)
         _swap_in(new_site, site_dir)

@@ -50,6 +50,22 @@ def code_digest(*module_files: Path) -> str:
     return digest(files_digest([Path(f) for f in module_files] + fonts), library_versions())
 
 
+def machine_cache(kind: str) -> Path | None:
+    """A per-user folder for what depends only on installed software, not on any project.
+
+    Material's compiled templates and its trimmed stylesheet are the same for
+    every project and every build until Material is upgraded, so like Jinja's
+    and pip's caches they live in the user's cache folder (XDG_CACHE_HOME,
+    else ~/.cache). None if it cannot be written: the build then does without.
+    """
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bhxh-outreach" / kind
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return root if os.access(root, os.W_OK) else None
+
+
 def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str], labels: list[str],
                   render, progress, title: str, workers: int | None = None) -> list:
     """Each item's result from the cache, or rendered by `render` in a process pool on all cores, then cached.

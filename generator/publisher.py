@@ -1,26 +1,30 @@
 """Publishing the composed pages as a website with MkDocs and Material.
 
-This is the only module that knows MkDocs. Material announces end of life in
-2027 and MkDocs 2 is coming, so everything before this stage (content,
-figures, languages, fallbacks) is plain data, and swapping the publisher means
-rewriting this one file and the theme overrides it points at.
+With its plugin (`mkdocs_plugin.py`, the language layer and shards), this is
+all that knows MkDocs. Material announces end of life in 2027 and MkDocs 2 is
+coming, so everything before this stage (content, figures, languages,
+fallbacks) is plain data, and swapping the publisher means rewriting these
+two files and the theme overrides they point at.
 
-Each language is one MkDocs build: Vietnamese at the site root, the others
-under their prefix (`/bahnar/`, `/jrai/`), each with its own search index.
+One site holds every language: Vietnamese at the root, the others under their
+prefix (`/bahnar/`, `/jrai/`). It is rendered by one MkDocs build per core,
+each rendering a share of the pages, and assembled here; each language gets
+its own search index, split from Material's.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import copy
-import functools
 import json
-import os
 import logging
+import os
 import re
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import Iterator
 
 import tinycss2
 import yaml
@@ -29,14 +33,15 @@ from markdown.extensions.toc import slugify
 from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
+from .cache import digest, machine_cache
 from .content import SiteConfig
-from .languages import Language
+from .languages import Language, default_language
 from .pages import SitePage
 
 OVERRIDES_DIR = Path(__file__).parent / "templates" / "mkdocs"
-HOOKS_FILE = Path(__file__).parent / "mkdocs_hooks.py"
 STYLES_DIR = Path(__file__).parent / "styles"
 STYLESHEET = "assets/outreach.css"
+LANGUAGE_PLUGIN = "outreach-languages"  # entry point of mkdocs_plugin.LanguageLayer
 
 # Composed pages use raw HTML blocks with Markdown inside (md_in_html) and
 # collapsible Q&A (pymdownx.details).
@@ -46,9 +51,15 @@ REQUIRED_MARKDOWN_EXTENSIONS = ("md_in_html", "attr_list", "admonition", "pymdow
 # removed, since most people type "bao hiem tu nguyen" on a phone. Boosts
 # match Material's own for title and text.
 FOLDED_FIELDS = {"title": ("folded_title", 1e3), "text": ("folded_text", 1)}
+SEARCH_INDEX = "search/search_index.json"
+
+# A shard costs a process and a template compile (about 0.2 s): worth it from
+# about this many pages on.
+MIN_PAGES_PER_SHARD = 20
 
 
-def publish(
+@contextlib.contextmanager
+def publishing(
     pages: list[SitePage],
     assets: dict[str, dict[str, Path]],
     languages: tuple[Language, ...],
@@ -57,33 +68,84 @@ def publish(
     site_dir: Path,
     work_dir: Path,
     site_url: str,
-) -> None:
-    base = _read_base_config(config_file)
-    base_url = site_url.rstrip("/") + "/"
-    jobs = []
+) -> Iterator[None]:
+    """Render the website into `site_dir` on every core while the `with` block writes other files there.
+
+    The website is in place when the block ends; if the block raises, the
+    rendering is abandoned.
+    """
+    docs_dir = work_dir / "docs"
     for language in languages:
-        language_pages = [p for p in pages if p.lang == language]
-        docs_dir = work_dir / f"docs-{language.code}"
-        _stage_docs(language_pages, assets[language.code], docs_dir)
-        root = work_dir / f"site-{language.code}"
-        jobs.append((language, root, _config_overrides(base, language, languages, language_pages, site, docs_dir, root, base_url)))
-    # Languages are independent builds: run them side by side, each into its own folder.
-    with concurrent.futures.ProcessPoolExecutor(max_workers=min(len(jobs), os.cpu_count() or 1)) as pool:
-        for future in [pool.submit(_build_language, str(config_file), overrides, str(root)) for _, root, overrides in jobs]:
-            future.result()
-    # The default language is the site root; the others go inside it, under their prefix.
-    for language, root, _ in sorted(jobs, key=lambda job: not job[0].is_default):
-        root.rename(site_dir / language.url_prefix)
+        _stage_docs([p for p in pages if p.lang == language], assets[language.code], docs_dir / language.url_prefix)
+    stylesheet = docs_dir / STYLESHEET
+    stylesheet.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(STYLES_DIR / "outreach.css", stylesheet)
+    layer = _language_layer(languages, site)
+    overrides = _config_overrides(_read_base_config(config_file), languages, layer, pages, site, docs_dir, site_url)
+    shards = shard_count(len(pages))
+    # Shards write beside the site (one file system, so assembling it is renaming).
+    shard_dirs = [site_dir.with_name(f"{site_dir.name}-shard-{shard}") for shard in range(shards)]
+    site_dir.mkdir(parents=True, exist_ok=True)
+    with concurrent.futures.ProcessPoolExecutor(max_workers=shards) as pool:
+        futures = [
+            pool.submit(_build_shard, str(config_file), overrides, layer, shard, shards, str(shard_dir))
+            for shard, shard_dir in enumerate(shard_dirs)
+        ]
+        try:
+            yield
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        indexes = [future.result() for future in futures]
+    _assemble(shard_dirs, indexes, site_dir, languages, [p.url for p in pages])
 
 
-def _build_language(config_file: str, overrides: dict, root: str) -> None:
+def shard_count(pages: int) -> int:
+    return max(1, min(os.cpu_count() or 1, pages // MIN_PAGES_PER_SHARD))
+
+
+def _build_shard(config_file: str, overrides: dict, layer: list[dict], shard: int, shards: int, shard_dir: str) -> dict:
+    """Render one shard of the website; returns its search index (the publisher writes one per language)."""
+    overrides = copy.deepcopy(overrides)  # MkDocs consumes parts of the config it validates
+    overrides["site_dir"] = shard_dir
+    overrides["plugins"].append({LANGUAGE_PLUGIN: {"languages": layer, "shard": shard, "shards": shards}})
     _run_mkdocs(Path(config_file), overrides)
-    root = Path(root)
-    fold_search_index(root / "search" / "search_index.json")
-    for stylesheet in (root / "assets" / "stylesheets").glob("main.*.min.css"):
-        purge_stylesheet(stylesheet)
-    for bundle in (root / "assets" / "javascripts").glob("bundle.*.min.js"):
+    # Finishing touches run here, on the shard's core, rather than after every shard is done.
+    shard_dir = Path(shard_dir)
+    index_file = shard_dir / SEARCH_INDEX
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index_file.unlink()
+    for doc in index["docs"]:
+        _add_folded_fields(doc)
+    for bundle in (shard_dir / "assets" / "javascripts").glob("bundle.*.min.js"):
         defer_search_index(bundle)
+    return index
+
+
+def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, languages: tuple[Language, ...],
+              page_order: list[str]) -> None:
+    for shard_dir in shard_dirs:
+        _move_tree(shard_dir, site_dir)
+    docs = [doc for index in indexes for doc in index["docs"]]
+    # Shards render pages in turn; the index lists them in the site's order, whatever the shard count.
+    position = {url: n for n, url in enumerate(page_order)}
+    docs.sort(key=lambda doc: position.get(doc["location"].split("#")[0], len(position)))
+    write_search_indexes({**indexes[0], "docs": docs}, site_dir, languages)
+    for stylesheet in (site_dir / "assets" / "stylesheets").glob("main.*.min.css"):
+        purge_stylesheet(stylesheet)
+
+
+def _move_tree(source: Path, target: Path) -> None:
+    """Move everything in `source` into `target`, merging folders both have."""
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        destination = target / entry.name
+        if entry.is_dir() and destination.is_dir():
+            _move_tree(entry, destination)
+        else:
+            entry.replace(destination)
+    source.rmdir()
 
 
 def configured_site_url(config_file: Path) -> str:
@@ -108,59 +170,68 @@ def _stage_docs(pages: list[SitePage], assets: dict[str, Path], docs_dir: Path) 
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-    stylesheet = docs_dir / STYLESHEET
-    stylesheet.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(STYLES_DIR / "outreach.css", stylesheet)
 
 
-def _navigation(pages: list[SitePage], site: SiteConfig) -> list:
+def _navigation(pages: list[SitePage], site: SiteConfig, prefix: str) -> list:
     home = [p for p in pages if p.audience is None and p.rel == "index.md"]
     loose = sorted((p for p in pages if p.audience is None and p.rel != "index.md"), key=lambda p: (p.order, p.rel))
-    nav = [{p.title: p.rel} for p in home]
+    nav = [{p.title: prefix + p.rel} for p in home]
     for audience in site.audience_slugs:
         members = [p for p in pages if p.audience == audience]
         if not members:
             continue
         # The overview (index.md) opens the section: Material's navigation.indexes.
         members.sort(key=lambda p: (not p.rel.endswith("/index.md"), p.order, p.rel))
-        nav.append({members[0].title: [p.rel for p in members]})
-    nav += [{p.title: p.rel} for p in loose]
+        # Every entry has its title: a shard names pages it does not render.
+        nav.append({members[0].title: [{p.title: prefix + p.rel} for p in members]})
+    nav += [{p.title: prefix + p.rel} for p in loose]
     return nav
 
 
-def _config_overrides(base, language, languages, pages, site, docs_dir, root, base_url) -> dict:
-    # MkDocs consumes parts of the config it validates: each language gets its own copy.
+def _language_layer(languages: tuple[Language, ...], site: SiteConfig) -> list[dict]:
+    """The language plugin's settings: each language's names, prefix and page variables."""
+    listed = [{"code": l.code, "name": l.name, "html_lang": l.html_lang, "prefix": l.url_prefix} for l in languages]
+    return [
+        {
+            "code": language.code,
+            "prefix": language.url_prefix,
+            "site_name": language.t("site.name"),
+            "site_description": language.t("site.description"),
+            "outreach": {
+                "lang": language.code,
+                "prefix": language.url_prefix,
+                "ui": {**language.strings, "language": language.html_lang},
+                "languages": listed,
+                "hotline": site.contacts.get("hotline", ""),
+            },
+        }
+        for language in languages
+    ]
+
+
+def _config_overrides(base, languages, layer, pages, site, docs_dir, site_url) -> dict:
     base = copy.deepcopy(base)
     theme = dict(base.get("theme") or {"name": "material"})
     theme.update(custom_dir=str(OVERRIDES_DIR), language="vi", font=False)
-    up = "" if language.is_default else "../"
     extra = dict(base.get("extra") or {})
-    extra["outreach"] = {
-        "lang": language.code,
-        "is_default": language.is_default,
-        "ui": {**language.strings, "language": language.html_lang},
-        "languages": [
-            {"code": l.code, "name": l.name, "html_lang": l.html_lang, "prefix": l.url_prefix} for l in languages
-        ],
-        "hotline": site.contacts.get("hotline", ""),
-    }
+    # Whatever renders outside a page (Material's search settings, 404.html) speaks the default language.
+    extra["outreach"] = next(l["outreach"] for l in layer if l["code"] == default_language(languages).code)
     # Material shows its language menu only when `alternate` is set; our
     # override of partials/alternate.html links to the same page instead.
-    extra["alternate"] = [{"name": l.name, "link": up + (l.url_prefix or "./"), "lang": l.html_lang} for l in languages]
+    extra["alternate"] = [{"name": l.name, "link": l.url_prefix or "./", "lang": l.html_lang} for l in languages]
+    nav = []
+    for language in languages:
+        nav += _navigation([p for p in pages if p.lang == language], site, language.url_prefix)
     return {
         "docs_dir": str(docs_dir),
-        "site_dir": str(root),
-        "site_url": base_url + language.url_prefix,
-        "site_name": language.t("site.name"),
-        "site_description": language.t("site.description"),
+        "site_url": site_url.rstrip("/") + "/",
         "use_directory_urls": True,
-        "nav": _navigation(pages, site),
+        "nav": nav,
         "theme": theme,
         "extra": extra,
         "extra_css": list(base.get("extra_css") or []) + [STYLESHEET],
         "plugins": _plugins(base),
         "markdown_extensions": _markdown_extensions(base),
-        "hooks": list(base.get("hooks") or []) + [str(HOOKS_FILE)],
     }
 
 
@@ -219,13 +290,17 @@ _UNUSED = re.compile("|".join(re.escape(name) for name in UNUSED_COMPONENTS))
 
 
 def purge_stylesheet(path: Path) -> None:
-    path.write_text(_purged(path.read_text(encoding="utf-8")), encoding="utf-8")
-
-
-@functools.lru_cache(maxsize=4)
-def _purged(css: str) -> str:
+    css = path.read_text(encoding="utf-8")
+    # Parsing Material's stylesheet takes longer than building a small site: done once per Material release.
+    folder = machine_cache("stylesheets")
+    cached = folder / digest(css, *UNUSED_COMPONENTS, tinycss2.__version__) if folder else None
+    if cached and cached.exists():
+        path.write_bytes(cached.read_bytes())
+        return
     rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
-    return "".join(_purge_rules(rules))
+    path.write_text("".join(_purge_rules(rules)), encoding="utf-8")
+    if cached:
+        shutil.copyfile(path, cached)
 
 
 def _purge_rules(rules) -> list[str]:
@@ -280,12 +355,23 @@ def fold(text: str) -> str:
     return stripped.translate(_APOSTROPHES).lower()
 
 
-def fold_search_index(index_file: Path) -> None:
-    data = json.loads(index_file.read_text(encoding="utf-8"))
-    for doc in data["docs"]:
-        for field, (folded_field, _) in FOLDED_FIELDS.items():
-            plain = _TAGS.sub(" ", doc.get(field, ""))
-            folded = fold(plain)
-            if folded != plain.lower():
-                doc[folded_field] = folded
-    index_file.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def write_search_indexes(index: dict, site_dir: Path, languages: tuple[Language, ...]) -> None:
+    """One index per language, at its root: a reader searches their own language."""
+    longest_first = sorted(languages, key=lambda l: len(l.url_prefix), reverse=True)
+    docs_by_language = {language.code: [] for language in languages}
+    for doc in index["docs"]:
+        language = next(l for l in longest_first if doc["location"].startswith(l.url_prefix))
+        docs_by_language[language.code].append({**doc, "location": doc["location"][len(language.url_prefix):]})
+    for language in languages:
+        target = site_dir / language.url_prefix / SEARCH_INDEX
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = {**index, "docs": docs_by_language[language.code]}
+        target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _add_folded_fields(doc: dict) -> None:
+    for field, (folded_field, _) in FOLDED_FIELDS.items():
+        plain = _TAGS.sub(" ", doc.get(field, ""))
+        folded = fold(plain)
+        if folded != plain.lower():
+            doc[folded_field] = folded

@@ -145,6 +145,34 @@ def test_language_switcher_opens_the_same_page(built_site):
     assert posixpath.normpath(posixpath.join(base, links["jra"])) == "/jrai/tu-nguyen/quyen-loi"
 
 
+def test_each_language_reads_as_its_own_site(built_site):
+    """One MkDocs build, but a reader never strays into another language by the menu, the logo or next/previous."""
+    for page in built_site.manifest["pages"]:
+        prefix = "" if page["lang"] == "vi" else page["lang"] + "/"
+        html = soup(built_site.site_dir, page["url"])
+        here = "/" + page["url"]
+        links = [a["href"] for a in html.select(".md-nav--primary a.md-nav__link, a.md-logo, a.md-footer__link")]
+        assert links, page["url"]
+        for href in links:
+            target = posixpath.normpath(posixpath.join(here, href)) + "/"
+            others = [l + "/" for l in ("bahnar", "jrai") if l + "/" != prefix]
+            assert target.startswith("/" + prefix) and not target.startswith(tuple("/" + o for o in others)), (here, href)
+
+
+def test_languages_share_one_copy_of_the_theme(built_site):
+    assert list((built_site.site_dir / "assets" / "javascripts").glob("bundle.*.min.js"))
+    assert not (built_site.site_dir / "bahnar" / "assets").exists()
+    assert not (built_site.site_dir / "jrai" / "assets").exists()
+
+
+def test_each_search_index_holds_its_own_language_only(built_site):
+    for lang in ("vi", "bahnar", "jrai"):
+        prefix = "" if lang == "vi" else lang + "/"
+        index = json.loads((built_site.site_dir / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))
+        located = {d["location"] for d in index["docs"] if "#" not in d["location"]}
+        assert located == {p["url"][len(prefix):] for p in pages(built_site, lang=lang)}, lang
+
+
 def test_each_language_has_a_search_index_that_ignores_diacritics(built_site):
     for prefix in ("", "bahnar/", "jrai/"):
         index = json.loads((built_site.site_dir / prefix / "search" / "search_index.json").read_text(encoding="utf-8"))

@@ -1,0 +1,118 @@
+"""The language layer and page shards, as a MkDocs plugin.
+
+Languages: Vietnamese sits at the site root and each other language under its
+prefix (`bahnar/`, `jrai/`), all in one docs tree, so Material's stylesheet
+and scripts are fetched once for every language. Each page is rendered as if
+its language's site were the only one: its own navigation and previous/next
+links, site name, interface strings, and a base URL at its language's root
+(Material loads the search index from there; the publisher splits the index
+per language). mkdocs-static-i18n would be the library for this, but it
+rejects the ISO 639-3 codes `bdq` and `jra` and builds each language again.
+
+Shards: MkDocs renders pages one after another on one core. The publisher
+runs one build per core, each seeing the whole site (navigation, URLs, links)
+but rendering only its share of the pages; shard 0 also writes the theme's
+files, the 404 page and the sitemap.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import jinja2
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from .cache import machine_cache
+
+
+class LanguageLayerConfig(Config):
+    # One entry per language: code, prefix ("" for the default, "bahnar/"),
+    # site_name, site_description and `outreach`, the variables its pages'
+    # templates read as `config.extra.outreach`.
+    languages = config_options.Type(list)
+    shard = config_options.Type(int, default=0)
+    shards = config_options.Type(int, default=1)
+
+
+class LanguageLayer(BasePlugin[LanguageLayerConfig]):
+    def on_config(self, config):
+        self._languages = sorted(self.config.languages, key=lambda l: len(l["prefix"]), reverse=True)
+        self._views = {l["code"]: _config_view(config, l) for l in self._languages}
+        self._navs: dict[str, Navigation] = {}
+        if self.config.shard != 0:
+            config.theme.static_templates.clear()
+        return config
+
+    def on_files(self, files, config):
+        pages = sorted((f for f in files if f.is_documentation_page()), key=lambda f: f.src_uri)
+        self._all_pages = pages
+        mine = set(pages[self.config.shard::self.config.shards])
+        for file in files:
+            shared = not file.is_documentation_page() and self.config.shard == 0
+            if file not in mine and not shared:
+                # Still in the navigation and a valid link target; just not rendered here.
+                file.inclusion = InclusionLevel.EXCLUDED
+        return files
+
+    def on_env(self, env, config, files):
+        # Compiling Material's templates costs more than rendering a small site; Jinja checks each
+        # cached template against its source, so an upgrade or an edited override recompiles it.
+        folder = machine_cache("templates")
+        if folder:
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        return env
+
+    def on_nav(self, nav, config, files):
+        for language in self._languages:
+            items = [item for item in nav.items if self._language_of(_first_page(item)) is language]
+            pages = [page for page in nav.pages if self._language_of(page) is language]
+            language_nav = Navigation(items, pages)
+            language_nav.homepage = next((p for p in pages if p.url == language["prefix"]), None)
+            # MkDocs links pages in one chain; a reader's "next" stays in their language.
+            for before, page, after in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+                page.previous_page, page.next_page = before, after
+            self._navs[language["code"]] = language_nav
+        return nav
+
+    def on_page_context(self, context, page, config, nav):
+        language = self._language_of(page)
+        context["config"] = self._views[language["code"]]
+        context["nav"] = self._navs[language["code"]]
+        context["base_url"] = get_relative_url(language["prefix"].rstrip("/") or ".", page.url)
+        return context
+
+    def on_template_context(self, context, template_name, config):
+        # Pages outside the navigation (404.html) belong to the default language;
+        # the sitemap lists every shard's pages.
+        default = self._languages[-1]
+        context["config"] = self._views[default["code"]]
+        context["nav"] = self._navs[default["code"]]
+        context["pages"] = self._all_pages
+        return context
+
+    def _language_of(self, page: Page | None) -> dict:
+        url = page.url if page is not None else ""
+        return next(l for l in self._languages if url.startswith(l["prefix"]))
+
+
+def _config_view(config, language: dict):
+    """The site's config as one language's pages see it."""
+    view = copy.copy(config)
+    view["site_name"] = language["site_name"]
+    view["site_description"] = language["site_description"]
+    view["extra"] = {**config["extra"], "outreach": language["outreach"]}
+    return view
+
+
+def _first_page(item) -> Page | None:
+    if isinstance(item, Page):
+        return item
+    if isinstance(item, Section):
+        return next(filter(None, map(_first_page, item.children)), None)
+    return None

@@ -1,0 +1,58 @@
+"""The website stage: shards, and what is cached per machine."""
+
+import datetime as dt
+
+from generator import publisher
+from generator.build import build
+from generator.cache import ArtifactCache
+
+AS_OF = dt.date(2026, 11, 25)
+
+
+def page(title: str, body: str = "Nội dung.") -> str:
+    return f"---\ntitle: {title}\n---\n\n{body}\n\n## Mục một\n\nĐóng {{{{ policy.voluntary.rate }}}}.\n"
+
+
+PAGES = {
+    "vi/index.md": page("Trang chủ", "[Tự nguyện](tu-nguyen/index.md)"),
+    "vi/tu-nguyen/index.md": page("Tự nguyện", "[Quyền lợi](quyen-loi.md)"),
+    "vi/tu-nguyen/quyen-loi.md": page("Quyền lợi"),
+    "vi/sinh-vien/index.md": page("Sinh viên"),
+    "vi/sinh-vien/khi-di-lam.md": page("Khi đi làm"),
+}
+
+
+def test_shards_render_the_same_site_as_one_build(make_project, tmp_path, monkeypatch):
+    project = make_project(PAGES)
+    monkeypatch.setattr(publisher, "shard_count", lambda pages: 1)
+    build(project, tmp_path / "one", AS_OF, cache=ArtifactCache(None))
+    monkeypatch.setattr(publisher, "shard_count", lambda pages: 3)
+    build(project, tmp_path / "three", AS_OF, cache=ArtifactCache(None))
+
+    def files(root):
+        # The gzip header of the sitemap carries a timestamp.
+        return {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file() and p.suffix != ".gz"}
+
+    one, three = files(tmp_path / "one"), files(tmp_path / "three")
+    assert sorted(one) == sorted(three)
+    assert [path for path in one if one[path] != three[path]] == []
+    assert len([p for p in one if p.name == "index.html"]) >= 15  # five pages in three languages, and redirects
+    assert not list((tmp_path).glob("*-shard-*")) and not list(tmp_path.glob(".*-new-*"))
+
+
+def test_trimmed_stylesheet_is_cached_per_machine_by_its_content(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first = tmp_path / "a.css"
+    first.write_text(".md-typeset .tabbed-set{color:red}.md-header{color:blue}", encoding="utf-8")
+    publisher.purge_stylesheet(first)
+    assert first.read_text(encoding="utf-8") == ".md-header{color:blue}"
+    # Another Material release, another stylesheet: never served the old trimmed copy.
+    second = tmp_path / "b.css"
+    second.write_text(".md-header{color:green}.md-clipboard{top:0}", encoding="utf-8")
+    publisher.purge_stylesheet(second)
+    assert second.read_text(encoding="utf-8") == ".md-header{color:green}"
+    again = tmp_path / "c.css"
+    again.write_text(".md-typeset .tabbed-set{color:red}.md-header{color:blue}", encoding="utf-8")
+    publisher.purge_stylesheet(again)
+    assert again.read_text(encoding="utf-8") == ".md-header{color:blue}"
+    assert len(list((tmp_path / "cache" / "bhxh-outreach" / "stylesheets").iterdir())) == 2
