@@ -58,10 +58,10 @@ def machine_cache(kind: str) -> Path | None:
     and pip's caches they live in the user's cache folder (XDG_CACHE_HOME,
     else ~/.cache). None if it cannot be written: the build then does without.
     """
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bhxh-outreach" / kind
     try:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bhxh-outreach" / kind
         root.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to be found
         return None
     return root if os.access(root, os.W_OK) else None
 

@@ -41,6 +41,8 @@ class LanguageLayerConfig(Config):
 
 
 class LanguageLayer(BasePlugin[LanguageLayerConfig]):
+    """Registered as `outreach-languages`; the publisher configures it for each shard."""
+
     def on_config(self, config):
         self._languages = sorted(self.config.languages, key=lambda l: len(l["prefix"]), reverse=True)
         self._views = {l["code"]: _config_view(config, l) for l in self._languages}
@@ -90,7 +92,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
     def on_template_context(self, context, template_name, config):
         # Pages outside the navigation (404.html) belong to the default language;
         # the sitemap lists every shard's pages.
-        default = self._languages[-1]
+        default = next(l for l in self._languages if not l["prefix"])
         context["config"] = self._views[default["code"]]
         context["nav"] = self._navs[default["code"]]
         context["pages"] = self._all_pages

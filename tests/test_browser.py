@@ -64,3 +64,21 @@ def test_search_index_waits_until_the_reader_searches(server, browser):
     page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
     assert [u for u in requested if u.endswith("search_index.json")]
     page.close()
+
+
+@pytest.mark.browser
+def test_bahnar_reader_searches_the_bahnar_site_and_stays_in_it(server, browser):
+    page = browser.new_page(viewport=PHONE)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(server + "bahnar/tu-nguyen/", wait_until="networkidle")
+    page.locator("label.md-header__button[for=__search]").click()
+    page.locator("input.md-search__input").press_sequentially("kon polei", delay=30)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    assert [u for u in requested if u.endswith("search_index.json")] == [server + "bahnar/search/search_index.json"]
+    links = results.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert links and all(link.startswith(server + "bahnar/") for link in links), links
+    # The theme's files are the site's one copy, shared with every language.
+    assert any(u.startswith(server + "assets/javascripts/bundle.") for u in requested)
+    page.close()

@@ -56,3 +56,12 @@ def test_trimmed_stylesheet_is_cached_per_machine_by_its_content(tmp_path, monke
     publisher.purge_stylesheet(again)
     assert again.read_text(encoding="utf-8") == ".md-header{color:blue}"
     assert len(list((tmp_path / "cache" / "bhxh-outreach" / "stylesheets").iterdir())) == 2
+
+
+def test_a_build_works_without_a_writable_machine_cache(make_project, tmp_path, monkeypatch):
+    not_a_folder = tmp_path / "cache-is-a-file"
+    not_a_folder.write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(not_a_folder))
+    result = build(make_project(PAGES), tmp_path / "site", AS_OF, cache=ArtifactCache(None))
+    assert (result.site_dir / "tu-nguyen" / "quyen-loi" / "index.html").is_file()
+    assert list((result.site_dir / "assets" / "stylesheets").glob("main.*.min.css"))
