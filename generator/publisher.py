@@ -98,7 +98,7 @@ def publishing(
                 future.cancel()
             raise
         indexes = [future.result() for future in futures]
-    _assemble(shard_dirs, indexes, site_dir, languages, [p.url for p in pages])
+    _assemble(shard_dirs, indexes, site_dir, pages)
 
 
 def shard_count(pages: int) -> int:
@@ -123,15 +123,10 @@ def _build_shard(config_file: str, overrides: dict, layer: list[dict], shard: in
     return index
 
 
-def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, languages: tuple[Language, ...],
-              page_order: list[str]) -> None:
+def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages: list[SitePage]) -> None:
     for shard_dir in shard_dirs:
         _move_tree(shard_dir, site_dir)
-    docs = [doc for index in indexes for doc in index["docs"]]
-    # Shards render pages in turn; the index lists them in the site's order, whatever the shard count.
-    position = {url: n for n, url in enumerate(page_order)}
-    docs.sort(key=lambda doc: position.get(doc["location"].split("#")[0], len(position)))
-    write_search_indexes({**indexes[0], "docs": docs}, site_dir, languages)
+    _write_search_indexes(indexes, site_dir, pages)
     for stylesheet in (site_dir / "assets" / "stylesheets").glob("main.*.min.css"):
         purge_stylesheet(stylesheet)
 
@@ -355,18 +350,27 @@ def fold(text: str) -> str:
     return stripped.translate(_APOSTROPHES).lower()
 
 
-def write_search_indexes(index: dict, site_dir: Path, languages: tuple[Language, ...]) -> None:
-    """One index per language, at its root: a reader searches their own language."""
-    longest_first = sorted(languages, key=lambda l: len(l.url_prefix), reverse=True)
-    docs_by_language = {language.code: [] for language in languages}
-    for doc in index["docs"]:
-        language = next(l for l in longest_first if doc["location"].startswith(l.url_prefix))
+def _write_search_indexes(shard_indexes: list[dict], site_dir: Path, pages: list[SitePage]) -> None:
+    """One index per language, at its root: a reader searches their own language.
+
+    Shards render pages in turn; each index lists them in the site's order, whatever the shard count.
+    """
+    order = {page.url: n for n, page in enumerate(pages)}
+    language_of = {page.url: page.lang for page in pages}
+    languages = {page.lang.code: page.lang for page in pages}
+    docs_by_language: dict[str, list[dict]] = {code: [] for code in languages}
+    for doc in sorted((doc for index in shard_indexes for doc in index["docs"]), key=lambda d: order[_page_url(d)]):
+        language = language_of[_page_url(doc)]
         docs_by_language[language.code].append({**doc, "location": doc["location"][len(language.url_prefix):]})
-    for language in languages:
+    for code, language in languages.items():
         target = site_dir / language.url_prefix / SEARCH_INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
-        data = {**index, "docs": docs_by_language[language.code]}
+        data = {**shard_indexes[0], "docs": docs_by_language[code]}
         target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _page_url(doc: dict) -> str:
+    return doc["location"].split("#")[0]
 
 
 def _add_folded_fields(doc: dict) -> None:
