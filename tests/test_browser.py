@@ -9,11 +9,26 @@ import pytest
 PHONE = {"width": 360, "height": 740}
 
 
+def recorded_requests(page) -> list[str]:
+    """The URL of every request the page makes from now on."""
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    return requested
+
+
+def search(page, words: str):
+    """Open search the way a reader does on a phone, type, and wait for the results."""
+    page.locator("label.md-header__button[for=__search]").click()
+    page.locator("input.md-search__input").press_sequentially(words, delay=30)
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=10_000)
+    return results
+
+
 @pytest.mark.browser
 def test_jrai_reader_switches_to_vietnamese_and_searches_without_diacritics(server, browser):
     page = browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    requests = []
-    page.on("request", lambda request: requests.append(request.url))
+    requests = recorded_requests(page)
 
     page.goto(server + "jrai/tu-nguyen/", wait_until="networkidle")
     assert page.evaluate("document.documentElement.lang") == "jra"
@@ -27,10 +42,7 @@ def test_jrai_reader_switches_to_vietnamese_and_searches_without_diacritics(serv
     assert page.evaluate("document.documentElement.lang") == "vi"
     assert page.locator("article h1").inner_text().startswith("BHXH tự nguyện")
 
-    page.locator("label.md-header__button[for=__search]").click()
-    page.locator("input.md-search__input").press_sequentially("bao hiem tu nguyen", delay=30)
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=10_000)
+    results = search(page, "bao hiem tu nguyen")
     titles = results.locator("h1").all_inner_texts()
     assert any("tự nguyện" in title for title in titles[:3]), titles
 
@@ -53,15 +65,12 @@ def test_fallback_page_in_bahnar_tells_the_reader(server, browser):
 @pytest.mark.browser
 def test_search_index_waits_until_the_reader_searches(server, browser):
     page = browser.new_page(viewport=PHONE)
-    requested = []
-    page.on("request", lambda request: requested.append(request.url))
+    requested = recorded_requests(page)
     page.goto(server + "tu-nguyen/quyen-loi/", wait_until="networkidle")
     page.wait_for_timeout(1000)
     assert not [u for u in requested if u.endswith("search_index.json")]
     assert any("/assets/javascripts/bundle." in u for u in requested)  # Material's scripts still load, after paint
-    page.locator("label.md-header__button[for=__search]").click()
-    page.locator("input.md-search__input").press_sequentially("thai san", delay=30)
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+    search(page, "thai san")
     assert [u for u in requested if u.endswith("search_index.json")]
     page.close()
 
@@ -69,13 +78,9 @@ def test_search_index_waits_until_the_reader_searches(server, browser):
 @pytest.mark.browser
 def test_bahnar_reader_searches_the_bahnar_site_and_stays_in_it(server, browser):
     page = browser.new_page(viewport=PHONE)
-    requested = []
-    page.on("request", lambda request: requested.append(request.url))
+    requested = recorded_requests(page)
     page.goto(server + "bahnar/tu-nguyen/", wait_until="networkidle")
-    page.locator("label.md-header__button[for=__search]").click()
-    page.locator("input.md-search__input").press_sequentially("kon polei", delay=30)
-    results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=10_000)
+    results = search(page, "kon polei")
     assert [u for u in requested if u.endswith("search_index.json")] == [server + "bahnar/search/search_index.json"]
     links = results.locator("a").evaluate_all("links => links.map(a => a.href)")
     assert links and all(link.startswith(server + "bahnar/") for link in links), links
