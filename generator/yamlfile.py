@@ -1,10 +1,25 @@
-"""YAML loading that remembers line numbers, so errors can point at a line."""
+"""YAML loading for untrusted content: line numbers kept, aliases and duplicate keys refused.
+
+Every YAML text the build reads (front matter, infographic blocks, policy,
+site settings, the QR lockfile) comes from communicators or translators, so:
+
+- anchors and aliases are refused: content never needs them, and an alias
+  bomb ("billion laughs") would hang the build;
+- a key written twice is an error, not a silent "last one wins" (a second
+  `tn:` line in the QR lockfile would re-point a printed code);
+- size, nesting depth and node count are capped;
+- every mapping and list remembers its line, so mistakes point at a line.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 20
+MAX_NODES = 50_000
 
 
 class LineDict(dict):
@@ -17,35 +32,18 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+class LineList(list):
+    """A list from YAML that knows its line and the line of each item."""
 
+    line: int = 1
+    item_lines: list
 
-# libyaml parses about ten times faster, and every page's front matter goes
-# through it; the pure-Python parser points at the line where a mistake
-# starts, so it is the one that reports errors.
-class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    pass
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
-    return mapping
-
-
-for _loader in (_LineLoader, _FastLineLoader):
-    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
 class YamlError(Exception):
-    """Invalid YAML, with the 1-based line where the parser stopped."""
+    """Invalid or refused YAML, with the 1-based line where the problem is."""
 
     def __init__(self, line: int, detail: str):
         self.line = line
@@ -53,24 +51,122 @@ class YamlError(Exception):
         super().__init__(f"line {line}: {detail}")
 
 
-def parse(text: str, first_line: int = 1):
-    """Parse YAML text; lines are counted from `first_line` (front matter starts at 2)."""
+_REFUSED_ALIAS = "không dùng neo và tham chiếu YAML (`&tên`, `*tên`, `<<:`); hãy viết đầy đủ giá trị"
+_TOO_DEEP = f"lồng quá sâu (hơn {MAX_DEPTH} cấp); hãy viết phẳng hơn"
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, line: int, key, first: int):
+        self.line, self.key, self.first = line, key, first
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+# libyaml parses about ten times faster, and every page's front matter goes
+# through it; the pure-Python parser points at the line where a syntax mistake
+# starts, so it is the one that reports those.
+class _FastLineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    pass
+
+
+def _construct_mapping(loader, node: yaml.MappingNode) -> LineDict:
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise YamlError(line, _REFUSED_ALIAS)
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool, type(None))) or isinstance(key, float) and key != key:
+            raise YamlError(line, "khoá phải là chữ hoặc số")
+        if key in mapping:
+            raise _DuplicateKey(line, key, mapping.key_lines[key])
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = line
+    return mapping
+
+
+def _construct_sequence(loader, node: yaml.SequenceNode) -> LineList:
+    items = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return items
+
+
+# Every scalar a string: in the QR lockfile `on`, `null` and `010` are codes, not True, None and 8.
+class _PlainLineLoader(yaml.BaseLoader):
+    pass
+
+
+class _FastPlainLineLoader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):
+    pass
+
+
+for _loader in (_LineLoader, _FastLineLoader, _PlainLineLoader, _FastPlainLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _check_shape(text: str, loader_class) -> None:
+    """Refuse aliases, deep nesting and huge documents from the event stream, before building anything.
+
+    The event parser keeps no recursion (libyaml's composer does, and crashes on
+    deep nesting), so this pass is safe on any input.
+    """
+    depth = count = 0
+    for event in yaml.parse(text, Loader=loader_class):
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise YamlError(line, _REFUSED_ALIAS)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(line, _TOO_DEEP)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        count += 1
+        if count > MAX_NODES:
+            raise YamlError(line, f"quá nhiều mục (hơn {MAX_NODES // 1000} nghìn); tệp này quá lớn")
+
+
+def _load(text: str, loader_class):
+    _check_shape(text, loader_class)
+    loader = loader_class(text)
     try:
-        data = yaml.load(text, Loader=_FastLineLoader)
-    except yaml.YAMLError:
-        data = _parse_reporting_errors(text, first_line)
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def parse(text: str, first_line: int = 1, max_bytes: int = MAX_BYTES, plain: bool = False):
+    """Parse YAML text; lines are counted from `first_line` (front matter starts at 2).
+
+    `plain`: every scalar stays the string it was written as (no booleans, numbers or dates).
+    """
+    fast, careful = (_FastPlainLineLoader, _PlainLineLoader) if plain else (_FastLineLoader, _LineLoader)
+    if len(text.encode("utf-8")) > max_bytes:
+        raise YamlError(first_line, f"quá dài (giới hạn {max_bytes // 1000:,} KB)".replace(",", "."))
+    try:
+        try:
+            data = _load(text, fast)
+        except yaml.YAMLError:
+            data = _load(text, careful)  # raises again, with the line where the mistake starts
+    except YamlError as error:
+        raise YamlError(error.line + first_line - 1, error.detail) from None
+    except _DuplicateKey as error:
+        raise YamlError(error.line + first_line - 1, f"khoá `{error.key}` viết hai lần (lần đầu ở dòng "
+                                                     f"{error.first + first_line - 1}); giữ lại một dòng") from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        raise YamlError((mark.line if mark else 0) + first_line, str(error.problem or error)) from None
+    except yaml.YAMLError as error:
+        raise YamlError(first_line, str(error)) from None
     if first_line != 1:
         _shift_lines(data, first_line - 1)
     return data
-
-
-def _parse_reporting_errors(text: str, first_line: int):
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = (mark.line if mark else 0) + first_line
-        raise YamlError(line, str(error.problem or error)) from None
 
 
 def _shift_lines(data, offset: int) -> None:
@@ -79,10 +175,12 @@ def _shift_lines(data, offset: int) -> None:
         data.key_lines = {key: line + offset for key, line in data.key_lines.items()}
         for value in data.values():
             _shift_lines(value, offset)
-    elif isinstance(data, list):
+    elif isinstance(data, LineList):
+        data.line += offset
+        data.item_lines = [line + offset for line in data.item_lines]
         for item in data:
             _shift_lines(item, offset)
 
 
-def load(path: Path):
-    return parse(path.read_text(encoding="utf-8"))
+def load(path: Path, plain: bool = False):
+    return parse(path.read_text(encoding="utf-8"), plain=plain)
