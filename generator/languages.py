@@ -8,12 +8,18 @@ URL prefix, an HTML `lang` code and a catalogue of interface strings under
 
 from __future__ import annotations
 
+import difflib
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Literal, Mapping
+
+from pydantic import Field
 
 from . import yamlfile
+from .problems import ContentError, ProblemLog
+from .schema import Model, validate
 
 CATALOGUE_DIR = Path(__file__).parent / "i18n"
 DEFAULT_LANGUAGE = "vi"
@@ -45,25 +51,72 @@ def default_language(languages: tuple[Language, ...]) -> Language:
     return next(l for l in languages if l.is_default)
 
 
+class ReviewEntry(Model):
+    status: Literal["source", "needs-review", "reviewed"] = Field(
+        description="`needs-review` (chưa có người bản ngữ kiểm tra) hoặc `reviewed` (đã kiểm tra).")
+    reviewer: str | None = Field(None, description="Họ tên người bản ngữ đã kiểm tra các câu giao diện.")
+
+
+class CatalogueFile(Model):
+    code: str = Field(description="Tên thư mục ngôn ngữ trong content/ (vi, bahnar, jrai).")
+    html_lang: str = Field(description="Mã ngôn ngữ theo ISO 639 (vi, bdq, jra).")
+    name: str = Field(description="Tên ngôn ngữ bằng chính ngôn ngữ đó.")
+    name_vi: str = Field(description="Tên ngôn ngữ trong câu tiếng Việt, ví dụ `tiếng Bahnar`.")
+    review: ReviewEntry
+    strings: dict[str, str] = Field(default_factory=dict, description="Các câu giao diện, mỗi dòng `khoá: câu`.")
+
+
 def load_languages(catalogue_dir: Path = CATALOGUE_DIR) -> tuple[Language, ...]:
-    catalogues = {code: yamlfile.load(catalogue_dir / f"{code}.yml") for code in LANGUAGE_ORDER}
-    fallback = dict(catalogues[DEFAULT_LANGUAGE]["strings"])
+    """Every language's catalogue, checked: known keys only, the same {placeholders} as Vietnamese."""
+    log = ProblemLog(catalogue_dir.parent)
+    catalogues = {code: _read_catalogue(catalogue_dir / f"{code}.yml", log) for code in LANGUAGE_ORDER}
+    if log.errors:
+        raise ContentError(log.errors)
+    fallback = catalogues[DEFAULT_LANGUAGE].strings
     languages = []
     for code in LANGUAGE_ORDER:
-        data = catalogues[code]
-        unknown = set(data["strings"] or {}) - set(fallback)
-        if unknown:
-            # A key only a translation has would never be used: a typo in the catalogue.
-            raise ValueError(f"{catalogue_dir / (code + '.yml')}: unknown string keys {sorted(unknown)}")
-        strings = {**fallback, **(data["strings"] or {})}
-        languages.append(
-            Language(
-                code=data["code"],
-                html_lang=data["html_lang"],
-                name=data["name"],
-                name_vi=data["name_vi"],
-                strings=MappingProxyType(strings),
-                review_status=data["review"]["status"],
-            )
-        )
+        catalogue, path = catalogues[code], catalogue_dir / f"{code}.yml"
+        for key, text in catalogue.strings.items():
+            line = catalogue.lines.get(key, 1)
+            if key not in fallback:
+                # A key only a translation has would never be used: a typo in the catalogue.
+                close = difflib.get_close_matches(key, list(fallback), n=1)
+                log.error(path, line, f"Khoá `{key}` không có trong vi.yml." + (f" Có phải `{close[0]}`?" if close else ""))
+            elif _placeholders(text) != _placeholders(fallback[key]):
+                expected = ", ".join(sorted(_placeholders(fallback[key]))) or "không có"
+                log.error(path, line, f"Câu `{key}` phải dùng đúng các chỗ trống {{...}} của bản tiếng Việt ({expected}).")
+        languages.append(Language(
+            code=catalogue.data.code, html_lang=catalogue.data.html_lang, name=catalogue.data.name,
+            name_vi=catalogue.data.name_vi, strings=MappingProxyType({**fallback, **catalogue.strings}),
+            review_status=catalogue.data.review.status,
+        ))
+    if log.errors:
+        raise ContentError(log.errors)
     return tuple(languages)
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    data: CatalogueFile
+    strings: dict[str, str]
+    lines: dict[str, int]
+
+
+def _read_catalogue(path: Path, log: ProblemLog) -> _Catalogue | None:
+    try:
+        raw = yamlfile.load(path)
+    except (OSError, UnicodeDecodeError):
+        log.error(path, 1, "Không đọc được tệp câu giao diện (thiếu tệp hoặc không ở bảng mã UTF-8).")
+        return None
+    except yamlfile.YamlError as error:
+        log.error(path, error.line, f"YAML không hợp lệ: {error.detail}.")
+        return None
+    data = validate(CatalogueFile, raw, path, log)
+    if data is None:
+        return None
+    strings_node = raw.get("strings") or yamlfile.LineDict()
+    return _Catalogue(data, dict(data.strings), {k: strings_node.line_of(k) for k in data.strings})
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
