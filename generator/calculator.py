@@ -33,7 +33,7 @@ def calculator_data(policy: PolicyData) -> dict:
     """The figures the page needs, with every dated value and its legal basis (JSON-ready)."""
     def periods(figure: Figure) -> list[dict]:
         return [{"from": p.start.isoformat(), "value": int(p.value) if p.value == int(p.value) else float(p.value),
-                 "basis": p.basis} for p in figure.periods]
+                 "basis": p.basis_text} for p in figure.periods]
 
     return {name: periods(policy.figures[key]) for name, key in FIGURES.items()}
 
