@@ -15,33 +15,35 @@ steps), `comparison` (two columns, such as monthly pension versus one-time
 withdrawal) and `timeline` (the dated values of the figures listed). Every
 number comes from the policy data; texts may use `{{ policy.key }}`.
 
-On the web a block is HTML (text stays text: selectable, searchable, read by
-screen readers). For social media each block is also drawn as PNG cards,
-1080x1350 and 1080x1080, with Pillow's complex-text layout (raqm) so that
-Vietnamese, Bahnar and Jrai marks sit right.
+This module knows the block's syntax (reading and checking a block into a
+`BlockSpec`) and its web HTML; `render.py` resolves the texts and figures of
+a spec into an `Infographic` for one language, and `images.py` draws it. On
+the web a block is HTML (text stays text: selectable, searchable, read by
+screen readers).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
+from pydantic import Field, StringConstraints
 
 from . import yamlfile
-from .content import SourcePage
-from .policy import PolicyData, format_day, format_value
 from .problems import ProblemLog
+from .schema import Model, validate
 
 KINDS = ("cards", "steps", "comparison", "timeline")
 FENCE_OPEN = re.compile(r"^```\s*infographic\s*$")
 FENCE_CLOSE = re.compile(r"^```\s*$")
-TAGS = re.compile(r"<[^>]+>")
 SIZES = {"portrait": (1080, 1350), "square": (1080, 1080)}
 IMAGE_DIR = "images"
+MAX_ITEMS = 8
+MAX_BLOCK_BYTES = 10_000
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "infographic"),
@@ -49,15 +51,129 @@ TEMPLATES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
 )
 
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+# --- the block's syntax ------------------------------------------------------
+
+
+class CardItem(Model):
+    figure: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.]+$")] = Field(
+        description="Khoá số liệu trong content/policy.yml, ví dụ `voluntary.rate` (không gõ số bằng tay).")
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=300)] = Field("", description="Câu ngắn giải thích con số.")
+    view: Literal["now", "next", "since", ""] = Field("now", description="Cách hiển thị: `now` (mức đang áp dụng), `next` (mức sắp tới).")
+
+
+class CardsBlock(Model):
+    kind: Literal["cards"]
+    title: Text = Field(description="Tiêu đề ngắn của khối.")
+    items: list[CardItem] = Field(min_length=1, max_length=MAX_ITEMS, description=f"Các thẻ số liệu (tối đa {MAX_ITEMS}), mỗi thẻ `- figure: ...` và `text: ...`.")
+
+
+class StepsBlock(Model):
+    kind: Literal["steps"]
+    title: Text = Field(description="Tiêu đề ngắn của khối.")
+    items: list[Text] = Field(min_length=1, max_length=MAX_ITEMS, description=f"Các bước (tối đa {MAX_ITEMS}), mỗi bước một dòng `- ...`.")
+
+
+class Side(Model):
+    title: Text = Field(description="Tiêu đề của bên này.")
+    items: list[Text] = Field(min_length=1, max_length=MAX_ITEMS, description=f"Các ý (tối đa {MAX_ITEMS}), mỗi ý một dòng `- ...`.")
+
+
+class ComparisonBlock(Model):
+    kind: Literal["comparison"]
+    title: Text = Field(description="Tiêu đề ngắn của khối.")
+    left: Side = Field(description="Bên trái: `title:` và `items:`.")
+    right: Side = Field(description="Bên phải: `title:` và `items:`.")
+
+
+class TimelineBlock(Model):
+    kind: Literal["timeline"]
+    title: Text = Field(description="Tiêu đề ngắn của khối.")
+    figures: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.]+$")]] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Danh sách khoá số liệu; mỗi mức áp dụng là một mốc.")
+
+
+BLOCKS = {"cards": CardsBlock, "steps": StepsBlock, "comparison": ComparisonBlock, "timeline": TimelineBlock}
+Block = CardsBlock | StepsBlock | ComparisonBlock | TimelineBlock
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    """One block as written: checked, not yet resolved into a language."""
+
+    block: Block
+    node: yamlfile.LineDict  # the YAML, for the line of each item
+    path: Path
+    line: int  # the opening fence
+    slug: str  # unique within the page, for file names
+
+
+def slot(index: int) -> str:
+    """The line that stands in the Markdown where block `index` was."""
+    return f"{SLOT_MARK}{index}{SLOT_MARK}"
+
+
+# A private-use character: stripped from content before rendering, so only the
+# generator can put a slot into a page.
+SLOT_MARK = "\ue000"
+SLOT = re.compile(rf"<p>{SLOT_MARK}(\d+){SLOT_MARK}</p>")
+
+
+def extract_blocks(body: str, body_line: int, path: Path, slug_stem: str, log: ProblemLog) -> tuple[str, list[BlockSpec]]:
+    """The body with each infographic block replaced by a slot line; the blocks."""
+    lines = body.split("\n")
+    kept: list[str] = []
+    found: list[BlockSpec] = []
+    index = 0
+    while index < len(lines):
+        if not FENCE_OPEN.match(lines[index]):
+            kept.append(lines[index])
+            index += 1
+            continue
+        start = index
+        end = next((i for i in range(index + 1, len(lines)) if FENCE_CLOSE.match(lines[i])), None)
+        first_line = body_line + start
+        if end is None:
+            log.error(path, first_line, "Khối ```infographic chưa đóng. Thêm một dòng ``` ở cuối khối.")
+            return body, []
+        spec = _read_block(lines[start + 1:end], first_line, path, f"{slug_stem}-{len(found) + 1}", log)
+        # As many lines as the block had, the slot alone between blank ones: Markdown makes it a
+        # paragraph of its own, and later lines keep their numbers for error messages.
+        kept.extend(["", slot(len(found)) if spec else ""] + [""] * (end - start - 1))
+        if spec:
+            found.append(spec)
+        index = end + 1
+    return "\n".join(kept), found
+
+
+def _read_block(lines: list[str], fence_line: int, path: Path, slug: str, log: ProblemLog) -> BlockSpec | None:
+    try:
+        data = yamlfile.parse("\n".join(lines), first_line=fence_line + 1, max_bytes=MAX_BLOCK_BYTES)
+    except yamlfile.YamlError as error:
+        log.error(path, error.line, f"Khối infographic không đúng cú pháp YAML: {error.detail}.")
+        return None
+    kind = data.get("kind") if isinstance(data, yamlfile.LineDict) else None
+    if kind not in BLOCKS:
+        line = data.line_of("kind") if isinstance(data, yamlfile.LineDict) else fence_line
+        log.error(path, line, f"Khối infographic cần `kind:` là một trong: {', '.join(KINDS)}.")
+        return None
+    block = validate(BLOCKS[kind], data, path, log, "Khối infographic: ")
+    return BlockSpec(block, data, path, fence_line, slug) if block else None
+
+
+# --- resolved into one language ----------------------------------------------
+
 
 @dataclass(frozen=True)
 class Entry:
     """One line of an infographic: a headline (often a figure) and its text."""
 
-    headline: str  # HTML-free text, e.g. "22%"
-    text: str  # HTML-free text
-    html_headline: Markup
-    html_text: Markup
+    headline: str  # plain text, e.g. "22%"
+    text: str  # plain text
+    note: str = ""  # plain text: a coming change of the headline's figure, said once
+    verified: bool = True  # every figure in the entry was checked against the official text
 
 
 @dataclass(frozen=True)
@@ -76,135 +192,13 @@ class Infographic:
     slug: str  # unique within the audience and language, for file names
     path: Path
     line: int
+    unverified: tuple[str, ...] = ()  # keys of its figures whose value, now or coming, nobody checked yet
 
 
-# --- reading blocks ----------------------------------------------------------
-
-
-def extract(source: SourcePage, lang: str, resolve, log: ProblemLog) -> tuple[str, list[Infographic]]:
-    """Replace each infographic block of the page by a marker; return the blocks.
-
-    `resolve(text, line)` substitutes `{{ ... }}` and returns (html, plain text);
-    `figure(key, view, line)` comes through the same function as "{{ policy.key }}".
-    """
-    lines = source.body.split("\n")
-    kept, found, index = [], [], 0
-    while index < len(lines):
-        if not FENCE_OPEN.match(lines[index]):
-            kept.append(lines[index])
-            index += 1
-            continue
-        start = index
-        end = next((i for i in range(index + 1, len(lines)) if FENCE_CLOSE.match(lines[i])), None)
-        first_line = source.body_line + start
-        if end is None:
-            log.error(source.path, first_line, "Khối ```infographic chưa đóng. Thêm một dòng ``` ở cuối khối.")
-            return source.body, []
-        block = _parse(source, lang, lines[start + 1:end], first_line + 1, len(found), resolve, log)
-        # One marker line, then blank lines: later lines keep their numbers for error messages.
-        kept.append(f"<!--infographic:{len(found)}-->" if block else "")
-        kept.extend([""] * (end - start))
-        if block:
-            found.append(block)
-        index = end + 1
-    return "\n".join(kept), found
-
-
-def _parse(source, lang, lines, first_line, number, resolve, log) -> Infographic | None:
-    try:
-        data = yamlfile.parse("\n".join(lines), first_line=first_line)
-    except yamlfile.YamlError as error:
-        log.error(source.path, error.line, f"Khối infographic không đúng cú pháp YAML ({error.detail}).")
-        return None
-    if not isinstance(data, dict) or data.get("kind") not in KINDS:
-        line = data.line_of("kind") if isinstance(data, yamlfile.LineDict) else first_line
-        log.error(source.path, line, f"Khối infographic cần `kind:` là một trong: {', '.join(KINDS)}.")
-        return None
-    kind = data["kind"]
-    title_html, title = resolve(str(data.get("title") or ""), data.line_of("title"))
-    if not title:
-        log.error(source.path, data.line, "Khối infographic cần `title:` (tiêu đề ngắn).")
-        return None
-    if kind == "comparison":
-        columns = [_column(source, data.get(side), data.line_of(side), side, resolve, log) for side in ("left", "right")]
-    elif kind == "timeline":
-        columns = [_timeline(source, data, resolve, log)]
-    else:
-        columns = [_column(source, data, data.line, kind, resolve, log)]
-    if any(c is None for c in columns):
-        return None
-    slug = f"{Path(source.rel).stem if not source.rel.endswith('index.md') else 'tong-quan'}-{number + 1}"
-    return Infographic(kind, title, tuple(columns), lang, source.audience, slug, source.path, first_line - 1)
-
-
-def _column(source, data, line, kind, resolve, log) -> Column | None:
-    if not isinstance(data, dict) or not isinstance(data.get("items"), list) or not data["items"]:
-        log.error(source.path, line, "Cần `items:` là danh sách các dòng (mỗi dòng bắt đầu bằng `- `)." +
-                  (" Với so sánh, mỗi bên `left:` và `right:` có `title:` và `items:`." if kind in ("left", "right") else ""))
-        return None
-    entries = []
-    for item in data["items"]:
-        item_line = getattr(item, "line", data.line_of("items"))
-        if kind == "cards":
-            if not isinstance(item, dict) or not item.get("figure"):
-                log.error(source.path, item_line, "Mỗi thẻ số liệu cần `figure: <khoá số liệu>` (không gõ số bằng tay).")
-                return None
-            view = f" | {item['view']}" if item.get("view") else ""
-            headline = resolve(f"{{{{ policy.{item['figure']}{view} }}}}", item_line)
-            text = resolve(str(item.get("text") or ""), item_line)
-        else:
-            headline = (Markup(""), "")
-            text = resolve(str(item), item_line)
-        entries.append(Entry(headline[1], text[1], headline[0], text[0]))
-    title = resolve(str(data.get("title") or ""), data.line_of("title"))[1] if kind in ("left", "right") else ""
-    return Column(title, tuple(entries))
-
-
-def _timeline(source, data, resolve, log) -> Column | None:
-    keys = data.get("figures")
-    if not isinstance(keys, list) or not keys:
-        log.error(source.path, data.line, "Dòng thời gian cần `figures:` là danh sách khoá số liệu; mỗi mức áp dụng là một mốc.")
-        return None
-    entries = []
-    for key in keys:
-        figure = resolve.policy.figures.get(str(key))
-        if figure is None:
-            resolve(f"{{{{ policy.{key} }}}}", data.line_of("figures"))  # reports the unknown key
-            return None
-        for period in figure.periods:
-            value = format_value(figure, period, resolve.strings)
-            text = figure.label if figure.unit == "date" else f"{figure.label}: {value}"
-            entries.append((period.start, Entry(format_day(period.start), text,
-                                                escape(format_day(period.start)), escape(text))))
-    entries.sort(key=lambda pair: pair[0])
-    return Column("", tuple(entry for _, entry in entries))
-
-
-class Resolver:
-    """Substitutes `{{ ... }}` in one infographic text, reporting mistakes at its line."""
-
-    def __init__(self, source: SourcePage, language, policy: PolicyData, site, as_of, log, substitute):
-        self.source, self.language, self.policy = source, language, policy
-        self.site, self.as_of, self.log, self._substitute = site, as_of, log, substitute
-        self.strings = language.strings
-        self.figures = []  # every figure the infographics of this page use
-
-    def __call__(self, text: str, line: int) -> tuple[Markup, str]:
-        piece = dataclasses.replace(self.source, body=text, body_line=line)
-        html, used = self._substitute(piece, self.language, self.policy, self.site, self.as_of, self.log)
-        self.figures.extend(used)
-        return Markup(html), TAGS.sub("", html).replace("&amp;", "&")
-
-
-# --- web ---------------------------------------------------------------------
-
-
-def to_html(block: Infographic, downloads: list[tuple[str, str]] | None = None) -> str:
-    return TEMPLATES.get_template(f"{block.kind}.html").render(block=block, downloads=downloads or [])
-
-
-def insert_html(body: str, blocks: list[Infographic]) -> str:
-    return re.sub(r"<!--infographic:(\d+)-->", lambda m: "\n\n" + to_html(blocks[int(m.group(1))]) + "\n\n", body)
+def to_html(block: Infographic, downloads: list[tuple[str, str]] | None = None, unverified: str = "") -> Markup:
+    """The block as HTML; every text autoescaped by the template."""
+    return Markup(TEMPLATES.get_template(f"{block.kind}.html").render(
+        block=block, downloads=downloads or [], unverified=unverified))
 
 
 def image_files(block: Infographic) -> dict[str, str]:

@@ -18,6 +18,8 @@ files, the 404 page and the sitemap.
 from __future__ import annotations
 
 import copy
+import json
+from pathlib import Path
 
 import jinja2
 from mkdocs.config import config_options
@@ -26,6 +28,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from .cache import machine_cache
@@ -36,6 +39,8 @@ class LanguageLayerConfig(Config):
     # site_name, site_description and `outreach`, the variables its pages'
     # templates read as `config.extra.outreach`.
     languages = config_options.Type(list)
+    # The folder of finished pages, one JSON ({"html", "toc"}) per page at its docs path.
+    rendered = config_options.Type(str)
     shard = config_options.Type(int, default=0)
     shards = config_options.Type(int, default=1)
 
@@ -81,6 +86,15 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
                 page.previous_page, page.next_page = before, after
             self._navs[language["code"]] = language_nav
         return nav
+
+    def on_page_markdown(self, markdown, page, config, files):
+        return ""  # the page arrives finished: nothing for MkDocs' Markdown to do
+
+    def on_page_content(self, html, page, config, files):
+        # Written by the generator, whose renderer owns the Markdown dialect and the sanitizer.
+        rendered = json.loads((Path(self.config.rendered) / page.file.src_uri).with_suffix(".json").read_text(encoding="utf-8"))
+        page.toc = get_toc(rendered["toc"])
+        return rendered["html"]
 
     def on_page_context(self, context, page, config, nav):
         language = self._language_of(page)

@@ -1,34 +1,30 @@
-"""Composing the pages of each language: translation or fallback, figures, notices.
+"""Composing the pages of each language: translation or fallback, notices, what later stages attach.
 
 For every Vietnamese page, each language gets either its own translation or a
 fallback built from the Vietnamese source, so every URL exists in every
 language and the language switcher always lands on the same page. The reader
 is told, in their interface language, when a page is a draft translation or
-Vietnamese text. Policy figures are substituted here, with the build date
-deciding which value is in force; infographic blocks become HTML; and what
-later stages attach to a page (its QR code, its leaflets, the calculator) is
-placed on it. Each audience also gets a page collecting its infographics.
+Vietnamese text. Bodies are rendered by `render.Renderer`; this module adds
+the generator's own blocks around them (notices, the QR code, leaflet
+downloads, the figures and their legal basis, the calculator). Each audience
+also gets a page collecting its infographics.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 import jinja2
-from markupsafe import escape
+from markupsafe import Markup
 
 from . import calculator, infographics
-from .content import SiteConfig, SourcePage
-from .infographics import Infographic, Resolver
+from .content import PageKey, SiteConfig, SourcePage
+from .infographics import Infographic
 from .languages import DEFAULT_LANGUAGE, Language
-from .policy import VIEWS, PolicyData, format_day, format_figure, format_value
-from .problems import ProblemLog
+from .render import FigureUse, Place, Renderer, heading_slug
 from .translations import state_of
 from .urls import page_url, relative_url
 
@@ -40,38 +36,36 @@ TEMPLATES = jinja2.Environment(
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
+# Vietnamese stays readable (and short) inside the calculator's JSON; `tojson` still escapes < > & '.
+TEMPLATES.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
 
-# `{{ policy.voluntary.rate }}`, `{{ policy.voluntary.rate | now }}`, `{{ site.hotline }}`
-PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}")
-REFERENCE = re.compile(r"^\s*(policy|site)\.([a-z0-9_.]+?)\s*(?:\|\s*([a-z]+)\s*)?$")
-
-
-@dataclass(frozen=True)
-class FigureUse:
-    key: str
-    label: str
-    value: str
-    since: str
-    basis: str
-    verified: bool
+INFOGRAPHIC_PAGE = "infographic"  # the file stem of each audience's infographic page
 
 
 @dataclass(frozen=True)
 class SitePage:
     lang: Language
-    rel: str  # "tu-nguyen/index.md", the same in every language
+    key: PageKey  # the same in every language
     url: str  # relative to the site root: "bahnar/tu-nguyen/"
     title: str
-    audience: str | None
     kind: str
     order: int
     description: str
     status: str  # source | draft | reviewed | fallback
     outdated: bool  # a translation of an older Vietnamese text
     source: SourcePage  # the file the text comes from
-    markdown: str  # final Markdown for the publisher
+    html: Markup  # the page's body, complete
+    toc: tuple  # headings, for the table of contents
     figures: tuple[FigureUse, ...]
     infographics: tuple[Infographic, ...] = ()
+
+    @property
+    def audience(self) -> str | None:
+        return self.key.audience
+
+    @property
+    def rel(self) -> str:
+        return self.key.rel
 
 
 @dataclass(frozen=True)
@@ -83,6 +77,10 @@ class PageInLanguage:
     source: SourcePage  # the translation, or the original when there is none
     status: str  # source | draft | reviewed | fallback
     outdated: bool = False  # the Vietnamese page changed after it was translated
+
+    @property
+    def key(self) -> PageKey:
+        return self.original.key
 
 
 @dataclass(frozen=True)
@@ -100,83 +98,47 @@ class PageExtras:
 
 
 def resolve_languages(sources: list[SourcePage], languages: tuple[Language, ...]) -> list[PageInLanguage]:
-    by_lang_rel = {(p.lang, p.rel): p for p in sources}
+    by_lang_key = {(p.lang, p.key): p for p in sources}
     resolved = []
     for language in languages:
         for original in (p for p in sources if p.lang == DEFAULT_LANGUAGE):
-            own = by_lang_rel.get((language.code, original.rel))
+            own = by_lang_key.get((language.code, original.key))
             status = own.status if own else ("source" if language.is_default else "fallback")
             outdated = own is not None and own.translation is not None and state_of(original, own) == "outdated"
             resolved.append(PageInLanguage(language, original, own or original, status, outdated))
     return resolved
 
 
-def compose_pages(
-    resolved: list[PageInLanguage],
-    policy: PolicyData,
-    site: SiteConfig,
-    as_of: dt.date,
-    extras: Mapping[tuple[str, str], PageExtras],
-    log: ProblemLog,
-) -> list[SitePage]:
-    return [
-        _compose(item, policy, site, as_of, extras.get((item.language.code, item.original.rel), PageExtras()), log)
-        for item in resolved
-    ]
+def compose_pages(resolved: list[PageInLanguage], renderers: Mapping[str, Renderer],
+                  extras: Mapping[tuple[str, PageKey], PageExtras]) -> list[SitePage]:
+    return [_compose(item, renderers[item.language.code], extras.get((item.language.code, item.key), PageExtras()))
+            for item in resolved]
 
 
-def render_body(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog):
-    """Markdown with figures substituted and infographic blocks as HTML; the figures and blocks used."""
-    resolver = Resolver(source, language, policy, site, as_of, log, substitute)
-    body, blocks = infographics.extract(source, language.code, resolver, log)
-    body, figures = substitute(dataclasses.replace(source, body=body), language, policy, site, as_of, log)
-    figures = list({f.key: f for f in figures + resolver.figures}.values())
-    return infographics.insert_html(body, blocks), figures, blocks
-
-
-def _compose(item: PageInLanguage, policy, site, as_of, extras: PageExtras, log) -> SitePage:
+def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> SitePage:
     source, original, language, status = item.source, item.original, item.language, item.status
-    url = page_url(source.rel, language.url_prefix)
-    body, figures, blocks = render_body(source, language, policy, site, as_of, log)
-    parts = [_notice(language, kind, url, original) for kind in _notice_kinds(item)]
+    url = page_url(source.key, language.url_prefix)
+    rendered = renderer.body(source.body, Place(source.path, source.body_line), source.key)
+    parts = [_heading(source.title)] + [_notice(language, kind, url, original) for kind in _notice_kinds(item)]
     if status == "fallback":
         # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
-        parts.append(f'<div lang="{original.lang}" markdown="1">\n\n{body.strip()}\n\n</div>')
+        parts.append(Markup('<div lang="{}">\n{}\n</div>').format(original.lang, rendered.html))
     else:
-        parts.append(body.strip())
+        parts.append(rendered.html)
     if source.kind == "calculator":
-        parts.append(_calculator(language, policy))
+        parts.append(_calculator(language, renderer))
     if extras.downloads:
-        parts.append(TEMPLATES.get_template("downloads.html").render(
-            heading=language.t("leaflet.download"),
-            items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads],
-        ))
+        parts.append(_template("downloads.html", heading=language.t("leaflet.download"),
+                               items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads]))
     if extras.qr is not None:
         parts.append(_qr_block(extras.qr, url, source.title, language))
-    if figures:
-        parts.append(
-            TEMPLATES.get_template("figures.html").render(
-                heading=language.t("figures.heading"),
-                unverified=language.t("figures.unverified"),
-                items=figures,
-            )
-        )
-    markdown = f"# {source.title}\n\n" + "\n\n".join(parts) + "\n"
+    if rendered.figures:
+        parts.append(_template("figures.html", heading=language.t("figures.heading"),
+                               unverified=language.t("figures.unverified"), items=rendered.figures))
     return SitePage(
-        lang=language,
-        rel=source.rel,
-        url=url,
-        title=source.title,
-        audience=source.audience,
-        kind=source.kind,
-        order=original.order,
-        description=source.description,
-        status=status,
-        outdated=item.outdated,
-        source=source,
-        markdown=markdown,
-        figures=tuple(figures),
-        infographics=tuple(blocks),
+        lang=language, key=original.key, url=url, title=source.title, kind=source.kind, order=original.order,
+        description=source.description, status=status, outdated=item.outdated, source=source,
+        html=Markup("\n\n").join(parts), toc=rendered.toc, figures=rendered.figures, infographics=rendered.infographics,
     )
 
 
@@ -187,60 +149,64 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
     page without infographics lends the Vietnamese ones, and the page says so.
     """
     collected = []
-    by_lang_rel = {(p.lang.code, p.rel): p for p in pages}
+    by_lang_key = {(p.lang.code, p.key): p for p in pages}
     for language in dict.fromkeys(p.lang for p in pages):
         for audience in site.audience_slugs:
             originals = sorted((p for p in pages if p.lang.is_default and p.audience == audience and p.infographics),
-                               key=lambda p: (not p.rel.endswith("/index.md"), p.order, p.rel))
-            overview = by_lang_rel.get((language.code, f"{audience}/index.md"))
+                               key=lambda p: (not p.key.is_overview, p.order, p.key.name))
+            overview = by_lang_key.get((language.code, PageKey(audience, "index")))
             if not originals or overview is None:
                 continue
-            rel = f"{audience}/infographic.md"
-            url = page_url(rel, language.url_prefix)
+            key = PageKey(audience, INFOGRAPHIC_PAGE)
+            url = page_url(key, language.url_prefix)
             sources = []
             for original in originals:
-                own = by_lang_rel[(language.code, original.rel)]
+                own = by_lang_key[(language.code, original.key)]
                 sources.append((own.status, own.infographics) if own.infographics else ("fallback", original.infographics))
-            status = _weakest_status(status for status, _ in sources)
-            vietnamese = dataclasses.replace(overview.source, rel=rel)  # the draft notice links to its Vietnamese twin
-            parts = [_notice(language, status, url, vietnamese)] if status in ("fallback", "draft") else []
-            parts.append(f"<p>{escape(language.t('infographic.intro'))}</p>")
+            status = weakest_status(status for status, _ in sources)
+            title = language.t("infographic.title", audience=overview.title)
+            parts = [_heading(title)] + ([_notice(language, status, url, overview.source, key)] if status in ("fallback", "draft") else [])
+            parts.append(Markup("<p>{}</p>").format(language.t("infographic.intro")))
             for _, blocks in sources:
                 for block in blocks:
                     downloads = [(language.t(f"infographic.{size}"), relative_url(url, file))
                                  for size, file in infographics.image_files(block).items()]
-                    parts.append(infographics.to_html(block, downloads))
-            title = language.t("infographic.title", audience=overview.title)
+                    parts.append(infographics.to_html(block, downloads, language.t("figures.unverified")))
             collected.append(dataclasses.replace(
-                overview, rel=rel, url=url, title=title, kind="infographic", order=8, description="",
-                status=status, outdated=False, markdown=f"# {title}\n\n" + "\n\n".join(parts) + "\n",
-                figures=(), infographics=(),
+                overview, key=key, url=url, title=title, kind="infographic", order=8, description="",
+                status=status, outdated=False, html=Markup("\n\n").join(parts), toc=(), figures=(), infographics=(),
             ))
     return collected
 
 
-def _weakest_status(statuses) -> str:
-    """The least finished state among the pages a generated page draws on."""
+def draft_mark(language: Language, release: bool, status: str) -> str:
+    """The words across a printed sheet or a card: every one of a draft build, and in a release the
+    unreviewed translations a communicator allowed to print."""
+    if not release:
+        return language.t("print.draft_mark")
+    return language.t("print.draft_translation_mark", language=language.name_vi) if status == "draft" else ""
+
+
+def weakest_status(statuses) -> str:
+    """The least finished state among the pages something (a generated page, a leaflet) draws on."""
     ranking = ("fallback", "draft", "reviewed", "source")
     return min(statuses, key=ranking.index)
 
 
-def _calculator(language: Language, policy: PolicyData) -> str:
+def _heading(title: str) -> Markup:
+    return Markup('<h1 id="{}">{}</h1>').format(heading_slug(title, "-"), title)
+
+
+def _calculator(language: Language, renderer: Renderer) -> Markup:
     prefix = "calculator."
     strings = {key[len(prefix):]: value for key, value in language.strings.items() if key.startswith(prefix)}
-
-    def embed(data) -> str:
-        # Inside <script>, "</" would end the element early.
-        return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-
-    return TEMPLATES.get_template("calculator.html").render(
-        t=language.t, groups=calculator.GROUPS, periods=calculator.PERIODS,
-        data_json=embed(calculator.calculator_data(policy)), strings_json=embed(strings),
-    )
+    return _template("calculator.html", t=language.t, groups=calculator.GROUPS, periods=calculator.PERIODS,
+                     data=calculator.calculator_data(renderer.policy), strings=strings)
 
 
-def _qr_block(qr, url: str, title: str, language: Language) -> str:
-    return TEMPLATES.get_template("qr.html").render(
+def _qr_block(qr: "QrCode", url: str, title: str, language: Language) -> Markup:
+    return _template(
+        "qr.html",
         code=qr.code,
         png=relative_url(url, qr.png),
         svg=relative_url(url, qr.svg),
@@ -248,7 +214,7 @@ def _qr_block(qr, url: str, title: str, language: Language) -> str:
         heading=language.t("qr.heading"),
         short_label=language.t("qr.short"),
         short_href=relative_url(url, qr.short_path),
-        short_url=qr.short_url.split("://", 1)[-1],
+        short_url=qr.printed_url,
         download=language.t("qr.download"),
     )
 
@@ -258,63 +224,15 @@ def _notice_kinds(item: PageInLanguage) -> list[str]:
     return kinds + (["outdated"] if item.outdated else [])
 
 
-def _notice(language: Language, kind: str, url: str, original: SourcePage) -> str:
+def _notice(language: Language, kind: str, url: str, original: SourcePage, key: PageKey | None = None) -> Markup:
     text = language.t(f"notice.{kind}", language=language.name_vi)
     link = None
     if kind != "fallback":
-        link = {"href": relative_url(url, page_url(original.rel)), "hreflang": "vi", "text": language.t("notice.draft.compare")}
-    return TEMPLATES.get_template("notice.html").render(kind=kind, text=text, link=link)
+        # The draft notice links to its Vietnamese twin.
+        link = {"href": relative_url(url, page_url(key or original.key)), "hreflang": "vi", "text": language.t("notice.draft.compare")}
+    return _template("notice.html", kind=kind, text=text, link=link)
 
 
-def substitute(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog):
-    """Replace `{{ ... }}` placeholders; report each bad one at its line."""
-    figures: dict[str, FigureUse] = {}
-    lines = source.body.split("\n")
-    for index, line in enumerate(lines):
-        if "{{" not in line:
-            continue
-        line_number = source.body_line + index
-        lines[index] = PLACEHOLDER.sub(
-            lambda match, number=line_number: _resolve(match.group(1), source, number, language, policy, site, as_of, figures, log),
-            line,
-        )
-    return "\n".join(lines), list(figures.values())
-
-
-def _resolve(expression, source, line, language, policy, site, as_of, figures, log) -> str:
-    reference = REFERENCE.match(expression)
-    if not reference:
-        log.error(source.path, line, f"Không hiểu `{{{{{expression}}}}}`. Viết số liệu dạng `{{{{ policy.voluntary.rate }}}}` hoặc thông tin liên hệ dạng `{{{{ site.hotline }}}}`.")
-        return ""
-    namespace, key, view = reference.group(1), reference.group(2), reference.group(3) or ""
-    if namespace == "site":
-        if key not in site.contacts:
-            known = ", ".join(f"site.{k}" for k in site.contacts)
-            log.error(source.path, line, f"Không có thông tin `site.{key}` trong content/site.yml. Dùng một trong: {known}.")
-            return ""
-        return site.contacts[key]
-    figure = policy.figures.get(key)
-    if figure is None:
-        suggestions = policy.suggest(key)
-        hint = f" Có phải: {', '.join('policy.' + s for s in suggestions)}?" if suggestions else " Xem các khoá trong content/policy.yml."
-        log.error(source.path, line, f"Không có số liệu `policy.{key}` trong content/policy.yml.{hint}")
-        return ""
-    if view not in VIEWS:
-        log.error(source.path, line, f"Cách hiển thị `| {view}` không có. Dùng: {', '.join(v for v in VIEWS if v)} hoặc bỏ trống.")
-        return ""
-    shown = figure.shown_on(as_of)
-    figures.setdefault(
-        key,
-        FigureUse(
-            key=key,
-            label=figure.label,
-            value=format_value(figure, shown, language.strings),
-            since=language.t("figures.since", date=format_day(shown.start)),
-            basis=shown.basis,
-            verified=shown.verified,
-        ),
-    )
-    text = format_figure(figure, as_of, language.strings, view)
-    if view in ("label", "basis"):
-        return str(escape(text))
-    return TEMPLATES.get_template("figure.html").render(key=key, text=text, verified=shown.verified)
+def _template(name: str, **context) -> Markup:
+    """One of the generator's own HTML blocks: autoescaped, so it may join the sanitized body as it is."""
+    return Markup(TEMPLATES.get_template(name).render(**context))

@@ -22,14 +22,12 @@ import logging
 import os
 import re
 import shutil
-import unicodedata
 from pathlib import Path
 from typing import Iterator
 
 import tinycss2
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
-from markdown.extensions.toc import slugify
 from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
@@ -37,15 +35,12 @@ from .cache import digest, machine_cache
 from .content import SiteConfig
 from .languages import Language, default_language
 from .pages import SitePage
+from .textfold import fold
 
 OVERRIDES_DIR = Path(__file__).parent / "templates" / "mkdocs"
 STYLES_DIR = Path(__file__).parent / "styles"
 STYLESHEET = "assets/outreach.css"
 LANGUAGE_PLUGIN = "outreach-languages"  # entry point of mkdocs_plugin.LanguageLayer
-
-# Composed pages use raw HTML blocks with Markdown inside (md_in_html) and
-# collapsible Q&A (pymdownx.details).
-REQUIRED_MARKDOWN_EXTENSIONS = ("md_in_html", "attr_list", "admonition", "pymdownx.details", "tables")
 
 # Material's search also indexes these fields: title and text with diacritics
 # removed, since most people type "bao hiem tu nguyen" on a phone. Boosts
@@ -64,31 +59,32 @@ def publishing(
     assets: dict[str, dict[str, Path]],
     languages: tuple[Language, ...],
     site: SiteConfig,
+    site_url: str,
     config_file: Path,
     site_dir: Path,
     work_dir: Path,
-    site_url: str,
 ) -> Iterator[None]:
     """Render the website into `site_dir` on every core while the `with` block writes other files there.
 
     The website is in place when the block ends; if the block raises, the
     rendering is abandoned.
     """
-    docs_dir = work_dir / "docs"
+    docs_dir, rendered_dir = work_dir / "docs", work_dir / "rendered"
     for language in languages:
-        _stage_docs([p for p in pages if p.lang == language], assets[language.code], docs_dir / language.url_prefix)
+        _stage_docs([p for p in pages if p.lang == language], assets[language.code], docs_dir / language.url_prefix,
+                    rendered_dir / language.url_prefix)
     stylesheet = docs_dir / STYLESHEET
     stylesheet.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(STYLES_DIR / "outreach.css", stylesheet)
-    layer = _language_layer(languages, site)
-    overrides = _config_overrides(_read_base_config(config_file), languages, layer, pages, site, docs_dir, site_url)
+    layer = _language_layer(languages, site.hotline)
+    overrides = _config_overrides(_read_base_config(config_file), languages, layer, pages, docs_dir, site_url)
     shards = shard_count(len(pages))
     # Shards write beside the site (one file system, so assembling it is renaming).
     shard_dirs = [site_dir.with_name(f"{site_dir.name}-shard-{shard}") for shard in range(shards)]
     site_dir.mkdir(parents=True, exist_ok=True)
     with concurrent.futures.ProcessPoolExecutor(max_workers=shards) as pool:
         futures = [
-            pool.submit(_build_shard, str(config_file), overrides, layer, shard, shards, str(shard_dir))
+            pool.submit(_build_shard, str(config_file), overrides, layer, str(rendered_dir), shard, shards, str(shard_dir))
             for shard, shard_dir in enumerate(shard_dirs)
         ]
         try:
@@ -105,11 +101,12 @@ def shard_count(pages: int) -> int:
     return max(1, min(os.cpu_count() or 1, pages // MIN_PAGES_PER_SHARD))
 
 
-def _build_shard(config_file: str, overrides: dict, layer: list[dict], shard: int, shards: int, shard_dir: str) -> dict:
+def _build_shard(config_file: str, overrides: dict, layer: list[dict], rendered_dir: str, shard: int, shards: int,
+                 shard_dir: str) -> dict:
     """Render one shard of the website; returns its search index (the publisher writes one per language)."""
     overrides = copy.deepcopy(overrides)  # MkDocs consumes parts of the config it validates
     overrides["site_dir"] = shard_dir
-    overrides["plugins"].append({LANGUAGE_PLUGIN: {"languages": layer, "shard": shard, "shards": shards}})
+    overrides["plugins"].append({LANGUAGE_PLUGIN: {"languages": layer, "rendered": rendered_dir, "shard": shard, "shards": shards}})
     _run_mkdocs(Path(config_file), overrides)
     # Finishing touches run here, on the shard's core, rather than after every shard is done.
     shard_dir = Path(shard_dir)
@@ -143,47 +140,59 @@ def _move_tree(source: Path, target: Path) -> None:
     source.rmdir()
 
 
-def configured_site_url(config_file: Path) -> str:
-    return str(_read_base_config(config_file).get("site_url") or "")
-
-
 def _read_base_config(config_file: Path) -> dict:
     with config_file.open(encoding="utf-8") as handle:
         return yaml_load(handle) or {}
 
 
-def _stage_docs(pages: list[SitePage], assets: dict[str, Path], docs_dir: Path) -> None:
+def _stage_docs(pages: list[SitePage], assets: dict[str, Path], docs_dir: Path, rendered_dir: Path) -> None:
+    """A stub Markdown file per page (MkDocs needs one to make a page) and the page's finished HTML beside it."""
     for page in pages:
         target = docs_dir / page.rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        front_matter = {"title": page.title}
+        front_matter = {"title": theme_text(page.title)}
         if page.description:
-            front_matter["description"] = page.description
-        text = "---\n" + yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False) + "---\n\n" + page.markdown
-        target.write_text(text, encoding="utf-8")
+            front_matter["description"] = theme_text(page.description)
+        target.write_text("---\n" + yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False) + "---\n", encoding="utf-8")
+        rendered = (rendered_dir / page.rel).with_suffix(".json")
+        rendered.parent.mkdir(parents=True, exist_ok=True)
+        rendered.write_text(json.dumps({"html": str(page.html), "toc": _toc_tokens(page.toc)}, ensure_ascii=False), encoding="utf-8")
     for rel, source in assets.items():
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
 
 
-def _navigation(pages: list[SitePage], site: SiteConfig, prefix: str) -> list:
-    home = [p for p in pages if p.audience is None and p.rel == "index.md"]
-    loose = sorted((p for p in pages if p.audience is None and p.rel != "index.md"), key=lambda p: (p.order, p.rel))
-    nav = [{p.title: prefix + p.rel} for p in home]
-    for audience in site.audience_slugs:
+def theme_text(text: str) -> str:
+    """Plain text as Material's templates need it: they print titles and descriptions without escaping.
+
+    `<` and `>` never reach here (content refuses them); `&` and `"` become entities so a
+    title stays text in the navigation and a description stays inside its `content="..."`.
+    The apostrophe stays as typed: Bahnar writes 'Bok.
+    """
+    return text.replace("&", "&amp;").replace('"', "&quot;")
+
+
+def _toc_tokens(toc: tuple) -> list[dict]:
+    return [{"level": level, "id": anchor, "name": name, "children": _toc_tokens(children)}
+            for level, anchor, name, children in toc]
+
+
+def _navigation(pages: list[SitePage], prefix: str) -> list:
+    home = [p for p in pages if p.key.is_home]
+    loose = sorted((p for p in pages if p.audience is None and not p.key.is_home), key=lambda p: (p.order, p.rel))
+    nav = [{theme_text(p.title): prefix + p.rel} for p in home]
+    for audience in dict.fromkeys(p.audience for p in pages if p.audience):
         members = [p for p in pages if p.audience == audience]
-        if not members:
-            continue
         # The overview (index.md) opens the section: Material's navigation.indexes.
-        members.sort(key=lambda p: (not p.rel.endswith("/index.md"), p.order, p.rel))
+        members.sort(key=lambda p: (not p.key.is_overview, p.order, p.rel))
         # Every entry has its title: a shard names pages it does not render.
-        nav.append({members[0].title: [{p.title: prefix + p.rel} for p in members]})
-    nav += [{p.title: prefix + p.rel} for p in loose]
+        nav.append({theme_text(members[0].title): [{theme_text(p.title): prefix + p.rel} for p in members]})
+    nav += [{theme_text(p.title): prefix + p.rel} for p in loose]
     return nav
 
 
-def _language_layer(languages: tuple[Language, ...], site: SiteConfig) -> list[dict]:
+def _language_layer(languages: tuple[Language, ...], hotline: str) -> list[dict]:
     """The language plugin's settings: each language's names, prefix and page variables."""
     listed = [{"code": l.code, "name": l.name, "html_lang": l.html_lang, "prefix": l.url_prefix} for l in languages]
     return [
@@ -197,14 +206,14 @@ def _language_layer(languages: tuple[Language, ...], site: SiteConfig) -> list[d
                 "prefix": language.url_prefix,
                 "ui": {**language.strings, "language": language.html_lang},
                 "languages": listed,
-                "hotline": site.contacts.get("hotline", ""),
+                "hotline": hotline,
             },
         }
         for language in languages
     ]
 
 
-def _config_overrides(base, languages, layer, pages, site, docs_dir, site_url) -> dict:
+def _config_overrides(base, languages, layer, pages, docs_dir, site_url) -> dict:
     base = copy.deepcopy(base)
     theme = dict(base.get("theme") or {"name": "material"})
     theme.update(custom_dir=str(OVERRIDES_DIR), language="vi", font=False)
@@ -216,7 +225,7 @@ def _config_overrides(base, languages, layer, pages, site, docs_dir, site_url) -
     extra["alternate"] = [{"name": l.name, "link": l.url_prefix or "./", "lang": l.html_lang} for l in languages]
     nav = []
     for language in languages:
-        nav += _navigation([p for p in pages if p.lang == language], site, language.url_prefix)
+        nav += _navigation([p for p in pages if p.lang == language], language.url_prefix)
     return {
         "docs_dir": str(docs_dir),
         "site_url": site_url.rstrip("/") + "/",
@@ -226,23 +235,9 @@ def _config_overrides(base, languages, layer, pages, site, docs_dir, site_url) -
         "extra": extra,
         "extra_css": list(base.get("extra_css") or []) + [STYLESHEET],
         "plugins": _plugins(base),
-        "markdown_extensions": _markdown_extensions(base),
+        # Pages arrive as finished HTML (render.py); MkDocs converts only the stubs.
+        "markdown_extensions": [],
     }
-
-
-def _markdown_extensions(base) -> list:
-    extensions = [e if isinstance(e, dict) else {e: {}} for e in base.get("markdown_extensions") or []]
-    named = {next(iter(e)) for e in extensions}
-    extensions += [{e: {}} for e in REQUIRED_MARKDOWN_EXTENSIONS if e not in named]
-    for extension in extensions:
-        if "toc" in extension:
-            # Python-Markdown's slugify drops "đ" ("người lao động" -> "nguoi-lao-ong").
-            extension["toc"] = {**(extension["toc"] or {}), "slugify": heading_slug}
-    return extensions
-
-
-def heading_slug(text: str, separator: str) -> str:
-    return slugify(fold(text), separator)
 
 
 def _plugins(base) -> list:
@@ -334,20 +329,7 @@ def defer_search_index(bundle: Path) -> None:
         return
     bundle.write_text(patched, encoding="utf-8")
 
-_APOSTROPHES = dict.fromkeys(map(ord, "'’‘ʼꞌ`"), None)
-_LETTERS_WITHOUT_DECOMPOSITION = str.maketrans({"đ": "d", "Đ": "d", "Ð": "d", "ƀ": "b", "Ƀ": "b"})
 _TAGS = re.compile(r"<[^>]+>")
-
-
-def fold(text: str) -> str:
-    """Lower-case text without diacritics: "Bảo hiểm tự nguyện" -> "bao hiem tu nguyen".
-
-    Also drops the Bahnar glottal apostrophe in all its typed forms and the
-    combining breve of ơ̆ ư̆ ê̆ ô̆, so a search typed without them still matches.
-    """
-    decomposed = unicodedata.normalize("NFD", text.translate(_LETTERS_WITHOUT_DECOMPOSITION))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.translate(_APOSTROPHES).lower()
 
 
 def _write_search_indexes(shard_indexes: list[dict], site_dir: Path, pages: list[SitePage]) -> None:

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .content import PageKey
 
 
-def page_url(rel: str, prefix: str = "") -> str:
-    """Directory-style URL, as MkDocs writes it with use_directory_urls."""
-    stem = rel[: -len(".md")]
-    if stem == "index":
-        path = ""
-    elif stem.endswith("/index"):
-        path = stem[: -len("index")]
-    else:
-        path = stem + "/"
-    return prefix + path
+def page_url(key: "PageKey", prefix: str = "") -> str:
+    """Directory-style URL, as MkDocs writes it with use_directory_urls: "tu-nguyen/", "tu-nguyen/hoi-dap/"."""
+    folder = f"{key.audience}/" if key.audience else ""
+    return prefix + folder + ("" if key.name == "index" else f"{key.name}/")
 
 
 def relative_url(from_url: str, to_url: str) -> str:
