@@ -1,8 +1,16 @@
 """The build: every stage in order, from content files to a finished site.
 
-    read content -> policy figures -> short links (QR lockfile) -> plan leaflets
-                 -> compose pages per language -> website (MkDocs, one shard per core), and meanwhile
-                    QR images and redirects, leaflets and cards (all cores) -> manifest
+    read content -> policy figures -> short links (QR lockfile) -> render pages per language
+                 -> plan leaflets and cards -> release gate
+                 -> website (MkDocs, one shard per core), and meanwhile leaflets and cards (all cores)
+                 -> one writer -> manifest -> swap in
+
+Two kinds of build. A draft (`outreach build`, `outreach serve`) marks every
+printed page and card "BẢN NHÁP — KHÔNG PHÁT HÀNH". A release (`--release`)
+makes what may be printed and published, and refuses, before writing
+anything, a placeholder or local site address, an unverified figure on paper
+and an unreviewed translation on paper (unless allowed for that language,
+which then prints the draft mark on those sheets).
 
 A build that fails leaves the previous site exactly as it was: the new site is
 written beside it and swapped in only when complete.
@@ -11,25 +19,36 @@ written beside it and swapped in only when complete.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
+import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import publisher
 from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions
-from .content import SiteConfig, SourcePage, check_page_bodies, load_assets, load_pages, load_site_config
+from .content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
+from .images import CardSpec, card_files, card_specs, draw_all
 from .languages import Language, default_language, load_languages
-from .manifest import build_manifest, write_manifest
-from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all, write_leaflets
-from .images import CardSpec, card_specs, draw_all, write_cards
+from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all, leaflet_files
+from .manifest import MANIFEST_NAME, build_manifest, manifest_files
+from .output import gather, write_files
 from .pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .policy import PolicyData, load_policy
-from .problems import Problem, ProblemLog
-from .qr import MAX_VERSION, QrCode, QrTooLarge, plan_qr_codes, write_qr_outputs
-from .shortlinks import assign_short_links, write_lock
-from .translations import TranslationState, translation_states, write_status_page
+from .problems import Problem, ProblemLog, Severity
+from .qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
+from .redirects import redirect_files
+from .render import Renderer
+from .shortlinks import Lock, assign_short_links, check_history, lock_text, read_lock, write_lock
+from .translations import TranslationState, status_page_files, translation_states
+
+# Hosts no reader can reach: a leaflet printed with one of them leads nowhere.
+PLACEHOLDER_DOMAINS = (".example", ".test", ".invalid", ".local", ".localhost", ".internal", ".lan", ".home.arpa")
+STAGING_PREFIX = "-new-"
+STAGING_OWNER = "build.pid"
 
 
 @dataclass(frozen=True)
@@ -41,7 +60,12 @@ class Project:
         return self.root / "content"
 
     @property
+    def site_file(self) -> Path:
+        return self.content_dir / "site.yml"
+
+    @property
     def config_file(self) -> Path:
+        """MkDocs' settings: read by the publisher only."""
         return self.root / "mkdocs.yml"
 
     @property
@@ -52,11 +76,13 @@ class Project:
     def cache_dir(self) -> Path:
         return self.root / ".outreach-cache"
 
-    def fingerprint(self, as_of: dt.date, site_url: str) -> str:
-        """Every input of a build: content, settings, the generator's code and data, libraries."""
-        files = [p for p in self.content_dir.rglob("*") if p.is_file()] + [self.config_file]
-        files += [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-        return digest(files_digest(files), library_versions(), as_of.isoformat(), site_url)
+
+@dataclass(frozen=True)
+class BuildOptions:
+    as_of: dt.date
+    site_url: str | None = None  # overrides `site_url:` in content/site.yml (checked by the CLI)
+    release: bool = False
+    allow_drafts: tuple[str, ...] = ()  # languages whose draft translations a release may print, marked
 
 
 @dataclass(frozen=True)
@@ -65,6 +91,7 @@ class Composition:
 
     languages: tuple[Language, ...]
     site: SiteConfig
+    site_url: str
     policy: PolicyData
     pages: list[SitePage]
     translation_states: list[TranslationState]
@@ -72,18 +99,21 @@ class Composition:
     qr_codes: list[QrCode]
     leaflets: list[Leaflet]
     cards: list[CardSpec]
-    lock_entries: dict[str, str]  # the QR lockfile as it must be after this build
-    site_url: str
+    lock: Lock  # the QR lockfile as it must be after this build
     warnings: list[Problem]
 
 
 @dataclass(frozen=True)
 class BuildResult:
     site_dir: Path
-    composition: Composition
     manifest: dict
+    warnings: list[Problem]
     cache: ArtifactCache
-    reused: bool = False  # nothing changed since the last build: the site was left as it was
+    composition: Composition | None  # None when nothing changed: the site was left as it was
+
+    @property
+    def reused(self) -> bool:
+        return self.composition is None
 
 
 class Progress:
@@ -99,52 +129,58 @@ class Progress:
 def read_sources(project: Project, log: ProblemLog) -> tuple[tuple[Language, ...], SiteConfig, list[SourcePage]]:
     """The pages as written, validated one by one (enough for the translation status)."""
     languages = load_languages()
-    site = load_site_config(project.content_dir / "site.yml", log)
+    site = load_site_config(project.site_file, log)
     log.raise_if_errors()
     return languages, site, load_pages(project.content_dir, languages, site, log)
 
 
-def compose(project: Project, as_of: dt.date, site_url: str | None = None) -> Composition:
+def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None) -> Composition:
     """Read and validate all content; raises ContentError listing every mistake."""
     log = ProblemLog(project.root)
-    site_url = site_url or publisher.configured_site_url(project.config_file)
     policy = load_policy(project.content_dir / "policy.yml", log)
     # Without valid settings and figures every page would report false errors.
     log.raise_if_errors()
     languages, site, sources = read_sources(project, log)
-    assets = load_assets(project.content_dir, languages)
-    check_page_bodies(sources, assets, log)
+    site_url = options.site_url or site.site_url
+    assets = load_assets(project.content_dir, languages, log)
+    check_page_links(sources, assets, log)
     resolved = resolve_languages(sources, languages)
-    links, lock_entries = assign_short_links(project.qr_lockfile, sources, log)
-    qr_codes = _plan_qr_codes(links, languages, site_url, project, log)
-    rel_of = {link.code: link.rel for link in links}
-    qr_by_page = {(qr.lang.code, rel_of[qr.code]): qr for qr in qr_codes}
-    leaflets = plan_leaflets(resolved, qr_by_page, policy, site, as_of, log)
+    written = read_lock(project.qr_lockfile, languages, log)
+    links, lock = [], None
+    if written is not None:
+        check_history(written, project.qr_lockfile, project.root, previous_manifest, languages, log)
+        links, lock = assign_short_links(written, project.qr_lockfile, sources, languages, log)
+    qr_codes = _plan_qr_codes(links, languages, site_url, site, options, log)
+    qr_by_page = {(qr.lang.code, qr.key): qr for qr in qr_codes}
+    renderers = {language.code: Renderer(language, policy, site, options.as_of, log) for language in languages}
+    leaflets = plan_leaflets(resolved, qr_by_page, renderers, site, options.as_of, options.release, log)
     downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
-    extras = {
-        key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
-        for key in qr_by_page.keys() | downloads.keys()
-    }
-    pages = compose_pages(resolved, policy, site, as_of, extras, log)
+    extras = {key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
+              for key in qr_by_page.keys() | downloads.keys()}
+    pages = compose_pages(resolved, renderers, extras)
     pages += infographic_pages(pages, site)
-    cards = card_specs(
-        pages,
-        {(qr.lang.code, rel.split("/")[0]): qr for (_, rel), qr in qr_by_page.items() if rel.endswith("/index.md")},
-        site.contacts.get("hotline", ""),
-    )
-    _warn_unverified(policy, as_of, log)
+    cards = card_specs(pages, qr_by_page, site.hotline, options.release)
+    _warn_unverified(policy, options.as_of, log)
+    if options.release:
+        release_gate(site_url, site, options, policy, leaflets, cards, log)
     log.raise_if_errors()
     states = translation_states(sources, languages)
-    return Composition(languages, site, policy, pages, states, assets, qr_codes, leaflets, cards, lock_entries, site_url, log.warnings)
+    return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
+                       lock, log.warnings)
 
 
-def _plan_qr_codes(links, languages, site_url, project, log) -> list[QrCode]:
+def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
     try:
         return plan_qr_codes(links, languages, site_url)
-    except QrTooLarge as error:
-        log.error(project.config_file, 1,
-                  f"Địa chỉ ngắn {error} quá dài cho mã QR nhỏ (phiên bản {MAX_VERSION}). "
-                  "Dùng `site_url` ngắn hơn trong mkdocs.yml, hoặc mã QR ngắn hơn.")
+    except AddressTooLong as error:
+        length = len(error.url.encode("utf-8"))
+        message = (f"Địa chỉ trang web `{site_url}` quá dài cho mã QR in trên giấy: địa chỉ ngắn dài nhất `{error.url}` có {length} ký tự, "
+                   f"tối đa {MAX_URL_BYTES} (mã QR phiên bản {MAX_VERSION}, khoảng 4 cm trên giấy). "
+                   f"Hãy bớt {length - MAX_URL_BYTES} ký tự: rút ngắn đường dẫn sau tên miền hoặc dùng tên miền ngắn hơn.")
+        if options.site_url:
+            log.error("--site-url", 0, message)
+        else:
+            log.error(site.path, site.site_url_line, message)
         return []
 
 
@@ -153,62 +189,125 @@ def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> Non
     for figure in policy.figures.values():
         if figure.formula is not None:
             continue  # derived figures inherit their inputs' state
-        relevant = [figure.shown_on(as_of)] + [p for p in figure.periods if p.start > as_of]
-        bases = list(dict.fromkeys(p.basis for p in relevant if not p.verified))
+        bases = list(dict.fromkeys(p.basis_text for p in figure.unverified_on(as_of)))
         if bases:
             log.warning(policy.path, figure.line,
                         f"Số liệu `{figure.key}` chưa đối chiếu văn bản gốc ({'; '.join(bases)}). "
                         "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.")
 
 
-def check(project: Project, as_of: dt.date, progress: Progress | None = None) -> list[Problem]:
-    """Everything a build checks, leaflets rendered (or taken from the cache), no site written. Returns warnings."""
-    composition = compose(project, as_of)
+def placeholder_address(site_url: str) -> str | None:
+    """Why readers could never reach `site_url`, or None if it looks like a real public address."""
+    host = (urlsplit(site_url).hostname or "").lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None and (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
+                                or address.is_unspecified):
+        return "địa chỉ IP trong mạng nội bộ hoặc của chính máy này"
+    if address is None and (host == "localhost" or "." not in host or host.endswith(PLACEHOLDER_DOMAINS)):
+        return "tên miền mẫu hoặc chỉ dùng trong máy này"
+    return None
+
+
+def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy: PolicyData,
+                 leaflets: list[Leaflet], cards: list[CardSpec], log: ProblemLog) -> None:
+    """Everything that must be true before anything may be printed, each failure one line."""
+    reason = placeholder_address(site_url)
+    if reason:
+        where = ("--site-url", 0) if options.site_url else (site.path, site.site_url_line)
+        log.error(*where, f"Bản phát hành cần địa chỉ thật của trang web: `{site_url}` là {reason}, "
+                          "mã QR in ra sẽ không mở được. Sửa `site_url:` trong content/site.yml (hoặc dùng --site-url).")
+    printed: dict[str, list[str]] = {}
+    for item in [*leaflets, *cards]:
+        for key in item.unverified:
+            printed.setdefault(key, []).append(item.file)
+    for key, files in printed.items():
+        for source in policy.unverified_sources(key, options.as_of):
+            log.error(policy.path, source.line,
+                      f"Số liệu `{source.key}` chưa đối chiếu văn bản gốc mà có trên {len(files)} tờ in, ảnh (ví dụ {files[0]}). "
+                      "Đối chiếu trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true`, hoặc bỏ số liệu này khỏi phần in.")
+    for item in [*leaflets, *cards]:
+        if item.status == "draft" and item.lang not in options.allow_drafts:
+            log.error(item.path, 1, f"{item.file} in bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
+                                    f"(`status: reviewed`), hoặc chạy với `--allow-draft {item.lang}` để in kèm dấu BẢN NHÁP.")
+
+
+def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> list[Problem]:
+    """Everything a build checks, leaflets and cards rendered (or taken from the cache), no site written. Returns warnings."""
+    composition = compose(project, options)
     cache = ArtifactCache(project.cache_dir)
     render_all(composition.leaflets, project.root, progress or Progress(), cache)
     draw_all(composition.cards, project.root, progress or Progress(), cache)
     return composition.warnings
 
 
-def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None = None,
-          progress: Progress | None = None, cache: ArtifactCache | None = None) -> BuildResult:
-    composition = compose(project, as_of, site_url)
-    site_url = composition.site_url
+def inputs_digest(project: Project, options: BuildOptions, print_materials: bool) -> str:
+    """Every input of a build but the lockfile: content, settings, the generator's code and data, libraries, options."""
+    files = [p for p in content_files(project.content_dir, ProblemLog(project.root)) if p != project.qr_lockfile]
+    files += [project.config_file] + [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return digest(files_digest(files), library_versions(), repr(options), str(print_materials))
+
+
+def build(project: Project, site_dir: Path, options: BuildOptions, progress: Progress | None = None,
+          cache: ArtifactCache | None = None, preview: bool = False, print_materials: bool = True) -> BuildResult:
+    """Build the site into `site_dir`.
+
+    A `preview` (outreach serve) issues no codes into the lockfile and is no published site to compare
+    codes with; `print_materials=False` leaves out leaflets and cards (a preview's quick first answer).
+    """
     site_dir = site_dir.resolve()
     cache = cache if cache is not None else ArtifactCache(project.cache_dir)
-    fingerprint = project.fingerprint(as_of, site_url)
+    _remove_stale_staging(site_dir)
+    # Taken before reading anything, so an edit made during the build makes the next build run
+    # again. The lockfile is the one input the build writes: the record holds the text it wrote.
+    inputs = inputs_digest(project, options, print_materials)
+    lock_before = project.qr_lockfile.read_text(encoding="utf-8") if project.qr_lockfile.is_file() else ""
+    before = digest(inputs, lock_before)
     last = cache.last_build(site_dir)
-    if last and last["fingerprint"] == fingerprint and (site_dir / "manifest.json").exists():
-        manifest = json.loads((site_dir / "manifest.json").read_text(encoding="utf-8"))
-        return BuildResult(site_dir, composition, manifest, cache, reused=True)
+    if last and last["fingerprint"] == before and (site_dir / MANIFEST_NAME).exists():
+        manifest = json.loads((site_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        warnings = [Problem(w["path"], w["line"], w["message"], Severity[w["severity"]]) for w in last.get("warnings", [])]
+        return BuildResult(site_dir, manifest, warnings, cache, None)
+    composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME)
+    leaflets, cards = (composition.leaflets, composition.cards) if print_materials else ([], [])
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Staged beside the target so the final swap is a rename on one file system.
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-new-", dir=site_dir.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}{STAGING_PREFIX}", dir=site_dir.parent))
+    (staging / STAGING_OWNER).write_text(str(os.getpid()), encoding="ascii")
     work_dir = Path(tempfile.mkdtemp(prefix="outreach-work-"))
     try:
         new_site = staging / "site"
-        website = publisher.publishing(
-            composition.pages, composition.assets, composition.languages, composition.site,
-            project.config_file, new_site, work_dir, site_url,
-        )
-        # Everything else is written while the website renders on the other cores.
+        website = publisher.publishing(composition.pages, composition.assets, composition.languages, composition.site, composition.site_url,
+                                       project.config_file, new_site, work_dir)
+        # Leaflets and cards render on every core while the website does.
         with website:
-            write_qr_outputs(composition.qr_codes, new_site, site_url)
-            write_status_page(composition.translation_states, new_site, default_language(composition.languages))
-            printed = render_all(composition.leaflets, project.root, progress or Progress(), cache)
-            write_leaflets(printed, new_site)
-            drawn = draw_all(composition.cards, project.root, progress or Progress(), cache)
-            write_cards(drawn, new_site)
-        manifest = build_manifest(project.root, composition, printed, as_of)
-        write_manifest(manifest, new_site)
+            printed = render_all(leaflets, project.root, progress or Progress(), cache)
+            drawn = draw_all(cards, project.root, progress or Progress(), cache)
+        manifest = build_manifest(
+            project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
+            languages=composition.languages, pages=composition.pages, policy=composition.policy,
+            qr_codes=composition.qr_codes, printed=printed, cards=cards)
+        write_files(gather(
+            image_files(composition.qr_codes),
+            redirect_files(composition.qr_codes, composition.site_url),
+            status_page_files(composition.translation_states, default_language(composition.languages)),
+            leaflet_files(printed),
+            card_files(drawn),
+            manifest_files(manifest),
+        ), new_site)
         _swap_in(new_site, site_dir)
-        # Only a finished build issues new codes: they may be printed from now on.
-        write_lock(project.qr_lockfile, composition.lock_entries)
-        cache.record_build(site_dir, project.fingerprint(as_of, site_url))
+        after = before
+        if not preview and lock_text(composition.lock) != lock_before:
+            # Only a finished build issues new codes: they may be printed from now on.
+            write_lock(project.qr_lockfile, composition.lock)
+            after = digest(inputs, lock_text(composition.lock))
+        cache.record_build(site_dir, after, composition.warnings)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work_dir, ignore_errors=True)
-    return BuildResult(site_dir, composition, manifest, cache)
+    return BuildResult(site_dir, manifest, composition.warnings, cache, composition)
 
 
 def _swap_in(new_site: Path, site_dir: Path) -> None:
@@ -219,3 +318,28 @@ def _swap_in(new_site: Path, site_dir: Path) -> None:
     new_site.rename(site_dir)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_stale_staging(site_dir: Path) -> None:
+    """Staging folders that a killed build left beside the site (their build process is gone)."""
+    if not site_dir.parent.is_dir():
+        return
+    for leftover in site_dir.parent.glob(f".{site_dir.name}{STAGING_PREFIX}*"):
+        if leftover.is_symlink() or not leftover.is_dir():
+            continue
+        try:
+            owner = int((leftover / STAGING_OWNER).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            owner = None
+        if owner is None or not _running(owner):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True

@@ -90,8 +90,10 @@ def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str
 class ArtifactCache:
     """A directory of pickled render results; None as root disables caching."""
 
-    def __init__(self, root: Path | None):
+    def __init__(self, root: Path | None, records: Path | None = None):
+        """`records`: where whole-build fingerprints go, if not beside the artifacts (a preview keeps its own)."""
         self.root = root
+        self.records = records or (root / "builds" if root else None)
         self.hits: list[str] = []
         self.misses: list[str] = []
 
@@ -120,15 +122,17 @@ class ArtifactCache:
     # --- whole-build fingerprint ---
 
     def _record(self, site_dir: Path) -> Path:
-        return self.root / "builds" / digest(str(site_dir.resolve()))
+        return self.records / digest(str(site_dir.resolve()))
 
     def last_build(self, site_dir: Path) -> dict | None:
-        if self.root is None or not self._record(site_dir).exists() or not site_dir.exists():
+        if self.records is None or not self._record(site_dir).exists() or not site_dir.exists():
             return None
         return json.loads(self._record(site_dir).read_text(encoding="utf-8"))
 
-    def record_build(self, site_dir: Path, fingerprint: str) -> None:
-        if self.root is not None:
+    def record_build(self, site_dir: Path, fingerprint: str, warnings) -> None:
+        """The inputs of the build that made `site_dir`, and its warnings, told again when nothing changed."""
+        if self.records is not None:
             record = self._record(site_dir)
             record.parent.mkdir(parents=True, exist_ok=True)
-            record.write_text(json.dumps({"fingerprint": fingerprint}), encoding="utf-8")
+            entries = [{"path": w.path, "line": w.line, "message": w.message, "severity": w.severity.name} for w in warnings]
+            record.write_text(json.dumps({"fingerprint": fingerprint, "warnings": entries}, ensure_ascii=False), encoding="utf-8")

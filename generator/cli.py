@@ -7,18 +7,17 @@ module and prints the problems it reports.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import json
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
 import click
 
-from .build import Progress, Project, build, check, read_sources
+from . import preview
+from .build import BuildOptions, Progress, Project, build, check, read_sources
+from .content import check_site_url
 from .languages import default_language
 from .problems import ContentError, Problem, ProblemLog
 from .translations import STATES, export_csv, read_import, translation_states, write_import
@@ -26,12 +25,21 @@ from .translations import STATES, export_csv, read_import, translation_states, w
 
 def _project(path: str) -> Project:
     root = Path(path).resolve()
-    if not (root / "mkdocs.yml").exists() or not (root / "content").is_dir():
+    if not (root / "mkdocs.yml").is_file() or not (root / "content").is_dir():
         raise click.UsageError(
             f"Không thấy dự án ở {root}: cần tệp mkdocs.yml và thư mục content/. "
             "Hãy chạy lệnh trong thư mục dự án, hoặc thêm --project <thư mục>."
         )
     return Project(root)
+
+
+def _site_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return check_site_url(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -96,23 +104,29 @@ def main() -> None:
 @project_option
 @as_of_option
 @click.option("--site-dir", default="site", show_default=True, help="Thư mục ghi trang web đã tạo.")
-@click.option("--site-url", default=None, help="Địa chỉ gốc của trang web (mặc định: site_url trong mkdocs.yml).")
-def build_command(project: str, as_of: str | None, site_dir: str, site_url: str | None) -> None:
+@click.option("--site-url", default=None, help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml).")
+@click.option("--release", is_flag=True, help="Bản phát hành, được in và đăng: từ chối nếu còn địa chỉ mẫu, số liệu chưa đối chiếu "
+                                              "hoặc bản dịch nháp trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP.")
+@click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]),
+              help="Với --release: cho in bản dịch nháp của ngôn ngữ này, kèm dấu BẢN DỊCH NHÁP trên từng tờ.")
+def build_command(project: str, as_of: str | None, site_dir: str, site_url: str | None, release: bool,
+                  allow_drafts: tuple[str, ...]) -> None:
     """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
     started = time.monotonic()
     proj = _project(project)
+    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))))
     try:
-        result = build(proj, Path(site_dir), _as_of(as_of), site_url, _progress())
+        result = build(proj, Path(site_dir), options, _progress())
     except ContentError as error:
         _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên")
-    _print_problems(result.composition.warnings)
+    _print_problems(result.warnings)
     if result.reused:
         click.echo(f"Không có gì thay đổi kể từ lần tạo trước: giữ nguyên trang web trong {result.site_dir}.")
         return
     pages = result.manifest["pages"]
     counts = ", ".join(
-        f"{language.name}: {sum(1 for p in pages if p['lang'] == language.code)}"
-        for language in result.composition.languages
+        f"{language['name']}: {sum(1 for p in pages if p['lang'] == language['code'])}"
+        for language in result.manifest["languages"]
     )
     click.echo(f"Đã tạo trang web trong {result.site_dir} ({counts} trang) sau {time.monotonic() - started:.1f} giây.")
 
@@ -126,7 +140,7 @@ def check_command(project: str, as_of: str | None, output_format: str) -> None:
     """Kiểm tra nội dung, không ghi gì ra đĩa."""
     proj = _project(project)
     try:
-        problems = check(proj, _as_of(as_of), _progress() if output_format == "text" else Progress())
+        problems = check(proj, BuildOptions(_as_of(as_of)), _progress() if output_format == "text" else Progress())
         failed = False
     except ContentError as error:
         problems, failed = error.problems, True
@@ -214,44 +228,24 @@ def import_command(project: str, csv_file: str) -> None:
 @project_option
 @as_of_option
 @click.option("--port", default=8000, show_default=True, help="Cổng để xem trước.")
-@click.option("--site-dir", default="site", show_default=True, help="Thư mục ghi trang web xem trước.")
-def serve_command(project: str, as_of: str | None, port: int, site_dir: str) -> None:
-    """Xem trước trang web trên máy này; tự tạo lại khi tệp nội dung thay đổi."""
-    proj = _project(project)
-    target = Path(site_dir).resolve()
-    date = _as_of(as_of)
+def serve_command(project: str, as_of: str | None, port: int) -> None:
+    """Xem trước trang web trên máy này; tự tạo lại khi tệp nội dung thay đổi.
 
-    def rebuild() -> None:
-        try:
-            build(proj, target, date, f"http://127.0.0.1:{port}/", _progress())
-            click.echo(f"Đã cập nhật. Mở http://127.0.0.1:{port}/ để xem.")
-        except ContentError as error:
-            _print_problems(error.problems)
+    Bản xem trước nằm trong thư mục tạm, không bao giờ ghi vào site/.
+    """
+    def report(problems: list[Problem], failed: bool) -> None:
+        _print_problems(problems)
+        if failed:
             click.echo("Chưa cập nhật được vì còn lỗi; trang đang xem là bản trước.", err=True)
+        else:
+            click.echo("Đã cập nhật.", err=True)
 
-    rebuild()
-    handler = functools.partial(_QuietHandler, directory=str(target))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    click.echo("Đang theo dõi thư mục content/. Nhấn Ctrl+C để dừng.")
-    watched = [proj.content_dir, proj.config_file]
-    stamp = _latest_change(watched)
+    def ready(address: str) -> None:
+        click.echo(f"Mở {address} để xem. Trang tự tải lại sau mỗi lần sửa. Nhấn Ctrl+C để dừng.")
+
     try:
-        while True:
-            time.sleep(1)
-            latest = _latest_change(watched)
-            if latest != stamp:
-                stamp = latest
-                rebuild()
+        preview.serve(_project(project), _as_of(as_of), port, report, ready)
+    except preview.PortUnavailable as error:
+        raise click.UsageError(f"Cổng {error.port} đang được chương trình khác dùng. Chọn cổng khác, ví dụ --port {error.port + 1}.") from None
     except KeyboardInterrupt:
-        server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args) -> None:  # noqa: A002 - signature from the base class
         pass
-
-
-def _latest_change(paths: list[Path]) -> float:
-    files = [f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file()]
-    return max((f.stat().st_mtime for f in files), default=0.0) + len(files)

@@ -14,18 +14,20 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
 from PIL import Image, ImageDraw, ImageFont
 
 from .cache import ArtifactCache, code_digest, digest, render_cached
+from .content import PageKey
 from .infographics import SIZES, image_files
-from .pages import SitePage
+from .pages import SitePage, draft_mark
 from .problems import ProblemLog
 from .qr import BOX_SIZE as QR_BOX, QrCode, png_image
 
 FONTS_DIR = Path(__file__).parent / "fonts"
 REGULAR, BOLD = FONTS_DIR / "NotoSans-Regular.ttf", FONTS_DIR / "NotoSans-Bold.ttf"
-BLUE, DARK, GREEN, RED, PALE = "#0d47a1", "#0b2545", "#2e7d32", "#c62828", "#eef4fb"
+BLUE, DARK, GREEN, RED, PALE, GREY = "#0d47a1", "#0b2545", "#2e7d32", "#c62828", "#eef4fb", "#37474f"
 MARGIN = 72
 BODY_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)  # tried in turn until the body fits
 
@@ -34,9 +36,13 @@ BODY_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)  # tried in turn until the body fits
 class CardSpec:
     """Everything needed to draw one card, as plain data for a worker process."""
 
+    lang: str
+    audience: str
+    status: str  # of the page the block comes from: source | draft | reviewed | fallback
+    unverified: tuple[str, ...]  # keys of the figures on the card that nobody checked yet
     kind: str
     title: str
-    columns: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (title, ((headline, text), ...))
+    columns: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...]  # (title, ((headline, text, note), ...))
     width: int
     height: int
     site_name: str
@@ -44,7 +50,8 @@ class CardSpec:
     short_url: str
     scan_text: str
     hotline_text: str
-    notice: str  # says so when the text is an unreviewed draft translation
+    notice: str  # says so when the text is an unreviewed draft translation, or Vietnamese for want of one
+    mark: str  # across the card: a draft build, or an allowed unreviewed translation in a release
     file: str
     path: str  # the Markdown file, for messages
     line: int
@@ -100,13 +107,14 @@ def _body(pen: _Pen, spec: CardSpec, top: int) -> int:
         cell = (width - 40 * (per_row - 1)) // per_row
         for row in range(0, len(entries), per_row):
             ends = []
-            for index, (headline, text) in enumerate(entries[row:row + per_row]):
+            for index, (headline, text, note) in enumerate(entries[row:row + per_row]):
                 x = MARGIN + index * (cell + 40)
                 yy = pen.text(x, y, headline, 64, cell, bold=True, fill=BLUE)
-                ends.append(pen.text(x, yy, text, 34, cell))
+                yy = pen.text(x, yy, text, 34, cell)
+                ends.append(pen.text(x, yy + round(6 * s), note, 28, cell, fill=GREY) if note else yy)
             y = max(ends) + round(34 * s)
     elif spec.kind == "steps":
-        for number, (_, text) in enumerate(spec.columns[0][1], start=1):
+        for number, (_, text, _) in enumerate(spec.columns[0][1], start=1):
             radius = round(30 * s)
             if pen.draw:
                 pen.draw.ellipse((MARGIN, y, MARGIN + 2 * radius, y + 2 * radius), fill=BLUE)
@@ -122,14 +130,14 @@ def _body(pen: _Pen, spec: CardSpec, top: int) -> int:
             if pen.draw:
                 pen.draw.rectangle((x, y, x + half, y + 10), fill=colour)
             yy = pen.text(x, y + 24, title, 40, half, bold=True, fill=colour) + round(12 * s)
-            for _, text in entries:
+            for _, text, _ in entries:
                 yy = pen.text(x, yy, f"• {text}", 34, half) + round(14 * s)
             ends.append(yy)
         y = max(ends)
     elif spec.kind == "timeline":
         line_x = MARGIN + 12
         start = y
-        for headline, text in spec.columns[0][1]:
+        for headline, text, _ in spec.columns[0][1]:
             if pen.draw:
                 pen.draw.ellipse((line_x - 12, y + 10, line_x + 12, y + 34), fill=BLUE)
             yy = pen.text(MARGIN + 50, y, headline, 40, width - 50, bold=True, fill=BLUE)
@@ -172,28 +180,46 @@ def draw_card(spec: CardSpec, qr_png: bytes) -> DrawnCard:
     for scale in BODY_SCALES:
         if _body(_Pen(None, scale), spec, body_top) <= body_limit:
             _body(_Pen(draw, scale), spec, body_top)
+            if spec.mark:
+                image = _stamp(image, spec.mark)
             out = io.BytesIO()
             image.save(out, format="PNG", optimize=True)
             return DrawnCard(spec, out.getvalue())
     return DrawnCard(spec, None)
 
 
-def card_specs(pages: list[SitePage], qr_by_audience: dict[tuple[str, str], QrCode], hotline: str) -> list[CardSpec]:
+def _stamp(image: Image.Image, text: str) -> Image.Image:
+    """`text` across the card, large and half-transparent, so a draft cannot pass for a finished card."""
+    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    font = _font(True, 64)
+    pen = ImageDraw.Draw(layer)
+    lines = _wrap(text, font, image.width - 2 * MARGIN)
+    step = round(font.size * 1.3)
+    top = image.height // 2 - step * len(lines) // 2
+    for index, line in enumerate(lines):
+        pen.text((image.width // 2, top + index * step), line, font=font, fill=(198, 40, 40, 110), anchor="mm")
+    layer = layer.rotate(20, resample=Image.BICUBIC, center=(image.width // 2, image.height // 2))
+    return Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB")
+
+
+def card_specs(pages: list[SitePage], qr_codes: Mapping[tuple[str, PageKey], QrCode], hotline: str, release: bool) -> list[CardSpec]:
     specs = []
     for page, block in ((p, b) for p in pages for b in p.infographics):
-        qr = qr_by_audience.get((block.lang, block.audience or ""))
+        qr = qr_codes.get((page.lang.code, PageKey(block.audience, "index"))) if block.audience else None
         if qr is None:
             continue  # only audience pages have a guide to point to
         t = page.lang.t
-        # A shared image travels without its page: a draft must say so on the image itself.
-        notice = t("leaflet.draft", language=page.lang.name_vi) if page.status == "draft" else ""
-        columns = tuple((c.title, tuple((e.headline, e.text) for e in c.entries)) for c in block.columns)
+        # A shared image travels without its page: what it is must be said on the image itself.
+        notice = t(f"leaflet.{page.status}", language=page.lang.name_vi) if page.status in ("draft", "fallback") else ""
+        columns = tuple((c.title, tuple((e.headline, e.text, e.note) for e in c.entries)) for c in block.columns)
         for size, file in image_files(block).items():
             width, height = SIZES[size]
             specs.append(CardSpec(
+                lang=page.lang.code, audience=block.audience, status=page.status, unverified=block.unverified,
                 kind=block.kind, title=block.title, columns=columns, width=width, height=height,
-                site_name=t("site.name"), qr_url=qr.short_url, short_url=qr.short_url.split("://", 1)[-1],
+                site_name=t("site.name"), qr_url=qr.short_url, short_url=qr.printed_url,
                 scan_text=t("leaflet.scan"), hotline_text=t("leaflet.hotline", hotline=hotline), notice=notice,
+                mark=draft_mark(page.lang, release, page.status),
                 file=file, path=str(block.path), line=block.line,
             ))
     return specs
@@ -208,7 +234,7 @@ def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) 
     log = ProblemLog(root)
     code = code_digest(Path(__file__))
     # Where the card is written and which line made it do not change its pixels.
-    keys = [digest(code, repr(dataclasses.replace(spec, file="", path="", line=0))) for spec in specs]
+    keys = [digest(code, repr(dataclasses.replace(spec, file="", path="", line=0, lang="", audience="", unverified=()))) for spec in specs]
     pngs = render_cached(cache, "images", specs, keys, [spec.file for spec in specs], _draw_png,
                          progress, "Đang vẽ ảnh infographic (PNG)")
     drawn = [DrawnCard(spec, png or None) for spec, png in zip(specs, pngs)]
@@ -221,8 +247,5 @@ def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) 
     return drawn
 
 
-def write_cards(drawn: list[DrawnCard], site_dir: Path) -> None:
-    for card in drawn:
-        target = site_dir / card.spec.file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(card.png)
+def card_files(drawn: list[DrawnCard]) -> dict[str, bytes]:
+    return {card.spec.file: card.png for card in drawn}

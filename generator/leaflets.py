@@ -17,20 +17,20 @@ and no page is added silently.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime as dt
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Mapping
 
 import jinja2
-import markdown
 
 from .cache import ArtifactCache, code_digest, digest, render_cached
-from .content import SiteConfig, SourcePage
-from .pages import Download, PageInLanguage, render_body
-from .policy import PolicyData, format_day
+from .content import PageKey, SiteConfig, SourcePage
+from .pages import Download, PageInLanguage, draft_mark, weakest_status
+from .render import Place, Renderer
+from .policy import by_law, format_day
 from .problems import ProblemLog
 from .qr import QrCode, svg_image
 
@@ -89,6 +89,13 @@ class Leaflet:
     qr_url: str
     html: str  # the complete document WeasyPrint renders
     parts: tuple[Part, ...]
+    status: str  # the least finished of the pages it draws on: source | reviewed | draft | fallback
+    unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
+
+    @property
+    def path(self) -> Path:
+        """The first file it draws on, for messages."""
+        return self.parts[0].path
 
 
 # --- planning ----------------------------------------------------------------
@@ -126,52 +133,53 @@ def marked_parts(source: SourcePage, marker: str, log: ProblemLog) -> list[tuple
 
 def plan_leaflets(
     resolved: list[PageInLanguage],
-    qr_codes: dict[tuple[str, str], QrCode],
-    policy: PolicyData,
+    qr_codes: dict[tuple[str, PageKey], QrCode],
+    renderers: Mapping[str, Renderer],
     site: SiteConfig,
     as_of: dt.date,
+    release: bool,
     log: ProblemLog,
 ) -> list[Leaflet]:
-    converter = markdown.Markdown(extensions=["tables", "attr_list", "md_in_html", "admonition", "sane_lists"])
+    """Every leaflet of every audience and language, marked as a draft unless `release`."""
     leaflets = []
     for audience in site.audience_slugs:
         for language_code in dict.fromkeys(item.language.code for item in resolved):
             members = sorted(
                 (i for i in resolved if i.language.code == language_code and i.original.audience == audience),
-                key=lambda i: (not i.original.rel.endswith("/index.md"), i.original.order, i.original.rel),
+                key=lambda i: (not i.key.is_overview, i.original.order, i.key.name),
             )
-            overview = next((i for i in members if i.original.rel == f"{audience}/index.md"), None)
-            qr = qr_codes.get((language_code, f"{audience}/index.md"))
+            overview = next((i for i in members if i.key.is_overview), None)
+            qr = qr_codes.get((language_code, PageKey(audience, "index")))
             if overview is None or qr is None:
                 continue
             for fmt in FORMATS:
-                parts, figures, contributors = _parts(members, fmt.marker, policy, site, as_of, converter, log)
+                parts, figures, contributors = _parts(members, fmt.marker, renderers[language_code], log)
                 if not parts:
                     continue
                 for print_shop in (False, True):
-                    leaflets.append(_leaflet(overview, contributors, fmt, print_shop, parts, figures, qr, site, as_of))
+                    leaflets.append(_leaflet(overview, contributors, fmt, print_shop, parts, figures, qr, site, as_of, release))
     return leaflets
 
 
-def _parts(items, marker, policy, site, as_of, converter, log):
+def _parts(items, marker, renderer: Renderer, log):
     """The marked parts as HTML, the figures they use, and the pages they come from."""
     parts, figures, contributors = [], {}, []
     for item in items:
         for line, text in marked_parts(item.source, marker, log):
             if item not in contributors:
                 contributors.append(item)
-            piece = dataclasses.replace(item.source, body=text, body_line=line)
-            substituted, used, _ = render_body(piece, item.language, policy, site, as_of, log)
-            for figure in used:
+            rendered = renderer.body(text, Place(item.source.path, line), item.key)
+            for figure in rendered.figures:
                 figures.setdefault(figure.key, figure)
-            html = converter.reset().convert(substituted)
+            html = str(rendered.html)
             # Paper cannot follow a link: keep the words, drop the link.
             parts.append(Part(item.source.path, line, _LINK.sub(r"\1", html)))
     return parts, list(figures.values()), contributors
 
 
-def _leaflet(overview: PageInLanguage, contributors, fmt, print_shop, parts, figures, qr, site, as_of) -> Leaflet:
+def _leaflet(overview: PageInLanguage, contributors, fmt, print_shop, parts, figures, qr, site, as_of, release) -> Leaflet:
     language = overview.language
+    status = weakest_status(c.status for c in contributors)
     notices = []
     statuses = {c.status for c in contributors}
     if "fallback" in statuses:
@@ -186,15 +194,16 @@ def _leaflet(overview: PageInLanguage, contributors, fmt, print_shop, parts, fig
         notices=notices,
         parts=parts,
         figures=figures,
-        bases=cite(f.basis for f in figures),
+        bases=by_law(basis for f in figures for basis in f.bases),
         regions=fmt.regions,
         qr_svg="data:image/svg+xml;base64," + base64.b64encode(svg_image(qr.short_url)).decode("ascii"),
-        short_url=qr.short_url.split("://", 1)[-1],
-        hotline=site.contacts.get("hotline", ""),
+        short_url=qr.printed_url,
+        hotline=site.hotline,
         website=site.contacts.get("website", ""),
         date=format_day(as_of),
         iso_date=as_of.isoformat(),
         print_shop=print_shop,
+        draft_mark=draft_mark(language, release, status),
         bleed_mm=BLEED_MM,
         css=TEMPLATES.get_template("leaflet.css").render(print_shop=print_shop, bleed_mm=BLEED_MM, regions=fmt.regions),
     )
@@ -207,29 +216,20 @@ def _leaflet(overview: PageInLanguage, contributors, fmt, print_shop, parts, fig
         qr_url=qr.short_url,
         html=html,
         parts=tuple(parts),
+        status=status,
+        unverified=tuple(sorted(f.key for f in figures if not f.verified)),
     )
 
 
-def cite(bases) -> list[tuple[str, str]]:
-    """Legal bases grouped by document: ("Luật BHXH 41/2024/QH15", "Điều 7; Điều 64 khoản 1")."""
-    articles: dict[str, list[str]] = {}
-    for basis in bases:
-        for single in basis.split("; "):
-            document, _, article = single.partition(", ")
-            listed = articles.setdefault(document, [])
-            if article and article not in listed:
-                listed.append(article)
-    return [(document, "; ".join(listed)) for document, listed in articles.items()]
 
-
-def downloads_for(leaflets: list[Leaflet], language_strings) -> dict[tuple[str, str], list[Download]]:
+def downloads_for(leaflets: list[Leaflet], language_strings) -> dict[tuple[str, PageKey], list[Download]]:
     """Links for each audience overview to its own language's leaflets."""
     links: dict[tuple[str, str], list[Download]] = {}
     for leaflet in leaflets:
         t = language_strings[leaflet.lang]
         name = t(f"leaflet.format.{leaflet.format.name}")
         label = t("leaflet.print_shop", format=name) if leaflet.print_shop else name
-        links.setdefault((leaflet.lang, f"{leaflet.audience}/index.md"), []).append(Download(label, leaflet.file))
+        links.setdefault((leaflet.lang, PageKey(leaflet.audience, "index")), []).append(Download(label, leaflet.file))
     return links
 
 
@@ -315,11 +315,8 @@ def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCac
     return rendered
 
 
-def write_leaflets(rendered: list[tuple[Leaflet, Rendered]], site_dir: Path) -> None:
-    for leaflet, result in rendered:
-        target = site_dir / leaflet.file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(result.pdf)
+def leaflet_files(rendered: list[tuple[Leaflet, Rendered]]) -> dict[str, bytes]:
+    return {leaflet.file: result.pdf for leaflet, result in rendered}
 
 
 def _report(leaflet: Leaflet, rendered: Rendered, log: ProblemLog) -> None:

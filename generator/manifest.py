@@ -6,20 +6,23 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .build import Composition
-    from .leaflets import Leaflet, Rendered
+from .images import CardSpec
+from .languages import Language
+from .leaflets import Leaflet, Rendered
+from .pages import SitePage
+from .policy import PolicyData
+from .qr import QrCode
 
 MANIFEST_NAME = "manifest.json"
 
 
-def build_manifest(root: Path, composition: "Composition", printed: list[tuple["Leaflet", "Rendered"]], as_of: dt.date) -> dict:
-    languages, pages, policy = composition.languages, composition.pages, composition.policy
+def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, languages: tuple[Language, ...],
+                   pages: list[SitePage], policy: PolicyData, qr_codes: list[QrCode],
+                   printed: list[tuple[Leaflet, Rendered]], cards: list[CardSpec]) -> dict:
     return {
         "as_of": as_of.isoformat(),
-        "site_url": composition.site_url,
+        "site_url": site_url,
+        "release": release,
         "languages": [
             {"code": l.code, "html_lang": l.html_lang, "name": l.name, "url": l.url_prefix, "interface": l.review_status}
             for l in languages
@@ -28,6 +31,7 @@ def build_manifest(root: Path, composition: "Composition", printed: list[tuple["
             {
                 "lang": p.lang.code,
                 "audience": p.audience,
+                "overview": p.key.is_overview,
                 "kind": p.kind,
                 "source": p.source.path.resolve().relative_to(root.resolve()).as_posix(),
                 "url": p.url,
@@ -38,27 +42,27 @@ def build_manifest(root: Path, composition: "Composition", printed: list[tuple["
             for p in pages
         ],
         "unverified_figures": [
-            {"key": f.key, "label": f.label, "basis": f.shown_on(as_of).basis}
+            {"key": f.key, "label": f.label, "basis": f.shown_on(as_of).basis_text}
             for f in policy.figures.values()
-            if f.formula is None and not f.shown_on(as_of).verified
+            if f.formula is None and f.unverified_on(as_of)
         ],
         "leaflets": [
             {
                 "lang": leaflet.lang, "audience": leaflet.audience, "format": leaflet.format.name,
                 "print_shop": leaflet.print_shop, "file": leaflet.file, "pages": rendered.pages, "qr_url": leaflet.qr_url,
+                "status": leaflet.status, "release": release, "unverified_figures": list(leaflet.unverified),
             }
             for leaflet, rendered in printed
         ],
-        "qr": [qr.as_manifest() for qr in composition.qr_codes],
+        "qr": [qr.as_manifest() for qr in qr_codes],
         "images": [
-            {"kind": card.kind, "lang": card.file.split("/")[1], "audience": card.file.split("/")[2],
-             "file": card.file, "width": card.width, "height": card.height}
-            for card in composition.cards
+            {"kind": card.kind, "lang": card.lang, "audience": card.audience, "file": card.file,
+             "width": card.width, "height": card.height, "status": card.status, "release": release,
+             "unverified_figures": list(card.unverified)}
+            for card in cards
         ],
     }
 
 
-def write_manifest(manifest: dict, site_dir: Path) -> Path:
-    path = site_dir / MANIFEST_NAME
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    return path
+def manifest_files(manifest: dict) -> dict[str, bytes]:
+    return {MANIFEST_NAME: (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}

@@ -25,7 +25,9 @@ class Problem:
     severity: Severity = field(default=Severity.ERROR, compare=False)
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}: {self.severity.value}: {self.message}"
+        # Line 0: a problem with a command-line value rather than a file ("--site-url: lỗi: ...").
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity.value}: {self.message}"
 
 
 class ContentError(Exception):

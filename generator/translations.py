@@ -72,14 +72,12 @@ def status_table(states: list[TranslationState]) -> tuple[list[str], list[dict],
     return languages, list(rows.values()), summary
 
 
-def write_status_page(states: list[TranslationState], site_dir: Path, vietnamese: Language) -> None:
+def status_page_files(states: list[TranslationState], vietnamese: Language) -> dict[str, bytes]:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "site"),
                              autoescape=True, undefined=jinja2.StrictUndefined)
     languages, rows, summary = status_table(states)
-    target = site_dir / STATUS_PAGE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(env.get_template("translation-status.html").render(
-        t=vietnamese.t, languages=languages, rows=rows, summary=summary), encoding="utf-8")
+    page = env.get_template("translation-status.html").render(t=vietnamese.t, languages=languages, rows=rows, summary=summary)
+    return {STATUS_PAGE: page.encode("utf-8")}
 
 
 # --- export and import -------------------------------------------------------
