@@ -11,13 +11,13 @@ import time
 
 from _common import REPO
 
-from generator.build import Progress, Project, compose
+from generator.build import BuildOptions, Progress, Project, compose
 from generator.cache import ArtifactCache
 from generator.leaflets import render_all
 
 
 def main() -> None:
-    leaflets = compose(Project(REPO), dt.date(2026, 11, 25)).leaflets
+    leaflets = compose(Project(REPO), BuildOptions(dt.date(2026, 11, 25))).leaflets
     pages = sum(l.format.pages for l in leaflets)
     results = {}
     for workers in (1, os.cpu_count() or 1):

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from _common import REPO, chromium, serve
 from playwright.sync_api import sync_playwright
 
-from generator.build import Project, build
+from generator.build import BuildOptions, Project, build
 
 SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
 
@@ -40,7 +40,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        build(Project(REPO), site, dt.date.today())
+        build(Project(REPO), site, BuildOptions(dt.date.today()))
         with serve(site) as base, sync_playwright() as p:
             browser = chromium(p)
             page = browser.new_page(viewport={"width": 360, "height": 740})

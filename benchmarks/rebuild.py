@@ -17,12 +17,12 @@ from pathlib import Path
 
 from _common import REPO
 
-from generator.build import Project, build
+from generator.build import BuildOptions, Project, build
 
 
 def timed(project: Project, site: Path) -> tuple[float, object]:
     started = time.perf_counter()
-    result = build(project, site, dt.date(2026, 11, 25))
+    result = build(project, site, BuildOptions(dt.date(2026, 11, 25)))
     return time.perf_counter() - started, result
 
 

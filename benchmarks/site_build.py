@@ -26,7 +26,7 @@ from pathlib import Path
 
 from _common import REPO
 
-from generator.build import Project, build
+from generator.build import BuildOptions, Project, build
 from generator.cache import ArtifactCache
 from generator.content import content_hash
 from mkdocs.commands.build import build as mkdocs_build
@@ -95,7 +95,7 @@ def compare(size: int, tmp: Path) -> tuple[float, float]:
     project = synthetic_project(tmp / "project", size)
     plain = plain_mkdocs(project, tmp / "plain-site")
     started = time.perf_counter()
-    build(Project(project), tmp / "site", dt.date(2026, 11, 25), cache=ArtifactCache(None))
+    build(Project(project), tmp / "site", BuildOptions(dt.date(2026, 11, 25)), cache=ArtifactCache(None))
     return time.perf_counter() - started, plain
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright import sync_api as playwright_api
 
-from generator.build import Project, build
+from generator.build import BuildOptions, Project, build
 from generator.cache import ArtifactCache
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,7 +25,7 @@ def built_site(tmp_path_factory):
     """The sample content, built under a base path, as a citizen would get it."""
     site_dir = tmp_path_factory.mktemp("built") / "site"
     # A fresh cache: the tests look at real renders, never at a developer's cached ones.
-    return build(Project(REPO), site_dir, AS_OF, SITE_URL, cache=ArtifactCache(tmp_path_factory.mktemp("cache")))
+    return build(Project(REPO), site_dir, BuildOptions(AS_OF, SITE_URL), cache=ArtifactCache(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.cache import ArtifactCache
 from generator.problems import ContentError
 
@@ -21,12 +21,12 @@ PAGES = {
 @pytest.fixture
 def project(make_project, tmp_path):
     project = make_project(PAGES)
-    build(project, tmp_path / "site", AS_OF)
+    build(project, tmp_path / "site", BuildOptions(AS_OF))
     return project
 
 
 def rebuild(project, tmp_path, **kwargs):
-    return build(project, tmp_path / "site", AS_OF, **kwargs)
+    return build(project, tmp_path / "site", BuildOptions(AS_OF), **kwargs)
 
 
 def test_unchanged_rebuild_leaves_the_site_as_it_was(project, tmp_path):
@@ -73,7 +73,7 @@ def test_renderer_code_is_part_of_the_key(project, tmp_path, monkeypatch):
 def test_cached_output_is_identical_to_a_fresh_render(project, tmp_path):
     (project.content_dir / "vi/index.md").write_text(HOME + "\nĐổi trang chủ.\n", encoding="utf-8")
     cached = rebuild(project, tmp_path)
-    fresh = build(project, tmp_path / "fresh", AS_OF, cache=ArtifactCache(None))
+    fresh = build(project, tmp_path / "fresh", BuildOptions(AS_OF), cache=ArtifactCache(None))
     assert cached.cache.hits and not fresh.cache.hits
     for entry in fresh.manifest["leaflets"] + fresh.manifest["images"]:
         assert (tmp_path / "site" / entry["file"]).read_bytes() == (tmp_path / "fresh" / entry["file"]).read_bytes()

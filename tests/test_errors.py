@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from click.testing import CliRunner
 
-from generator.build import build, compose
+from generator.build import BuildOptions, build, compose
 from generator.cli import main
 from generator.problems import ContentError
 
@@ -15,7 +15,7 @@ HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
 
 def errors(project):
     with pytest.raises(ContentError) as caught:
-        compose(project, AS_OF)
+        compose(project, BuildOptions(AS_OF))
     return [p.format() for p in caught.value.problems]
 
 
@@ -88,7 +88,7 @@ def test_all_mistakes_are_reported_at_once(make_project):
 def test_failed_build_exits_1_and_keeps_the_previous_site(make_project, tmp_path):
     project = make_project({"vi/index.md": HOME})
     site_dir = tmp_path / "out"
-    build(project, site_dir, AS_OF)
+    build(project, site_dir, BuildOptions(AS_OF))
     before = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
     (project.content_dir / "vi" / "index.md").write_text("---\ntitle: X\n---\n{{ policy.missing }}\n", encoding="utf-8")
 

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from fontTools.ttLib import TTFont
 from PIL import Image
 
-from generator.build import compose
+from generator.build import BuildOptions, compose
 from generator.images import BOLD, REGULAR
 from generator.problems import ContentError
 
@@ -22,7 +22,7 @@ def test_images_are_listed_with_their_real_sizes(built_site):
     images = built_site.manifest["images"]
     assert {(i["width"], i["height"]) for i in images} == {(1080, 1350), (1080, 1080)}
     for image in images:
-        assert set(image) == {"kind", "lang", "audience", "file", "width", "height"}
+        assert set(image) == {"kind", "lang", "audience", "file", "width", "height", "status", "release", "unverified_figures"}
         with Image.open(built_site.site_dir / image["file"]) as png:
             assert png.size == (image["width"], image["height"])
             assert png.format == "PNG"
@@ -96,7 +96,7 @@ def test_bad_infographic_blocks(make_project, block, line, words):
     page = f"---\ntitle: Tự nguyện\n---\n\n```infographic\n{block}\n```\n"
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": page})
     with pytest.raises(ContentError) as caught:
-        compose(project, AS_OF)
+        compose(project, BuildOptions(AS_OF))
     [message] = [p.format() for p in caught.value.problems]
     assert message.startswith(f"content/vi/tu-nguyen/index.md:{line}: lỗi:"), message
     assert words in message
@@ -104,11 +104,11 @@ def test_bad_infographic_blocks(make_project, block, line, words):
 
 def test_card_too_full_to_draw_is_refused_not_cut(make_project, tmp_path):
     from generator.build import build
-    steps = "\n".join(f"  - Bước thứ {i}: một câu hướng dẫn khá dài để không thể vừa một tấm ảnh vuông" for i in range(30))
+    steps = "\n".join(f"  - Bước thứ {i} — " + "một câu hướng dẫn khá dài để không thể vừa một tấm ảnh vuông " * 4 for i in range(8))
     page = f"---\ntitle: Tự nguyện\n---\n\n```infographic\nkind: steps\ntitle: Quá nhiều bước\nitems:\n{steps}\n```\n"
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": page})
     with pytest.raises(ContentError) as caught:
-        build(project, tmp_path / "out", AS_OF)
+        build(project, tmp_path / "out", BuildOptions(AS_OF))
     messages = [p.format() for p in caught.value.problems]
     assert any(m.startswith("content/vi/tu-nguyen/index.md:5: lỗi: Ảnh images/vi/tu-nguyen/tong-quan-1-") and "quá dài" in m for m in messages), messages
     assert not (tmp_path / "out").exists()

@@ -62,7 +62,7 @@ def test_derived_figure_is_verified_only_if_all_inputs_are(policy):
     day = dt.date(2026, 11, 25)
     assert policy.figures["voluntary.ceiling"].in_force(day).verified is True
     assert policy.figures["voluntary.min_monthly.poor"].in_force(day).verified is False
-    assert "Nghị định 159/2025/NĐ-CP" in policy.figures["voluntary.min_monthly.poor"].in_force(day).basis
+    assert "Điều 5 Nghị định 159/2025/NĐ-CP" in policy.figures["voluntary.min_monthly.poor"].in_force(day).basis_text
 
 
 def test_vietnamese_formatting(policy):
@@ -102,49 +102,89 @@ def problems_for(tmp_path, text):
     return [p.format() for p in log.problems]
 
 
+LAWS = "laws:\n  luat: Luật BHXH 41/2024/QH15\nfigures:\n"
+
+
 def test_missing_basis_and_bad_unit_are_reported_with_lines(tmp_path):
-    found = problems_for(tmp_path, """\
-rate:
-  label: Tỷ lệ
-  unit: percent
-  values:
-    - from: 2025-07-01
-      value: 22
-      verified: true
-amount:
-  label: Số tiền
-  unit: dollars
-  values:
-    - {from: 2025-07-01, value: 1, basis: x, verified: true}
+    found = problems_for(tmp_path, LAWS + """\
+  rate:
+    label: Tỷ lệ
+    unit: percent
+    values:
+      - from: 2025-07-01
+        value: 22
+        verified: true
+  amount:
+    label: Số tiền
+    unit: dollars
+    values:
+      - {from: 2025-07-01, value: 1, basis: [{law: luat}], verified: true}
 """)
-    assert any(p.startswith("policy.yml:5: lỗi:") and "`basis`" in p for p in found)
-    assert any(p.startswith("policy.yml:10: lỗi:") and "dollars" in p for p in found)
+    assert any(p.startswith("policy.yml:8: lỗi:") and "`basis:`" in p for p in found), found
+    assert any(p.startswith("policy.yml:13: lỗi:") and "dollars" in p for p in found), found
+
+
+def test_a_basis_names_a_declared_law_and_keeps_its_commas(tmp_path):
+    found = problems_for(tmp_path, LAWS + """\
+  rate:
+    label: Tỷ lệ
+    unit: percent
+    values:
+      - {from: 2025-07-01, value: 22, basis: [{law: luat_bhx, article: 32}], verified: true}
+""")
+    assert found == ["policy.yml:8: lỗi: `rate`: văn bản `luat_bhx` chưa khai báo trong `laws:`. Có phải `luat`?"]
+    log = ProblemLog(tmp_path)
+    policy = load_policy(write(tmp_path, "laws:\n  atvsld: Luật An toàn, vệ sinh lao động\nfigures:\n" + """\
+  accident:
+    label: Quỹ tai nạn lao động
+    unit: percent
+    values:
+      - {from: 2025-07-01, value: 0.5, basis: [{law: atvsld, article: 44, clause: 1}], verified: false}
+"""), log)
+    assert policy.figures["accident"].periods[0].basis_text == "khoản 1 Điều 44 Luật An toàn, vệ sinh lao động"
 
 
 def test_formula_with_unknown_key_suggests_the_right_one(tmp_path):
-    found = problems_for(tmp_path, """\
-rate:
-  label: Tỷ lệ
-  unit: percent
-  values:
-    - {from: 2025-07-01, value: 22, basis: Luật, verified: true}
-double:
-  label: Gấp đôi
-  unit: percent
-  formula: rtae * 2
+    found = problems_for(tmp_path, LAWS + """\
+  rate:
+    label: Tỷ lệ
+    unit: percent
+    values:
+      - {from: 2025-07-01, value: 22, basis: [{law: luat}], verified: true}
+  double:
+    label: Gấp đôi
+    unit: percent
+    formula: rtae * 2
 """)
     assert len(found) == 1
-    assert found[0].startswith("policy.yml:9: lỗi:") and "`rate`" in found[0]
+    assert found[0].startswith("policy.yml:12: lỗi:") and "`rate`" in found[0]
 
 
 def test_formula_cannot_run_code(tmp_path):
-    found = problems_for(tmp_path, """\
-evil:
-  label: X
-  unit: count
-  formula: __import__('os').system('true')
+    found = problems_for(tmp_path, LAWS + """\
+  evil:
+    label: X
+    unit: count
+    formula: __import__('os').system('true')
 """)
     assert len(found) == 1 and "không hợp lệ" in found[0]
+
+
+@pytest.mark.parametrize("formula", ["rate / 0", "rate / (rate - rate)", "rate * 1e999999999", "rate * 99999999999999999",
+                                     "-" * 50_000 + "rate"])
+def test_formulas_that_overflow_or_run_long_are_refused_at_their_line(tmp_path, formula):
+    found = problems_for(tmp_path, LAWS + f"""\
+  rate:
+    label: Tỷ lệ
+    unit: percent
+    values:
+      - {{from: 2025-07-01, value: 22, basis: [{{law: luat}}], verified: true}}
+  bad:
+    label: X
+    unit: count
+    formula: "{formula}"
+""")
+    assert len(found) == 1 and found[0].startswith("policy.yml:12: lỗi: `bad`"), found
 
 
 def test_decimal_arithmetic_has_no_float_residue(policy):

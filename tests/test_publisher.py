@@ -3,7 +3,7 @@
 import datetime as dt
 
 from generator import publisher
-from generator.build import build
+from generator.build import BuildOptions, build
 from generator.cache import ArtifactCache
 
 AS_OF = dt.date(2026, 11, 25)
@@ -25,9 +25,9 @@ PAGES = {
 def test_shards_render_the_same_site_as_one_build(make_project, tmp_path, monkeypatch):
     project = make_project(PAGES)
     monkeypatch.setattr(publisher, "shard_count", lambda pages: 1)
-    build(project, tmp_path / "one", AS_OF, cache=ArtifactCache(None))
+    build(project, tmp_path / "one", BuildOptions(AS_OF), cache=ArtifactCache(None))
     monkeypatch.setattr(publisher, "shard_count", lambda pages: 3)
-    build(project, tmp_path / "three", AS_OF, cache=ArtifactCache(None))
+    build(project, tmp_path / "three", BuildOptions(AS_OF), cache=ArtifactCache(None))
 
     def files(root):
         # The gzip header of the sitemap carries a timestamp.
@@ -62,6 +62,6 @@ def test_a_build_works_without_a_writable_machine_cache(make_project, tmp_path, 
     not_a_folder = tmp_path / "cache-is-a-file"
     not_a_folder.write_text("", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(not_a_folder))
-    result = build(make_project(PAGES), tmp_path / "site", AS_OF, cache=ArtifactCache(None))
+    result = build(make_project(PAGES), tmp_path / "site", BuildOptions(AS_OF), cache=ArtifactCache(None))
     assert (result.site_dir / "tu-nguyen" / "quyen-loi" / "index.html").is_file()
     assert list((result.site_dir / "assets" / "stylesheets").glob("main.*.min.css"))

@@ -3,13 +3,15 @@
 import datetime as dt
 import posixpath
 import re
+import shutil
+import subprocess
 
 import pytest
 import zxingcpp
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from generator.build import build, compose
+from generator.build import BuildOptions, build, compose
 from generator.problems import ContentError
 from generator.qr import MAX_VERSION, QUIET_ZONE
 
@@ -23,8 +25,10 @@ def test_every_audience_overview_has_a_code_in_every_language(built_site):
     overviews = {p["url"] for p in built_site.manifest["pages"] if p["audience"] and p["url"].count("/") == (1 if p["lang"] == "vi" else 2)}
     assert {q["target"] for q in qr} == overviews
     for entry in qr:
-        assert set(entry) == {"code", "lang", "url", "target", "version", "files"}
+        assert set(entry) == {"code", "lang", "page", "url", "target", "version", "error_correction", "print_mm", "files"}
         assert entry["version"] <= MAX_VERSION
+    codes = [entry["code"] for entry in qr]
+    assert len(codes) == len(set(codes)), "one namespace: every language's code is distinct"
 
 
 def test_qr_images_decode_to_the_short_url(built_site):
@@ -47,8 +51,8 @@ def test_short_links_lead_to_the_page_in_the_same_language(built_site):
     site_url = built_site.manifest["site_url"]
     for entry in built_site.manifest["qr"]:
         short_path = entry["url"].removeprefix(site_url)
-        prefix = "" if entry["lang"] == "vi" else entry["lang"] + "/"
-        assert short_path == f"{prefix}q/{entry['code']}/"
+        assert short_path == f"q/{entry['code']}/"
+        assert entry["page"] == f"{entry['lang']}/{entry['target'].removeprefix(entry['lang'] + '/').removeprefix('vi/')}index.md"
         html = (built_site.site_dir / short_path / "index.html").read_text(encoding="utf-8")
         target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html).group(1)
         resolved = posixpath.normpath(posixpath.join("/" + short_path, target)).lstrip("/") + "/"
@@ -67,45 +71,95 @@ def test_server_redirect_files_cover_every_code(built_site):
 
 def test_guide_page_offers_its_qr_code(built_site):
     page = BeautifulSoup((built_site.site_dir / "jrai/tu-nguyen/index.html").read_text(encoding="utf-8"), "html.parser")
-    block = page.select_one("[data-outreach-qr=tn]")
+    block = page.select_one("[data-outreach-qr=tnj]")
     links = {a.get_text(): a["href"] for a in block.find_all("a")}
     for name in ("SVG", "PNG"):
         target = posixpath.normpath(posixpath.join("/jrai/tu-nguyen/", links[name])).lstrip("/")
         assert (built_site.site_dir / target).is_file()
-    assert "example.org/tt/jrai/q/tn/" in block.get_text()
+    assert "example.org/tt/q/tnj" in block.get_text()
     assert block.find("img")["alt"]
 
 
 def test_build_issues_codes_into_the_lockfile_and_keeps_them(make_project, tmp_path):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
-    build(project, tmp_path / "out", AS_OF)
-    assert "tn: tu-nguyen/index.md" in project.qr_lockfile.read_text(encoding="utf-8")
+    build(project, tmp_path / "out", BuildOptions(AS_OF))
+    assert "codes:\n  tn: vi/tu-nguyen/index.md\n  tnb: bahnar/tu-nguyen/index.md\n  tnj: jrai/tu-nguyen/index.md\n" in \
+        project.qr_lockfile.read_text(encoding="utf-8")
     (project.content_dir / "vi" / "sinh-vien").mkdir()
     (project.content_dir / "vi" / "sinh-vien" / "index.md").write_text("---\ntitle: SV\nqr: sv1\n---\nx\n", encoding="utf-8")
-    build(project, tmp_path / "out", AS_OF)
+    build(project, tmp_path / "out", BuildOptions(AS_OF))
     lock = project.qr_lockfile.read_text(encoding="utf-8")
-    assert "tn: tu-nguyen/index.md" in lock and "sv1: sinh-vien/index.md" in lock
+    assert "tn: vi/tu-nguyen/index.md" in lock and "sv1: vi/sinh-vien/index.md" in lock and "sv1b: bahnar/sinh-vien/index.md" in lock
 
 
 def test_removing_a_page_with_a_locked_code_fails_the_build(make_project, tmp_path):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
-    build(project, tmp_path / "out", AS_OF)
+    build(project, tmp_path / "out", BuildOptions(AS_OF))
     (project.content_dir / "vi" / "tu-nguyen" / "index.md").unlink()
     with pytest.raises(ContentError) as caught:
-        build(project, tmp_path / "out", AS_OF)
-    [message] = [p.format() for p in caught.value.problems]
-    assert message.startswith("content/qr-lock.yml:")
-    assert "`tn`" in message and "tu-nguyen/index.md" in message and "sửa dòng `tn:`" in message
+        build(project, tmp_path / "out", BuildOptions(AS_OF))
+    [message] = [p.format() for p in caught.value.problems]  # one page gone: one line, naming all its codes
+    assert message.startswith("content/qr-lock.yml:5: lỗi:")
+    assert "`tn`, `tnb`, `tnj`" in message and "tu-nguyen/index.md" in message and "`moves:`" in message
 
 
 def test_moving_a_page_is_declared_in_the_lockfile(make_project, tmp_path):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
-    build(project, tmp_path / "out", AS_OF)
+    build(project, tmp_path / "out", BuildOptions(AS_OF))
     (project.content_dir / "vi" / "tu-nguyen" / "index.md").rename(project.content_dir / "vi" / "tu-nguyen" / "gioi-thieu.md")
-    lock = project.qr_lockfile.read_text(encoding="utf-8").replace("tn: tu-nguyen/index.md", "tn: tu-nguyen/gioi-thieu.md")
-    project.qr_lockfile.write_text(lock, encoding="utf-8")
-    result = build(project, tmp_path / "out", AS_OF)
-    assert {"code": "tn", "target": "tu-nguyen/gioi-thieu/"}.items() <= next(q for q in result.manifest["qr"] if q["lang"] == "vi").items()
+    lock = project.qr_lockfile.read_text(encoding="utf-8")
+    moved = lock + "moves:\n" + "".join(f"  {code}: {lang}/tu-nguyen/gioi-thieu.md\n" for code, lang in
+                                        (("tn", "vi"), ("tnb", "bahnar"), ("tnj", "jrai")))
+    project.qr_lockfile.write_text(moved, encoding="utf-8")
+    result = build(project, tmp_path / "out", BuildOptions(AS_OF))
+    assert {"code": "tn", "target": "tu-nguyen/gioi-thieu/"}.items() <= next(q for q in result.manifest["qr"] if q["code"] == "tn").items()
+    assert "codes:\n  tn: vi/tu-nguyen/index.md\n" in project.qr_lockfile.read_text(encoding="utf-8")  # history kept
+
+
+def test_re_pointing_a_code_by_editing_codes_is_refused_against_the_published_site(make_project, tmp_path):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW, "vi/tu-nguyen/khac.md": "---\ntitle: Khác\n---\nx\n"})
+    build(project, tmp_path / "out", BuildOptions(AS_OF))
+    hijacked = project.qr_lockfile.read_text(encoding="utf-8").replace("tn: vi/tu-nguyen/index.md", "tn: vi/tu-nguyen/khac.md")
+    project.qr_lockfile.write_text(hijacked, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(project, tmp_path / "out", BuildOptions(AS_OF))
+    [message] = [p.format() for p in caught.value.problems]
+    assert message.startswith("content/qr-lock.yml:5: lỗi: Mã QR `tn` trong trang web đã xuất bản lần trước mở `vi/tu-nguyen/index.md`")
+    assert "moves:" in message
+
+
+def test_the_committed_lockfile_is_the_reference_in_a_git_repository(make_project, tmp_path):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    build(project, tmp_path / "out", BuildOptions(AS_OF))
+    git = ["git", "-C", str(project.root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "content/qr-lock.yml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "lock"], check=True)
+    shutil.rmtree(tmp_path / "out")  # no published site to compare with: only git knows
+    lines = project.qr_lockfile.read_text(encoding="utf-8").splitlines(keepends=True)
+    project.qr_lockfile.write_text("".join(line for line in lines if not line.startswith("  tnb:")), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        compose(project, BuildOptions(AS_OF))
+    [message] = [p.format() for p in caught.value.problems]
+    assert "Mã QR `tnb`" in message and "bản đã commit trong git" in message and "đã bị xoá" in message
+
+
+def test_a_code_written_twice_in_the_lockfile_is_an_error_at_the_second_line(make_project):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    project.qr_lockfile.write_text("codes:\n  tn: vi/tu-nguyen/index.md\n  tn: vi/index.md\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        compose(project, BuildOptions(AS_OF))
+    [message] = [p.format() for p in caught.value.problems]
+    assert message.startswith("content/qr-lock.yml:3: lỗi:") and "`tn`" in message and "dòng 2" in message
+
+
+@pytest.mark.parametrize("code", ["on", "010", "null", "yes"])
+def test_codes_that_look_like_yaml_values_stay_strings(make_project, tmp_path, code):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": f"---\ntitle: Tự nguyện\nqr: {code}\n---\nx\n"})
+    result = build(project, tmp_path / "out", BuildOptions(AS_OF))
+    assert f"\n  {code}: vi/tu-nguyen/index.md\n" in project.qr_lockfile.read_text(encoding="utf-8")
+    assert {q["code"] for q in result.manifest["qr"]} == {code, code + "b", code + "j"}
+    build(project, tmp_path / "out", BuildOptions(AS_OF))  # and the lockfile reads back the same
 
 
 def test_code_taken_by_another_page_is_an_error(make_project):
@@ -115,19 +169,39 @@ def test_code_taken_by_another_page_is_an_error(make_project):
         "vi/sinh-vien/index.md": "---\ntitle: B\norder: 1\nqr: abc\n---\nx\n",
     })
     with pytest.raises(ContentError) as caught:
-        compose(project, AS_OF)
+        compose(project, BuildOptions(AS_OF))
     [message] = [p.format() for p in caught.value.problems]
     assert re.match(r"content/vi/(sinh-vien|tu-nguyen)/index\.md:\d: lỗi: Mã QR `abc` đã cấp", message)
 
 
-def test_site_url_too_long_for_a_small_code(make_project):
+def test_the_provinces_own_address_works_and_codes_grow_with_it(make_project, tmp_path):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    result = build(project, tmp_path / "out", BuildOptions(AS_OF, "https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/"))
+    for entry in result.manifest["qr"]:
+        [decoded] = zxingcpp.read_barcodes(Image.open(tmp_path / "out" / entry["files"]["png"]))
+        assert decoded.text == entry["url"] == f"https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/q/{entry['code']}/"
+        assert decoded.ec_level == "M"
+        modules = 17 + 4 * entry["version"] + 2 * QUIET_ZONE
+        assert entry["print_mm"] >= max(25, round(modules * 0.8, 1))
+
+
+def test_an_address_too_long_for_any_printed_code_names_the_limit(make_project):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    long_url = "https://gialai.baohiemxahoi.gov.vn/" + "tuyen-truyen-bao-hiem-xa-hoi/" * 3
     with pytest.raises(ContentError) as caught:
-        compose(project, AS_OF, "https://a-very-long-provincial-portal.example.gov.vn/tuyen-truyen/")
-    assert "site_url" in caught.value.problems[0].message
+        compose(project, BuildOptions(AS_OF, long_url))
+    [message] = [p.format() for p in caught.value.problems]
+    assert message.startswith("--site-url: lỗi:") and "tối đa 106" in message and "Hãy bớt" in message
+    site_yml = project.site_file.read_text(encoding="utf-8")
+    project.site_file.write_text(site_yml.replace("https://bhxh-gialai.example/", long_url), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        compose(project, BuildOptions(AS_OF))
+    [message] = [p.format() for p in caught.value.problems]
+    line = next(n for n, text in enumerate(site_yml.splitlines(), 1) if text.startswith("site_url:"))
+    assert message.startswith(f"content/site.yml:{line}: lỗi:")
 
 
 def test_check_never_writes_the_lockfile(make_project):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
-    compose(project, AS_OF)
+    compose(project, BuildOptions(AS_OF))
     assert not project.qr_lockfile.exists()

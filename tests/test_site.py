@@ -92,7 +92,7 @@ def test_figures_are_formatted_and_sourced(built_site):
     assert figure["voluntary.min_monthly.poor"] == "165.000 đ (từ 01/01/2027: 242.000 đ)"
     assert figure["voluntary.support.ethnic_minority"] == "30%"
     sources = page.select_one("details[data-outreach-figures]")
-    assert "Nghị định 159/2025/NĐ-CP, Điều 5" in sources.get_text()
+    assert "Điều 5 Nghị định 159/2025/NĐ-CP" in sources.get_text()
     assert "chưa đối chiếu với văn bản gốc" in sources.get_text()
     home = soup(built_site.site_dir, "")
     assert "01/07/2025" in home.select_one("span[data-key='law.effective_date']").get_text()
@@ -187,7 +187,8 @@ def test_manifest_lists_every_page_with_its_fields(built_site):
     assert on_disk == manifest
     assert len(manifest["pages"]) == 3 * len(pages(built_site, lang="vi"))
     for page in manifest["pages"]:
-        assert set(page) == {"lang", "audience", "kind", "source", "url", "title", "status", "outdated"}
+        assert set(page) == {"lang", "audience", "overview", "kind", "source", "url", "title", "status", "outdated"}
+        assert page["overview"] == (page["audience"] is not None and page["source"].endswith("/index.md") and page["kind"] != "infographic")
         assert page["lang"] in ("vi", "bahnar", "jrai")
         assert (REPO / page["source"]).is_file()
         assert page["kind"] in ("guide", "faq", "calculator", "infographic")
