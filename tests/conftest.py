@@ -34,28 +34,28 @@ def built_site(tmp_path_factory):
     return build(Project(REPO), site_dir, AS_OF, SITE_URL, cache=ArtifactCache(tmp_path_factory.mktemp("cache")))
 
 
+def write_project(root: Path, pages: dict[str, str | bytes]) -> Project:
+    """A minimal project in `root`: the real settings and policy data, plus the files given (paths inside content/)."""
+    (root / "content").mkdir(parents=True)
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("policy.yml", "site.yml"):
+        shutil.copyfile(REPO / "content" / name, root / "content" / name)
+    for lang in ("vi", "bahnar", "jrai"):
+        (root / "content" / lang).mkdir()
+    for rel, text in pages.items():
+        path = root / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return Project(root)
+
+
 @pytest.fixture
 def make_project(tmp_path):
     """A minimal project: the real settings and policy data, plus the pages given."""
-
-    def make(pages: dict[str, str | bytes]) -> Project:
-        root = tmp_path / "project"
-        (root / "content").mkdir(parents=True)
-        shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        for name in ("policy.yml", "site.yml"):
-            shutil.copyfile(REPO / "content" / name, root / "content" / name)
-        for lang in ("vi", "bahnar", "jrai"):
-            (root / "content" / lang).mkdir()
-        for rel, text in pages.items():
-            path = root / "content" / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(text, encoding="utf-8")
-        return Project(root)
-
-    return make
+    return lambda pages: write_project(tmp_path / "project", pages)
 
 
 CHROMIUM = "/usr/bin/chromium"
