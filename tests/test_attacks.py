@@ -433,24 +433,26 @@ def test_script_payloads_run_when_undefended(browser):
 # --- classes: host files in print, network during build and check ---------------------------------
 
 
-def print_attack(name: str, html: str, *, xfail: str = "") -> Attack:
+TRACEBACK_TODAY = "the print fetcher refuses it, but the refusal is a traceback, not a path:line message"
+
+
+def print_attack(name: str, html: str, *, xfail: str = TRACEBACK_TODAY) -> Attack:
     """A page whose part on the A4 leaflet carries `html`; a refusal may name any of its lines."""
     text = page(name.upper(), f"<!-- leaflet -->\n{name}\n\n{html}\n<!-- /leaflet -->", order=int(name[1:]))
     rel = f"vi/tu-nguyen/{name}.md"
     return Attack(name, {rel: text}, ((f"content/{rel}", range(1, text.count("\n") + 2)),), xfail=xfail)
 
 
-TRACEBACK_TODAY = "the print fetcher refuses it, but the refusal is a traceback, not a path:line message"
 HOST_FILE_ATTACKS = [
-    print_attack("p1", '<link rel="attachment" href="file://{secret}/p1.txt">', xfail=TRACEBACK_TODAY),
-    print_attack("p2", '<LINK REL="ATTACHMENT" HREF="file://{secret}/p2.txt">', xfail=TRACEBACK_TODAY),
-    print_attack("p3", '<a rel="attachment" href="file://{secret}/p3.txt">tệp p3</a>', xfail=TRACEBACK_TODAY),
-    print_attack("p4", '<A REL="ATTACHMENT" HREF="file://{secret}/p4.txt">tệp p4</A>', xfail=TRACEBACK_TODAY),
-    print_attack("p5", '<img src="file://{secret}/p5.jpg" alt="ảnh p5">', xfail=TRACEBACK_TODAY),
-    print_attack("p6", '<img src="{up}/p6.jpg" alt="ảnh p6">', xfail=TRACEBACK_TODAY),
-    print_attack("p7", '<div style="background-image: url(file://{secret}/p7.jpg); width: 5mm; height: 5mm"></div>', xfail=TRACEBACK_TODAY),
-    print_attack("p8", "![ảnh p8](file://{secret}/p8.jpg)", xfail=TRACEBACK_TODAY),
-    print_attack("p11", '<object data="file://{secret}/p11.jpg" type="image/jpeg"></object>', xfail=TRACEBACK_TODAY),
+    print_attack("p1", '<link rel="attachment" href="file://{secret}/p1.txt">'),
+    print_attack("p2", '<LINK REL="ATTACHMENT" HREF="file://{secret}/p2.txt">'),
+    print_attack("p3", '<a rel="attachment" href="file://{secret}/p3.txt">tệp p3</a>'),
+    print_attack("p4", '<A REL="ATTACHMENT" HREF="file://{secret}/p4.txt">tệp p4</A>'),
+    print_attack("p5", '<img src="file://{secret}/p5.jpg" alt="ảnh p5">'),
+    print_attack("p6", '<img src="{up}/p6.jpg" alt="ảnh p6">'),
+    print_attack("p7", '<div style="background-image: url(file://{secret}/p7.jpg); width: 5mm; height: 5mm"></div>'),
+    print_attack("p8", "![ảnh p8](file://{secret}/p8.jpg)"),
+    print_attack("p11", '<object data="file://{secret}/p11.jpg" type="image/jpeg"></object>'),
 ]
 # Symbolic links are the publisher's door rather than the renderer's: a batch of their own, without leaflets.
 SYMLINK_ATTACKS = [
@@ -461,17 +463,17 @@ SYMLINK_ATTACKS = [
            xfail="a symlink to a host page is published (and is a traceback in the manifest)"),
 ]
 NETWORK_ATTACKS = [
-    print_attack("n1", '<img src="{net}/n1.png" alt="ảnh n1">', xfail=TRACEBACK_TODAY),
-    print_attack("n2", "![ảnh n2]({net}/n2.png)", xfail=TRACEBACK_TODAY),
-    print_attack("n3", '<div style="background: url({net}/n3.png); width: 5mm; height: 5mm"></div>', xfail=TRACEBACK_TODAY),
-    print_attack("n4", "<style>@import url({net}/n4.css);</style>", xfail=TRACEBACK_TODAY),
-    print_attack("n5", '<link rel="stylesheet" href="{net}/n5.css">', xfail=TRACEBACK_TODAY),
-    print_attack("n6", '<link rel="attachment" href="{net}/n6.txt">', xfail=TRACEBACK_TODAY),
+    print_attack("n1", '<img src="{net}/n1.png" alt="ảnh n1">'),
+    print_attack("n2", "![ảnh n2]({net}/n2.png)"),
+    print_attack("n3", '<div style="background: url({net}/n3.png); width: 5mm; height: 5mm"></div>'),
+    print_attack("n4", "<style>@import url({net}/n4.css);</style>"),
+    print_attack("n5", '<link rel="stylesheet" href="{net}/n5.css">'),
+    print_attack("n6", '<link rel="attachment" href="{net}/n6.txt">'),
     print_attack("n7", "<style>@font-face { font-family: N7; src: url({net}/n7.ttf); } .n7 { font-family: N7; }</style>\n\n"
-                       '<p class="n7">n7</p>', xfail=TRACEBACK_TODAY),
+                       '<p class="n7">n7</p>'),
     print_attack("n8", "<div><img alt=\"ảnh n8\" src=\"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg' "
                        "xmlns:xlink='http://www.w3.org/1999/xlink' width='8' height='8'><image width='8' height='8' "
-                       "xlink:href='{net}/n8.png'/></svg>\"></div>", xfail=TRACEBACK_TODAY),
+                       "xlink:href='{net}/n8.png'/></svg>\"></div>"),
 ]
 
 
