@@ -254,8 +254,11 @@ class Rendered:
 def render(html: str, regions: dict) -> Rendered:
     """HTML to PDF; runs in a worker process, so it takes and returns plain data."""
     from weasyprint import HTML  # imported here: heavy, and only workers need it
+    from .fetcher import PrintFetcher, without_attachments
 
-    document = HTML(string=html, base_url=str(FONTS_DIR) + "/").render()
+    # Reads only the generator's fonts and the QR code embedded by the template; embeds no attachment.
+    fetcher = PrintFetcher([FONTS_DIR], data_types=["image/svg+xml"])
+    document = without_attachments(HTML(string=html, base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher).render())
     anchors = {}
     for page_index, page in enumerate(document.pages):
         for name, box in page.anchors.items():

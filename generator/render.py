@@ -123,10 +123,10 @@ class Renderer:
 
     def _report_removed(self, html: str, source: str, place: Place) -> None:
         lines = source.split("\n")
-        for description, clues in sanitize.removed(html):
-            index = next((i for clue in clues if clue for i, line in enumerate(lines) if clue.lower() in line.lower()), 0)
+        for removal in sanitize.removed(html):
+            index = next((i for clue in removal.clues if clue for i, line in enumerate(lines) if clue.lower() in line.lower()), 0)
             self.log.error(place.path, place.line + index,
-                           f"Trang cho người dân không được chứa {description}: phần này bị bỏ khi đăng. Hãy xoá nó khỏi bài viết.")
+                           f"Trang cho người dân không được chứa {removal}: phần này bị bỏ khi đăng. Hãy xoá nó khỏi bài viết.")
 
     # --- short texts ---
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import http.server
+import re
 import shutil
 import threading
+import zlib
 from pathlib import Path
+from typing import Iterator
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 from playwright import sync_api as playwright_api
 
@@ -28,28 +34,28 @@ def built_site(tmp_path_factory):
     return build(Project(REPO), site_dir, BuildOptions(AS_OF, SITE_URL), cache=ArtifactCache(tmp_path_factory.mktemp("cache")))
 
 
+def write_project(root: Path, pages: dict[str, str | bytes]) -> Project:
+    """A minimal project in `root`: the real settings and policy data, plus the files given (paths inside content/)."""
+    (root / "content").mkdir(parents=True)
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for name in ("policy.yml", "site.yml"):
+        shutil.copyfile(REPO / "content" / name, root / "content" / name)
+    for lang in ("vi", "bahnar", "jrai"):
+        (root / "content" / lang).mkdir()
+    for rel, text in pages.items():
+        path = root / "content" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return Project(root)
+
+
 @pytest.fixture
 def make_project(tmp_path):
     """A minimal project: the real settings and policy data, plus the pages given."""
-
-    def make(pages: dict[str, str | bytes]) -> Project:
-        root = tmp_path / "project"
-        (root / "content").mkdir(parents=True)
-        shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        for name in ("policy.yml", "site.yml"):
-            shutil.copyfile(REPO / "content" / name, root / "content" / name)
-        for lang in ("vi", "bahnar", "jrai"):
-            (root / "content" / lang).mkdir()
-        for rel, text in pages.items():
-            path = root / "content" / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(text, encoding="utf-8")
-        return Project(root)
-
-    return make
+    return lambda pages: write_project(tmp_path / "project", pages)
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -61,15 +67,95 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """`directory` over HTTP on loopback; yields the server's root URL."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 @pytest.fixture(scope="module")
 def server(built_site, tmp_path_factory):
     assert SITE_URL.endswith(BASE_PATH)
     root = tmp_path_factory.mktemp("served")
     (root / BASE_PATH.strip("/")).symlink_to(built_site.site_dir, target_is_directory=True)
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{BASE_PATH}"
-    httpd.shutdown()
+    with serving(root) as url:
+        yield url.rstrip("/") + BASE_PATH
+
+
+class Listener(http.server.ThreadingHTTPServer):
+    """A loopback address that content points at: every connection it gets is recorded.
+
+    A build or check that fetches what content names would show up here.
+    """
+
+    def __init__(self):
+        self.connections: list[str] = []  # client address of each connection
+        self.paths: list[str] = []  # path of each HTTP request
+        listener = self
+
+        class Recorder(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                listener.paths.append(self.path)
+                self.send_error(404)
+
+            def log_message(self, *args):
+                pass
+
+        super().__init__(("127.0.0.1", 0), Recorder)
+
+    def verify_request(self, request, client_address) -> bool:
+        self.connections.append(client_address)
+        return True
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+@pytest.fixture(scope="module")
+def listener():
+    server = Listener()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def pdf_stream_texts(pdf: bytes) -> list[bytes]:
+    """Every stream of a PDF, inflated where it is deflated, to look for bytes that should not be there."""
+    streams = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        data = match.group(1)
+        try:
+            data = zlib.decompress(data)
+        except zlib.error:
+            pass
+        streams.append(data)
+    return streams
+
+
+def pdf_attachments(pdf: bytes) -> int:
+    """Embedded files and file-attachment annotations in a PDF."""
+    document = pdfium.PdfDocument(pdf)
+    count = document.count_attachments()
+    for page in document:
+        for index in range(pdfium_raw.FPDFPage_GetAnnotCount(page.raw)):
+            annotation = pdfium_raw.FPDFPage_GetAnnot(page.raw, index)
+            count += pdfium_raw.FPDFAnnot_GetSubtype(annotation) == pdfium_raw.FPDF_ANNOT_FILEATTACHMENT
+            pdfium_raw.FPDFPage_CloseAnnot(annotation)
+    return count
+
+
+def pdf_images(pdf: bytes) -> int:
+    """Raster images drawn on the pages of a PDF."""
+    document = pdfium.PdfDocument(pdf)
+    return sum(len(list(page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE]))) for page in document)
 
 
 @pytest.fixture(scope="module")
