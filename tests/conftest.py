@@ -14,6 +14,8 @@ from playwright import sync_api as playwright_api
 
 from generator.build import Project, build
 from generator.cache import ArtifactCache
+from generator.policy import load_policy
+from generator.problems import ProblemLog
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 25)
@@ -26,6 +28,15 @@ def built_site(tmp_path_factory):
     site_dir = tmp_path_factory.mktemp("built") / "site"
     # A fresh cache: the tests look at real renders, never at a developer's cached ones.
     return build(Project(REPO), site_dir, AS_OF, SITE_URL, cache=ArtifactCache(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(scope="session")
+def policy():
+    """The project's policy figures, loaded without a problem."""
+    log = ProblemLog(REPO)
+    data = load_policy(REPO / "content" / "policy.yml", log)
+    assert log.problems == []
+    return data
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.languages import load_languages
-from generator.policy import format_day, format_value, load_policy
-from generator.problems import ProblemLog
+from generator.policy import format_day, format_value
 
-from conftest import AS_OF, REPO
+from conftest import AS_OF
 from test_leaflets import pdf_text
 
 VI = load_languages()[0].strings
@@ -31,14 +30,6 @@ HEADLINE_TAGS = ("h1", "h2", "h3", "h4", "figcaption", "summary")
 # The default figure view, "231.000 đ (từ 01/01/2027: 338.800 đ)" (figure.change in the catalogue).
 VALUE_WITH_CHANGE = re.compile(r"\(từ \d{2}/\d{2}/\d{4}: [^)]*\)")
 BULLET = "•"
-
-
-@pytest.fixture(scope="module")
-def policy():
-    log = ProblemLog(REPO)
-    data = load_policy(REPO / "content" / "policy.yml", log)
-    assert log.problems == []
-    return data
 
 
 @pytest.fixture(scope="module")
