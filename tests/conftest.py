@@ -20,6 +20,8 @@ from playwright import sync_api as playwright_api
 
 from generator.build import BuildOptions, Project, build
 from generator.cache import ArtifactCache
+from generator.policy import load_policy
+from generator.problems import ProblemLog
 
 REPO = Path(__file__).resolve().parent.parent
 AS_OF = dt.date(2026, 11, 25)
@@ -50,6 +52,15 @@ def write_project(root: Path, pages: dict[str, str | bytes]) -> Project:
         else:
             path.write_text(text, encoding="utf-8")
     return Project(root)
+
+
+@pytest.fixture(scope="session")
+def policy():
+    """The project's policy figures, loaded without a problem."""
+    log = ProblemLog(REPO)
+    data = load_policy(REPO / "content" / "policy.yml", log)
+    assert log.problems == []
+    return data
 
 
 @pytest.fixture

@@ -10,17 +10,7 @@ from generator.languages import load_languages
 from generator.policy import format_figure, load_policy
 from generator.problems import ProblemLog
 
-from conftest import REPO
-
 VI = load_languages()[0].strings
-
-
-@pytest.fixture(scope="module")
-def policy():
-    log = ProblemLog(REPO)
-    data = load_policy(REPO / "content" / "policy.yml", log)
-    assert log.problems == []
-    return data
 
 
 def value_on(policy, key, day):
