@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import publisher
-from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions
+from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions, machine_cache
 from .content import SiteConfig, SourcePage, check_page_bodies, load_assets, load_pages, load_site_config
 from .languages import Language, default_language, load_languages
 from .manifest import build_manifest, write_manifest
@@ -26,7 +26,7 @@ from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all, write_l
 from .images import CardSpec, card_specs, draw_all, write_cards
 from .pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .policy import PolicyData, load_policy
-from .problems import Problem, ProblemLog
+from .problems import ContentError, Problem, ProblemLog
 from .qr import MAX_VERSION, QrCode, QrTooLarge, plan_qr_codes, write_qr_outputs
 from .shortlinks import assign_short_links, write_lock
 from .translations import TranslationState, translation_states, write_status_page
@@ -158,15 +158,23 @@ def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> Non
         if bases:
             log.warning(policy.path, figure.line,
                         f"Số liệu `{figure.key}` chưa đối chiếu văn bản gốc ({'; '.join(bases)}). "
-                        "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.")
+                        "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.",
+                        topic="số liệu chưa đối chiếu")
 
 
 def check(project: Project, as_of: dt.date, progress: Progress | None = None) -> list[Problem]:
-    """Everything a build checks, leaflets rendered (or taken from the cache), no site written. Returns warnings."""
+    """Everything a build checks, leaflets and cards rendered, nothing written into the project. Returns warnings.
+
+    Renders a build already made come from the project's cache; new ones are
+    kept in the machine cache (or nowhere, if it cannot be written).
+    """
     composition = compose(project, as_of)
-    cache = ArtifactCache(project.cache_dir)
-    render_all(composition.leaflets, project.root, progress or Progress(), cache)
-    draw_all(composition.cards, project.root, progress or Progress(), cache)
+    cache = ArtifactCache(machine_cache("renders"), also_read=(project.cache_dir,))
+    try:
+        render_all(composition.leaflets, project.root, progress or Progress(), cache)
+        draw_all(composition.cards, project.root, progress or Progress(), cache)
+    except ContentError as error:
+        raise ContentError(error.problems, composition.warnings) from None
     return composition.warnings
 
 
@@ -205,6 +213,8 @@ def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None
         # Only a finished build issues new codes: they may be printed from now on.
         write_lock(project.qr_lockfile, composition.lock_entries)
         cache.record_build(site_dir, project.fingerprint(as_of, site_url))
+    except ContentError as error:  # a leaflet or card that does not fit: the content's warnings still apply
+        raise ContentError(error.problems, composition.warnings) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work_dir, ignore_errors=True)

@@ -88,19 +88,24 @@ def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str
 
 
 class ArtifactCache:
-    """A directory of pickled render results; None as root disables caching."""
+    """A directory of pickled render results; None as root disables caching.
 
-    def __init__(self, root: Path | None):
+    `also_read` are caches consulted, never written, after the root: `outreach
+    check` reads the project's cache and writes its own renders elsewhere.
+    """
+
+    def __init__(self, root: Path | None, also_read: tuple[Path, ...] = ()):
         self.root = root
+        self.also_read = also_read
         self.hits: list[str] = []
         self.misses: list[str] = []
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+    def _path(self, kind: str, key: str, root: Path | None = None) -> Path:
+        return (root or self.root) / kind / key[:2] / key
 
     def get(self, kind: str, key: str, label: str):
-        if self.root is not None:
-            path = self._path(kind, key)
+        roots = ([self.root] if self.root is not None else []) + list(self.also_read)
+        for path in (self._path(kind, key, root) for root in roots):
             if path.exists():
                 self.hits.append(label)
                 return pickle.loads(path.read_bytes())
