@@ -239,8 +239,8 @@ def import_command(project: str, as_of: str | None, csv_file: str, force: bool) 
 @main.command("serve")
 @project_option
 @as_of_option
-@click.option("--port", default=8000, show_default=True, help="Cổng để xem trước.")
-@click.option("--site-dir", default="site", show_default=True, help="Thư mục ghi trang web xem trước.")
+@click.option("--port", default=8000, show_default=True, metavar="SỐ", help="Cổng để xem trước.")
+@click.option("--site-dir", default="site", show_default=True, metavar="THƯ_MỤC", help="Thư mục ghi trang web xem trước.")
 def serve_command(project: str, as_of: str | None, port: int, site_dir: str) -> None:
     """Xem trước trang web trên máy này; tự tạo lại khi tệp nội dung thay đổi."""
     proj = _project(project)

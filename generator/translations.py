@@ -377,6 +377,7 @@ def _check_imported(pages: list[ImportedPage], sheet: Path, project_root: Path,
             rows = {page.path.relative_to(project_root).as_posix(): page.row for page in pages}
             for problem in error.problems:
                 if problem.path in rows:
-                    log.error(sheet, rows[problem.path], f"Bản dịch cho `{problem.path}` (dòng {problem.line} của tệp sẽ ghi): {problem.message}")
+                    log.error(sheet, rows[problem.path],
+                              f"{problem.message} (bản dịch cho `{problem.path}`, dòng {problem.line} của tệp sẽ ghi)")
                 else:
                     log.error(problem.path, problem.line, problem.message)

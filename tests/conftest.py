@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import http.server
 import shutil
 import threading
@@ -50,6 +51,24 @@ def make_project(tmp_path):
         return Project(root)
 
     return make
+
+
+@pytest.fixture
+def machine_cache(tmp_path, monkeypatch):
+    """A machine cache of the test's own: `check`'s renders and the warnings already shown start empty."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-cache"))
+    return tmp_path / "machine-cache" / "bhxh-outreach"
+
+
+@pytest.fixture
+def files_of():
+    """Every file under a folder with the hash of its bytes: compare before and after a command."""
+
+    def files(root: Path) -> dict[str, str]:
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    return files
 
 
 CHROMIUM = "/usr/bin/chromium"
