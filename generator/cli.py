@@ -22,8 +22,7 @@ from .build import Progress, Project, build, check, read_sources
 from .cli_language import VietnameseGroup
 from .languages import default_language
 from .problems import ContentError, Problem, ProblemLog, WarningMemory, one_line_per_mistake, report
-from .translations import (EXPORT_FOLDER, STATES, default_export_name, export_csv, import_translations,
-                           translation_states)
+from .translations import EXPORT_FOLDER, STATES, export_csv, export_target, import_translations, translation_states
 
 
 def _project(path: str) -> Project:
@@ -196,8 +195,7 @@ def export_command(project: str, lang: str, out: str | None, include_done: bool,
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
     except ContentError as error:
         _fail(error, "Không đọc được nội dung")
-    folder = Path(out) if out and Path(out).is_dir() else proj.root / EXPORT_FOLDER
-    target = Path(out) if out and not Path(out).is_dir() else default_export_name(lang, folder, dt.date.today())
+    target = export_target(Path(out) if out else None, proj.root, lang, dt.date.today())
     try:
         count = export_csv(translation_states(sources, languages), lang, target, include_done,
                            default_language(languages), overwrite=force)
@@ -232,7 +230,7 @@ def import_command(project: str, as_of: str | None, csv_file: str, force: bool) 
     for note in notes:
         click.echo(note.format(), err=True)
     for page in pages:
-        click.echo(f"Đã ghi {page.path.relative_to(proj.root)} (dòng {page.row})")
+        click.echo(f"Đã ghi {page.path.relative_to(proj.root)} (dòng {page.row} của bảng tính)")
     click.echo(f"Đã nhập {len(pages)} trang.")
 
 

@@ -100,7 +100,7 @@ def one_line_per_mistake(problems: list[Problem]) -> list[Problem]:
     """
     groups: dict[tuple, list[Problem]] = {}
     for problem in problems:
-        subject, colon, rest = problem.message.partition(": ")
+        _, colon, rest = problem.message.partition(": ")
         groups.setdefault((problem.path, problem.line, rest if colon else problem.message), []).append(problem)
     merged = []
     for (_, _, rest), group in groups.items():
@@ -129,7 +129,7 @@ class WarningMemory:
         # Not the line: a warning that moved because lines were added above it is not news.
         return f"{problem.path}\n{problem.message}"
 
-    def seen(self) -> set[str]:
+    def _seen(self) -> set[str]:
         try:
             return set(json.loads(self.file.read_text(encoding="utf-8"))) if self.file else set()
         except (OSError, ValueError):  # never written, or a damaged record: show everything
@@ -144,7 +144,7 @@ class WarningMemory:
 
     def split(self, warnings: list[Problem]) -> tuple[list[Problem], list[Problem]]:
         """(new or changed warnings, warnings shown before)."""
-        seen = self.seen()
+        seen = self._seen()
         new = [w for w in warnings if self._key(w) not in seen]
         return new, [w for w in warnings if self._key(w) in seen]
 

@@ -121,8 +121,14 @@ def _from_cell(value: str) -> str:
     return value[1:] if value.startswith("'") and FORMULA_START.match(value) else value
 
 
-def default_export_name(lang: str, folder: Path, today: dt.date) -> Path:
-    """`ban-dich/dich-jrai-2026-11-25.csv`, never an existing file: it may be a sheet a translator sent back."""
+def export_target(out: Path | None, project_root: Path, lang: str, today: dt.date) -> Path:
+    """The file `--out` names; or, in the folder it names or else in `ban-dich/`, a new dated file.
+
+    A default name never overwrites a file: it may be a sheet a translator sent back.
+    """
+    if out is not None and not out.is_dir():
+        return out
+    folder = out if out is not None else project_root / EXPORT_FOLDER
     target = folder / f"dich-{lang}-{today.isoformat()}.csv"
     number = 1
     while target.exists():
@@ -313,7 +319,7 @@ def _imported_page(row: _Row, sheet, content_dir: Path, original: SourcePage, cu
     elif current.translation.source_hash != row.source_hash:
         # The same text, made for an older Vietnamese page: it stays outdated, and no
         # reviewer can vouch for it against the newer one.
-        if current.status == "draft" and not current.translation.reviewer:
+        if current.status == "draft":
             return None
         status, reviewer, source_hash = "draft", "", current.translation.source_hash
         log.warning(sheet, row.number, f"Bản dịch chưa sửa theo bản tiếng Việt mới: `{shown}` vẫn \"cần cập nhật\", "

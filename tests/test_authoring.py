@@ -169,16 +169,13 @@ def test_build_reports_progress_plainly_off_a_terminal(make_project, tmp_path):
     assert "\r" not in result.output  # no bar redrawn into a log
 
 
-def test_check_renders_leaflets_but_writes_nothing(make_project):
+def test_check_renders_leaflets_but_writes_nothing(make_project, machine_cache, files_of):
     body = "\n\n".join("Một đoạn khá dài để tờ rơi A5 không chứa nổi, nhắc lại nhiều lần." for _ in range(70))
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": f"---\ntitle: X\n---\n\n<!-- flyer -->\n{body}\n<!-- /flyer -->\n"})
-    def files():  # the render cache may grow; nothing else may
-        return sorted(p for p in project.root.rglob("*") if ".outreach-cache" not in p.parts)
-
-    before = files()
+    before = files_of(project.root)
     result = run(project, "check", "--as-of", "2026-11-25")
     assert result.exit_code == 1 and "a5-flyer.pdf" in result.output and "dài quá" in result.output
-    assert files() == before  # no site, no lockfile
+    assert files_of(project.root) == before  # no site, no lockfile, no render cache
 
 
 def test_serve_rebuilds_when_content_changes(make_project, tmp_path):

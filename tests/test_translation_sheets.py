@@ -138,7 +138,7 @@ def test_a_reviewer_approves_the_current_draft_as_it_is(make_project, tmp_path):
     save(sheet, rows)
     result = run(project, "translations", "import", str(sheet))
     assert result.exit_code == 0, result.output
-    assert f"Đã ghi {JRAI_FILE} (dòng {number})" in result.output
+    assert f"Đã ghi {JRAI_FILE} (dòng {number} của bảng tính)" in result.output
     meta = front_matter(project.root / JRAI_FILE)
     assert (meta["status"], meta["reviewer"]) == ("reviewed", "H'Hen Niê")
 
