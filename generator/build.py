@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import publisher
-from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions
+from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions, machine_cache
 from .content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .images import CardSpec, card_files, card_specs, draw_all
 from .languages import Language, default_language, load_languages
@@ -38,7 +38,7 @@ from .manifest import MANIFEST_NAME, build_manifest, manifest_files
 from .output import gather, write_files
 from .pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .policy import PolicyData, load_policy
-from .problems import Problem, ProblemLog, Severity
+from .problems import ContentError, Problem, ProblemLog, Severity
 from .qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .redirects import redirect_files
 from .render import Renderer
@@ -193,7 +193,8 @@ def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> Non
         if bases:
             log.warning(policy.path, figure.line,
                         f"Số liệu `{figure.key}` chưa đối chiếu văn bản gốc ({'; '.join(bases)}). "
-                        "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.")
+                        "Kiểm tra trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true` trước khi in.",
+                        topic="số liệu chưa đối chiếu")
 
 
 def placeholder_address(site_url: str) -> str | None:
@@ -235,11 +236,18 @@ def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy:
 
 
 def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> list[Problem]:
-    """Everything a build checks, leaflets and cards rendered (or taken from the cache), no site written. Returns warnings."""
+    """Everything a build checks, leaflets and cards rendered, nothing written into the project. Returns warnings.
+
+    Renders a build already made come from the project's cache; new ones are
+    kept in the machine cache (or nowhere, if it cannot be written).
+    """
     composition = compose(project, options)
-    cache = ArtifactCache(project.cache_dir)
-    render_all(composition.leaflets, project.root, progress or Progress(), cache)
-    draw_all(composition.cards, project.root, progress or Progress(), cache)
+    cache = ArtifactCache(machine_cache("renders"), also_read=(project.cache_dir,))
+    try:
+        render_all(composition.leaflets, project.root, progress or Progress(), cache)
+        draw_all(composition.cards, project.root, progress or Progress(), cache)
+    except ContentError as error:
+        raise ContentError(error.problems, composition.warnings) from None
     return composition.warnings
 
 
@@ -304,6 +312,8 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             write_lock(project.qr_lockfile, composition.lock)
             after = digest(inputs, lock_text(composition.lock))
         cache.record_build(site_dir, after, composition.warnings)
+    except ContentError as error:  # a leaflet or card that does not fit: the content's warnings still apply
+        raise ContentError(error.problems, composition.warnings) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work_dir, ignore_errors=True)

@@ -13,10 +13,12 @@ site is left as it is.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import hashlib
 import json
 import os
 import pickle
+import signal
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -66,6 +68,34 @@ def machine_cache(kind: str) -> Path | None:
     return root if os.access(root, os.W_OK) else None
 
 
+def _leave_interrupts_to_the_parent() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int):
+    """A process pool whose workers leave Ctrl+C to this process, which stops and says so once.
+
+    Ctrl+C reaches every process of the terminal's group. A worker hit while
+    it starts prints a traceback and may leave the pool waiting for it, so the
+    workers are started with SIGINT blocked, then ignore it; the interruption
+    is delivered here once they run, and work not yet started is cancelled.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, initializer=_leave_interrupts_to_the_parent)
+        pool.submit(int).result()  # starts the workers now, while SIGINT is blocked
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
 def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str], labels: list[str],
                   render, progress, title: str, workers: int | None = None) -> list:
     """Each item's result from the cache, or rendered by `render` in a process pool on all cores, then cached.
@@ -76,7 +106,7 @@ def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str
     todo = [i for i, result in enumerate(results) if result is None]
     progress.start(title, len(todo))
     if todo:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
+        with worker_pool(max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
             futures = {pool.submit(render, items[i]): i for i in todo}
             for future in concurrent.futures.as_completed(futures):
                 index = futures[future]
@@ -88,21 +118,26 @@ def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str
 
 
 class ArtifactCache:
-    """A directory of pickled render results; None as root disables caching."""
+    """A directory of pickled render results; None as root disables caching.
 
-    def __init__(self, root: Path | None, records: Path | None = None):
-        """`records`: where whole-build fingerprints go, if not beside the artifacts (a preview keeps its own)."""
+    `also_read` are caches consulted, never written, after the root: `outreach
+    check` reads the project's cache and writes its own renders elsewhere.
+    `records`: where whole-build fingerprints go, if not beside the artifacts (a preview keeps its own).
+    """
+
+    def __init__(self, root: Path | None, also_read: tuple[Path, ...] = (), records: Path | None = None):
         self.root = root
+        self.also_read = also_read
         self.records = records or (root / "builds" if root else None)
         self.hits: list[str] = []
         self.misses: list[str] = []
 
-    def _path(self, kind: str, key: str) -> Path:
-        return self.root / kind / key[:2] / key
+    def _path(self, kind: str, key: str, root: Path | None = None) -> Path:
+        return (root or self.root) / kind / key[:2] / key
 
     def get(self, kind: str, key: str, label: str):
-        if self.root is not None:
-            path = self._path(kind, key)
+        roots = ([self.root] if self.root is not None else []) + list(self.also_read)
+        for path in (self._path(kind, key, root) for root in roots):
             if path.exists():
                 self.hits.append(label)
                 return pickle.loads(path.read_bytes())

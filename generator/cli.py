@@ -17,10 +17,11 @@ import click
 
 from . import preview
 from .build import BuildOptions, Progress, Project, build, check, read_sources
+from .cli_language import VietnameseGroup
 from .content import check_site_url
 from .languages import default_language
-from .problems import ContentError, Problem, ProblemLog
-from .translations import STATES, export_csv, read_import, translation_states, write_import
+from .problems import ContentError, Problem, ProblemLog, WarningMemory, one_line_per_mistake, report
+from .translations import EXPORT_FOLDER, STATES, export_csv, export_target, import_translations, translation_states
 
 
 def _project(path: str) -> Project:
@@ -51,14 +52,17 @@ def _as_of(value: str | None) -> dt.date:
         raise click.BadParameter(f"'{value}' không phải ngày. Viết theo dạng 2026-11-25.") from None
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    for problem in sorted(problems):
-        click.echo(problem.format(), err=True)
+def _report(errors: list[Problem], warnings: list[Problem], memory: WarningMemory | None, show_all: bool = False) -> str:
+    """Print the problems, one line per mistake, warnings in `memory` summarised; returns the summary line."""
+    lines, summary = report(errors, warnings, memory, show_all)
+    for line in lines:
+        click.echo(line, err=True)
+    return summary
 
 
-def _fail(error: ContentError, what: str) -> None:
-    _print_problems(error.problems)
-    click.echo(f"{what}: {len(error.problems)} lỗi cần sửa (xem các dòng trên).", err=True)
+def _fail(error: ContentError, what: str, memory: WarningMemory | None = None) -> None:
+    summary = _report(error.problems, error.warnings, memory)
+    click.echo(f"{what}. {summary} Sửa các lỗi trên rồi chạy lại.", err=True)
     sys.exit(1)
 
 
@@ -91,11 +95,12 @@ def _progress() -> Progress:
     return _TerminalProgress() if interactive else _PlainProgress()
 
 
-project_option = click.option("--project", default=".", show_default=True, help="Thư mục dự án (có mkdocs.yml và content/).")
+project_option = click.option("--project", default=".", show_default=True, metavar="THƯ_MỤC",
+                              help="Thư mục dự án (có mkdocs.yml và content/).")
 as_of_option = click.option("--as-of", default=None, metavar="YYYY-MM-DD", help="Ngày dùng để chọn số liệu đang áp dụng (mặc định: hôm nay).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=VietnameseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Tạo trang web, tờ gấp và mã QR tuyên truyền BHXH từ các tệp Markdown."""
 
@@ -103,12 +108,12 @@ def main() -> None:
 @main.command("build")
 @project_option
 @as_of_option
-@click.option("--site-dir", default="site", show_default=True, help="Thư mục ghi trang web đã tạo.")
-@click.option("--site-url", default=None, help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml).")
+@click.option("--site-dir", default="site", show_default=True, metavar="THƯ_MỤC", help="Thư mục ghi trang web đã tạo.")
+@click.option("--site-url", default=None, metavar="ĐỊA_CHỈ", help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml).")
 @click.option("--release", is_flag=True, help="Bản phát hành, được in và đăng: từ chối nếu còn địa chỉ mẫu, số liệu chưa đối chiếu "
                                               "hoặc bản dịch nháp trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP.")
-@click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]),
-              help="Với --release: cho in bản dịch nháp của ngôn ngữ này, kèm dấu BẢN DỊCH NHÁP trên từng tờ.")
+@click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]), metavar="NGÔN_NGỮ",
+              help="Với --release: cho in bản dịch nháp của ngôn ngữ này (bahnar, jrai), kèm dấu BẢN DỊCH NHÁP trên từng tờ.")
 def build_command(project: str, as_of: str | None, site_dir: str, site_url: str | None, release: bool,
                   allow_drafts: tuple[str, ...]) -> None:
     """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
@@ -118,8 +123,8 @@ def build_command(project: str, as_of: str | None, site_dir: str, site_url: str 
     try:
         result = build(proj, Path(site_dir), options, _progress())
     except ContentError as error:
-        _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên")
-    _print_problems(result.warnings)
+        _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên", WarningMemory(proj.root))
+    _report([], result.warnings, WarningMemory(proj.root))
     if result.reused:
         click.echo(f"Không có gì thay đổi kể từ lần tạo trước: giữ nguyên trang web trong {result.site_dir}.")
         return
@@ -135,25 +140,28 @@ def build_command(project: str, as_of: str | None, site_dir: str, site_url: str 
 @project_option
 @as_of_option
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="Cách in kết quả: text cho người đọc, json cho công cụ.")
-def check_command(project: str, as_of: str | None, output_format: str) -> None:
-    """Kiểm tra nội dung, không ghi gì ra đĩa."""
+              help="Cách in kết quả: text cho người đọc, json cho công cụ (in mọi lỗi và cảnh báo).")
+@click.option("--all", "show_all", is_flag=True, help="In mọi cảnh báo, kể cả những cảnh báo không đổi từ lần trước.")
+def check_command(project: str, as_of: str | None, output_format: str, show_all: bool) -> None:
+    """Kiểm tra nội dung mà không ghi gì vào dự án.
+
+    Tờ in và ảnh được dựng thử để biết có vừa khổ không; bản dựng thử được giữ
+    trong bộ nhớ đệm của máy (~/.cache/bhxh-outreach/), không phải trong dự án.
+    """
     proj = _project(project)
     try:
-        problems = check(proj, BuildOptions(_as_of(as_of)), _progress() if output_format == "text" else Progress())
-        failed = False
+        errors, warnings = [], check(proj, BuildOptions(_as_of(as_of)), _progress() if output_format == "text" else Progress())
     except ContentError as error:
-        problems, failed = error.problems, True
+        errors, warnings = error.problems, error.warnings
     if output_format == "json":
         click.echo(json.dumps(
-            [{"path": p.path, "line": p.line, "severity": p.severity.name.lower(), "message": p.message} for p in sorted(problems)],
+            [{"path": p.path, "line": p.line, "severity": p.severity.name.lower(), "message": p.message}
+             for p in sorted(one_line_per_mistake(errors) + one_line_per_mistake(warnings))],
             ensure_ascii=False, indent=2,
         ))
     else:
-        _print_problems(problems)
-        errors = sum(1 for p in problems if failed and p.severity.name == "ERROR")
-        click.echo(f"{errors} lỗi, {len(problems) - errors} cảnh báo." if problems else "Nội dung không có lỗi.")
-    sys.exit(1 if failed else 0)
+        click.echo(_report(errors, warnings, WarningMemory(proj.root), show_all))
+    sys.exit(1 if errors else 0)
 
 
 @main.command("status")
@@ -189,62 +197,82 @@ def translations_group() -> None:
 
 @translations_group.command("export")
 @project_option
-@click.argument("lang", type=click.Choice(["bahnar", "jrai"]))
-@click.option("--out", "out", default=None, help="Tệp CSV ghi ra (mặc định: dich-<ngôn ngữ>.csv).")
+@click.argument("lang", type=click.Choice(["bahnar", "jrai"]), metavar="NGÔN_NGỮ")
+@click.option("--out", "out", default=None, metavar="TỆP_HOẶC_THƯ_MỤC",
+              help=f"Nơi ghi tệp CSV (mặc định: thư mục {EXPORT_FOLDER}/ của dự án, git bỏ qua thư mục này).")
 @click.option("--all", "include_done", is_flag=True, help="Gồm cả trang đã duyệt.")
-def export_command(project: str, lang: str, out: str | None, include_done: bool) -> None:
-    """Xuất các trang cần dịch: bản tiếng Việt bên cạnh bản dịch hiện có."""
+@click.option("--force", is_flag=True, help="Ghi đè tệp --out nếu đã có.")
+def export_command(project: str, lang: str, out: str | None, include_done: bool, force: bool) -> None:
+    """Xuất các trang cần dịch (NGÔN_NGỮ: bahnar hoặc jrai): bản tiếng Việt bên cạnh bản dịch hiện có."""
     proj = _project(project)
     try:
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
     except ContentError as error:
         _fail(error, "Không đọc được nội dung")
-    target = Path(out or f"dich-{lang}.csv")
-    count = export_csv(translation_states(sources, languages), lang, target, include_done, default_language(languages))
-    click.echo(f"Đã ghi {count} trang vào {target}. Mở bằng Excel hoặc LibreOffice; dịch vào các cột *_ban_dich; "
-               "người bản ngữ đã kiểm tra thì ghi tên vào cột nguoi_duyet.")
+    target = export_target(Path(out) if out else None, proj.root, lang, dt.date.today())
+    try:
+        count = export_csv(translation_states(sources, languages), lang, target, include_done,
+                           default_language(languages), overwrite=force)
+    except FileExistsError:
+        click.echo(f"Tệp {target} đã có (có thể là bảng tính người dịch gửi lại): chưa ghi gì. "
+                   "Nhập tệp đó trước, chọn tên khác cho --out, hoặc thêm --force để ghi đè.", err=True)
+        sys.exit(1)
+    click.echo(f"Đã ghi {count} trang vào {target.resolve()}. Mở bằng Excel hoặc LibreOffice; dịch vào các cột *_ban_dich; "
+               "người bản ngữ đã kiểm tra thì ghi tên vào cột nguoi_duyet. Đừng sửa các cột mã (ma_ban_goc, ma_tep_ban_dich).")
 
 
 @translations_group.command("import")
 @project_option
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
-def import_command(project: str, csv_file: str) -> None:
-    """Nhập bản dịch từ tệp CSV, ghi thành các trang Markdown trong content/."""
+@as_of_option
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False), metavar="TỆP_CSV")
+@click.option("--force", is_flag=True,
+              help="Ghi cả những trang đã bị sửa trực tiếp sau khi xuất bảng tính (các sửa đổi đó sẽ mất).")
+def import_command(project: str, as_of: str | None, csv_file: str, force: bool) -> None:
+    """Nhập bản dịch từ tệp CSV, ghi thành các trang Markdown trong content/.
+
+    Trước khi ghi, các trang sẽ ghi được kiểm tra như `outreach check`; còn lỗi
+    thì không ghi trang nào.
+    """
     proj = _project(project)
-    log = ProblemLog(Path.cwd())
+    date = _as_of(as_of)
     try:
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
-        vietnamese_pages = {p.rel for p in sources if p.lang == default_language(languages).code}
-        pages = read_import(Path(csv_file), proj.content_dir, languages, vietnamese_pages, log)
-        write_import(pages, log)
+        pages, notes = import_translations(Path(csv_file), proj.root, languages, sources, force,
+                                           check_content=lambda root: check(Project(root), BuildOptions(date)))
     except ContentError as error:
         _fail(error, "Chưa nhập bản dịch nào")
+    for note in notes:
+        click.echo(note.format(), err=True)
     for page in pages:
-        click.echo(f"Đã ghi {page.path.relative_to(proj.root)}")
-    click.echo(f"Đã nhập {len(pages)} trang. Chạy `outreach check` để kiểm tra.")
+        click.echo(f"Đã ghi {page.path.relative_to(proj.root)} (dòng {page.row} của bảng tính)")
+    click.echo(f"Đã nhập {len(pages)} trang.")
 
 
 @main.command("serve")
 @project_option
 @as_of_option
-@click.option("--port", default=8000, show_default=True, help="Cổng để xem trước.")
+@click.option("--port", default=8000, show_default=True, metavar="SỐ", help="Cổng để xem trước.")
 def serve_command(project: str, as_of: str | None, port: int) -> None:
     """Xem trước trang web trên máy này; tự tạo lại khi tệp nội dung thay đổi.
 
-    Bản xem trước nằm trong thư mục tạm, không bao giờ ghi vào site/.
+    Bản xem trước nằm trong một thư mục tạm, không bao giờ ghi vào site/.
     """
-    def report(problems: list[Problem], failed: bool) -> None:
-        _print_problems(problems)
+    proj = _project(project)
+    memory = WarningMemory(proj.root)
+
+    def told(problems: list[Problem], failed: bool) -> None:
         if failed:
+            _report(problems, [], memory)
             click.echo("Chưa cập nhật được vì còn lỗi; trang đang xem là bản trước.", err=True)
         else:
+            _report([], problems, memory)
             click.echo("Đã cập nhật.", err=True)
 
     def ready(address: str) -> None:
         click.echo(f"Mở {address} để xem. Trang tự tải lại sau mỗi lần sửa. Nhấn Ctrl+C để dừng.")
 
     try:
-        preview.serve(_project(project), _as_of(as_of), port, report, ready)
+        preview.serve(proj, _as_of(as_of), port, told, ready)
     except preview.PortUnavailable as error:
         raise click.UsageError(f"Cổng {error.port} đang được chương trình khác dùng. Chọn cổng khác, ví dụ --port {error.port + 1}.") from None
     except KeyboardInterrupt:

@@ -8,8 +8,12 @@ file and line, in Vietnamese, each with the fix.
 from __future__ import annotations
 
 import enum
+import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .cache import digest, machine_cache
 
 
 class Severity(enum.Enum):
@@ -23,6 +27,8 @@ class Problem:
     line: int
     message: str
     severity: Severity = field(default=Severity.ERROR, compare=False)
+    # What kind of warning this is, in words ("số liệu chưa đối chiếu"): repeats are summarised by it.
+    topic: str = field(default="", compare=False)
 
     def format(self) -> str:
         # Line 0: a problem with a command-line value rather than a file ("--site-url: lỗi: ...").
@@ -31,10 +37,15 @@ class Problem:
 
 
 class ContentError(Exception):
-    """Raised when content has errors that stop a build; carries all of them."""
+    """Raised when content has errors that stop a build; carries all of them, and the warnings found meanwhile.
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+    Problems stay in the order they were found (Vietnamese before the other
+    languages); the reporter sorts them by file and line.
+    """
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] = ()):
+        self.problems = list(problems)
+        self.warnings = list(warnings)
         super().__init__("\n".join(p.format() for p in self.problems))
 
 
@@ -55,8 +66,8 @@ class ProblemLog:
     def error(self, path: Path | str, line: int, message: str) -> None:
         self._add(Problem(self._display_path(path), line, message))
 
-    def warning(self, path: Path | str, line: int, message: str) -> None:
-        self._add(Problem(self._display_path(path), line, message, Severity.WARNING))
+    def warning(self, path: Path | str, line: int, message: str, topic: str = "") -> None:
+        self._add(Problem(self._display_path(path), line, message, Severity.WARNING, topic))
 
     def _add(self, problem: Problem) -> None:
         # A Vietnamese page is composed once per language; report its mistakes once.
@@ -73,4 +84,90 @@ class ProblemLog:
 
     def raise_if_errors(self) -> None:
         if self.errors:
-            raise ContentError(self.errors)
+            raise ContentError(self.errors, self.warnings)
+
+
+# --- reporting: one mistake, one line; repeated warnings summarised -----------
+
+
+def one_line_per_mistake(problems: list[Problem]) -> list[Problem]:
+    """Merge problems that are one mistake seen through several outputs.
+
+    A Vietnamese page is printed and drawn once per language and size, so one
+    overlong block is reported by every card and leaflet made from it. Their
+    messages differ only in what they are about, the words before the first
+    colon ("Ảnh …-square.png (1080×1080): nội dung … quá dài"): at the same file
+    and line they are reported once, naming the first reported and how many
+    other outputs share it.
+    """
+    groups: dict[tuple, list[Problem]] = {}
+    for problem in problems:
+        _, colon, rest = problem.message.partition(": ")
+        groups.setdefault((problem.path, problem.line, rest if colon else problem.message), []).append(problem)
+    merged = []
+    for (_, _, rest), group in groups.items():
+        first = group[0]
+        if len(group) > 1:
+            subject = first.message.partition(": ")[0]
+            first = Problem(first.path, first.line, f"{subject} và {len(group) - 1} bản khác: {rest}", first.severity, first.topic)
+        merged.append(first)
+    return sorted(merged)
+
+
+class WarningMemory:
+    """The warnings this project's communicator has already been shown, kept in the machine cache.
+
+    Warnings that did not change since the last run are summarised in one line
+    instead of being printed again. Without a writable machine cache nothing is
+    remembered, and every warning is printed.
+    """
+
+    def __init__(self, project_root: Path):
+        folder = machine_cache("warnings")
+        self.file = folder / f"{digest(str(project_root.resolve()))}.json" if folder else None
+
+    @staticmethod
+    def _key(problem: Problem) -> str:
+        # Not the line: a warning that moved because lines were added above it is not news.
+        return f"{problem.path}\n{problem.message}"
+
+    def _seen(self) -> set[str]:
+        try:
+            return set(json.loads(self.file.read_text(encoding="utf-8"))) if self.file else set()
+        except (OSError, ValueError):  # never written, or a damaged record: show everything
+            return set()
+
+    def remember(self, warnings: list[Problem]) -> None:
+        if self.file:
+            try:
+                self.file.write_text(json.dumps(sorted(self._key(w) for w in warnings), ensure_ascii=False), encoding="utf-8")
+            except OSError:
+                pass  # a memory for convenience only: the next run shows the warnings in full
+
+    def split(self, warnings: list[Problem]) -> tuple[list[Problem], list[Problem]]:
+        """(new or changed warnings, warnings shown before)."""
+        seen = self._seen()
+        new = [w for w in warnings if self._key(w) not in seen]
+        return new, [w for w in warnings if self._key(w) in seen]
+
+
+def report(errors: list[Problem], warnings: list[Problem], memory: WarningMemory | None,
+           show_all: bool = False) -> tuple[list[str], str]:
+    """The lines to print, and the closing summary line.
+
+    Errors are printed in full, one line per mistake; warnings shown in an
+    earlier run (per `memory`; None prints them all) are counted in one line,
+    unless `show_all`.
+    """
+    errors, warnings = one_line_per_mistake(errors), one_line_per_mistake(warnings)
+    shown, repeated = memory.split(warnings) if memory and not show_all else (warnings, [])
+    lines = [p.format() for p in sorted(errors + shown)]
+    if repeated:
+        topics = Counter(w.topic or "cảnh báo khác" for w in repeated)
+        lines.append(", ".join(f"{count} {topic}" for topic, count in topics.items())
+                     + " (như lần trước) — `outreach check --all` để xem.")
+    if memory:
+        memory.remember(warnings)
+    if not errors and not warnings:
+        return lines, "Nội dung không có lỗi."
+    return lines, f"{len(errors)} lỗi, {len(warnings)} cảnh báo."

@@ -14,7 +14,6 @@ its own search index, split from Material's.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import copy
 import json
@@ -31,7 +30,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
-from .cache import digest, machine_cache
+from .cache import digest, machine_cache, worker_pool
 from .content import SiteConfig
 from .languages import Language, default_language
 from .pages import SitePage
@@ -82,7 +81,7 @@ def publishing(
     # Shards write beside the site (one file system, so assembling it is renaming).
     shard_dirs = [site_dir.with_name(f"{site_dir.name}-shard-{shard}") for shard in range(shards)]
     site_dir.mkdir(parents=True, exist_ok=True)
-    with concurrent.futures.ProcessPoolExecutor(max_workers=shards) as pool:
+    with worker_pool(shards) as pool:
         futures = [
             pool.submit(_build_shard, str(config_file), overrides, layer, str(rendered_dir), shard, shards, str(shard_dir))
             for shard, shard_dir in enumerate(shard_dirs)

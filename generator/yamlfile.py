@@ -13,6 +13,7 @@ site settings, the QR lockfile) comes from communicators or translators, so:
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -51,7 +52,8 @@ class YamlError(Exception):
         super().__init__(f"line {line}: {detail}")
 
 
-_REFUSED_ALIAS = "không dùng neo và tham chiếu YAML (`&tên`, `*tên`, `<<:`); hãy viết đầy đủ giá trị"
+_REFUSED_ALIAS = ("không dùng neo và tham chiếu của YAML (`&tên`, `*tên`, `<<:`): viết đầy đủ giá trị; "
+                  "giá trị bắt đầu bằng `*` hoặc `&` thì đặt cả giá trị trong ngoặc kép")
 _TOO_DEEP = f"lồng quá sâu (hơn {MAX_DEPTH} cấp); hãy viết phẳng hơn"
 
 
@@ -161,12 +163,50 @@ def parse(text: str, first_line: int = 1, max_bytes: int = MAX_BYTES, plain: boo
                                                      f"{error.first + first_line - 1}); giữ lại một dòng") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise YamlError((mark.line if mark else 0) + first_line, str(error.problem or error)) from None
+        raise YamlError((mark.line if mark else 0) + first_line, _in_vietnamese(error)) from None
     except yaml.YAMLError as error:
         raise YamlError(first_line, str(error)) from None
     if first_line != 1:
         _shift_lines(data, first_line - 1)
     return data
+
+
+# PyYAML's messages for the mistakes people make in hand-written YAML, and what
+# they mean in words a communicator knows. Any other message is quoted as it is.
+_EXPLANATIONS = (
+    (r"mapping values are not allowed here",
+     "dấu hai chấm không đúng chỗ: giá trị có dấu `: ` thì đặt cả giá trị trong ngoặc kép, hoặc dòng này thụt lề sai"),
+    (r"could not find expected ':'", "thiếu dấu hai chấm sau tên mục, hoặc một giá trị bị xuống dòng giữa chừng"),
+    (r"found character '\\t' that cannot start any token", "có ký tự tab: YAML chỉ thụt lề bằng dấu cách"),
+    (r"found character '(.+)' that cannot start any token",
+     "giá trị không được bắt đầu bằng ký tự %s: đặt cả giá trị trong ngoặc kép"),
+    (r"found undefined alias|expected alphabetic or numeric character",
+     "giá trị bắt đầu bằng `*` hoặc `&` (ký hiệu riêng của YAML): đặt cả giá trị trong ngoặc kép"),
+    (r"found unexpected end of stream", "một giá trị mở ngoặc kép (\" hoặc ') nhưng không đóng lại"),
+    (r"expected <block end>, but found",
+     "thụt lề không đều (các dòng cùng cấp phải bắt đầu thẳng hàng), hoặc còn chữ sau dấu ngoặc kép đóng"),
+    (r"did not find expected key", "thụt lề sai, hoặc có dòng không theo dạng `tên: giá trị`"),
+    (r"did not find expected '-' indicator", "mỗi mục của danh sách bắt đầu bằng `- ` và thẳng hàng với các mục khác"),
+    (r"sequence entries are not allowed here", "dòng bắt đầu bằng `- ` không đúng chỗ: kiểm tra thụt lề"),
+    (r"did not find expected node content|expected the node content", "thiếu giá trị sau dấu hai chấm hoặc sau `- `"),
+    (r"expected ',' or '\]'", "mở ngoặc vuông `[` nhưng không đóng: giá trị bắt đầu bằng `[` thì đặt trong ngoặc kép"),
+    (r"expected ',' or '}'", "mở ngoặc nhọn `{` nhưng không đóng: giá trị bắt đầu bằng `{` thì đặt trong ngoặc kép"),
+    (r"expected a comment or a line break", "sau dấu ngoặc kép đóng vẫn còn chữ: đặt cả giá trị trong một cặp ngoặc kép"),
+    (r"found unknown escape character", "trong ngoặc kép, dấu `\\` phải viết hai lần (`\\\\`), hoặc dùng ngoặc đơn"),
+    (r"could not determine a constructor for the tag",
+     "giá trị bắt đầu bằng `!` (ký hiệu riêng của YAML): đặt cả giá trị trong ngoặc kép"),
+    (r"found unhashable key", "tên mục không hợp lệ: tên mục là chữ, không phải danh sách"),
+)
+
+
+def _in_vietnamese(error: yaml.MarkedYAMLError) -> str:
+    """The parser's complaint as a Vietnamese explanation (callers add the file, line and fix)."""
+    problem = str(error.problem or error)
+    for pattern, explanation in _EXPLANATIONS:
+        match = re.search(pattern, problem)
+        if match:
+            return explanation % match.groups()
+    return f"trình đọc YAML báo: {problem}"
 
 
 def _shift_lines(data, offset: int) -> None:

@@ -11,11 +11,16 @@ command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpangoft2-1.0-0)
 ldconfig -p | grep -q libfribidi || need_apt+=(libfribidi0)
 fc-list 2>/dev/null | grep -qi "dejavu sans" || need_apt+=(fonts-dejavu-core)
+# Debian's python3 makes virtual environments only with python3-venv (it brings ensurepip).
+[ -x .venv/bin/python ] || python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e '.[test]'
-python3 -m pytest "$@"
+# A virtual environment in the project: Debian and Ubuntu refuse `pip install`
+# into the system Python (PEP 668, "externally managed environment").
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+exec .venv/bin/python -m pytest "$@"

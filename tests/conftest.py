@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import hashlib
 import http.server
 import re
 import shutil
@@ -67,6 +68,24 @@ def policy():
 def make_project(tmp_path):
     """A minimal project: the real settings and policy data, plus the pages given."""
     return lambda pages: write_project(tmp_path / "project", pages)
+
+
+@pytest.fixture
+def machine_cache(tmp_path, monkeypatch):
+    """A machine cache of the test's own: `check`'s renders and the warnings already shown start empty."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-cache"))
+    return tmp_path / "machine-cache" / "bhxh-outreach"
+
+
+@pytest.fixture
+def files_of():
+    """Every file under a folder with the hash of its bytes: compare before and after a command."""
+
+    def files(root: Path) -> dict[str, str]:
+        return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(root.rglob("*")) if p.is_file()}
+
+    return files
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -91,15 +91,15 @@ def test_export_then_import_writes_a_translation_with_the_right_front_matter(mak
 def test_import_with_reviewer_marks_reviewed_and_bad_rows_write_nothing(make_project, tmp_path):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
     sheet = tmp_path / "bahnar.csv"
-    header = "trang,ngon_ngu,ma_ban_goc,tieu_de_ban_dich,noi_dung_ban_dich,nguoi_duyet\n"
-    sheet.write_text(header + "tu-nguyen/index.md,bahnar,abc123abc123,Tiêu đề,Nội dung,A Bơ\u0306n\n"
-                     + "khong-co.md,bahnar,abc123abc123,Tiêu đề,Nội dung,\n", encoding="utf-8")
+    header = "trang,ngon_ngu,ma_ban_goc,ma_tep_ban_dich,tieu_de_ban_dich,noi_dung_ban_dich,nguoi_duyet\n"
+    sheet.write_text(header + "tu-nguyen/index.md,bahnar,abc123abc123,,Tiêu đề,Nội dung,A Bơ\u0306n\n"
+                     + "khong-co.md,bahnar,abc123abc123,,Tiêu đề,Nội dung,\n", encoding="utf-8")
     result = run(project, "translations", "import", str(sheet))
     assert result.exit_code == 1
     assert "bahnar.csv:3:" in result.output and "khong-co.md" in result.output
     assert not (project.content_dir / "bahnar/tu-nguyen/index.md").exists()
 
-    sheet.write_text(header + "tu-nguyen/index.md,bahnar,abc123abc123,Tiêu đề,Nội dung,A Bơ\u0306n\n", encoding="utf-8")
+    sheet.write_text(header + "tu-nguyen/index.md,bahnar,abc123abc123,,Tiêu đề,Nội dung,A Bơ\u0306n\n", encoding="utf-8")
     assert run(project, "translations", "import", str(sheet)).exit_code == 0
     written = (project.content_dir / "bahnar/tu-nguyen/index.md").read_text(encoding="utf-8")
     assert "status: reviewed" in written and "reviewer: A Bơ\u0306n" in written
@@ -169,16 +169,13 @@ def test_build_reports_progress_plainly_off_a_terminal(make_project, tmp_path):
     assert "\r" not in result.output  # no bar redrawn into a log
 
 
-def test_check_renders_leaflets_but_writes_nothing(make_project):
+def test_check_renders_leaflets_but_writes_nothing(make_project, machine_cache, files_of):
     body = "\n\n".join("Một đoạn khá dài để tờ rơi A5 không chứa nổi, nhắc lại nhiều lần." for _ in range(70))
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": f"---\ntitle: X\n---\n\n<!-- flyer -->\n{body}\n<!-- /flyer -->\n"})
-    def files():  # the render cache may grow; nothing else may
-        return sorted(p for p in project.root.rglob("*") if ".outreach-cache" not in p.parts)
-
-    before = files()
+    before = files_of(project.root)
     result = run(project, "check", "--as-of", "2026-11-25")
     assert result.exit_code == 1 and "a5-flyer.pdf" in result.output and "dài quá" in result.output
-    assert files() == before  # no site, no lockfile
+    assert files_of(project.root) == before  # no site, no lockfile, no render cache
 
 
 def test_serve_rebuilds_when_content_changes(make_project, tmp_path):
