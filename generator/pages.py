@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -125,11 +126,15 @@ def compose_pages(
     ]
 
 
-def render_body(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog):
-    """Markdown with figures substituted and infographic blocks as HTML; the figures and blocks used."""
-    resolver = Resolver(source, language, policy, site, as_of, log, substitute)
+def render_body(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog,
+                default_view: str = ""):
+    """Markdown with figures substituted and infographic blocks as HTML; the figures and blocks used.
+
+    `default_view` applies to `{{ policy.key }}` written without one: paper asks for "now".
+    """
+    resolver = Resolver(source, language, policy, site, as_of, log, functools.partial(substitute, default_view=default_view))
     body, blocks = infographics.extract(source, language.code, resolver, log)
-    body, figures = substitute(dataclasses.replace(source, body=body), language, policy, site, as_of, log)
+    body, figures = substitute(dataclasses.replace(source, body=body), language, policy, site, as_of, log, default_view)
     figures = list({f.key: f for f in figures + resolver.figures}.values())
     return infographics.insert_html(body, blocks), figures, blocks
 
@@ -266,7 +271,8 @@ def _notice(language: Language, kind: str, url: str, original: SourcePage) -> st
     return TEMPLATES.get_template("notice.html").render(kind=kind, text=text, link=link)
 
 
-def substitute(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog):
+def substitute(source: SourcePage, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog,
+               default_view: str = ""):
     """Replace `{{ ... }}` placeholders; report each bad one at its line."""
     figures: dict[str, FigureUse] = {}
     lines = source.body.split("\n")
@@ -275,18 +281,19 @@ def substitute(source: SourcePage, language: Language, policy: PolicyData, site:
             continue
         line_number = source.body_line + index
         lines[index] = PLACEHOLDER.sub(
-            lambda match, number=line_number: _resolve(match.group(1), source, number, language, policy, site, as_of, figures, log),
+            lambda match, number=line_number: _resolve(match.group(1), source, number, language, policy, site, as_of, figures, log,
+                                                       default_view),
             line,
         )
     return "\n".join(lines), list(figures.values())
 
 
-def _resolve(expression, source, line, language, policy, site, as_of, figures, log) -> str:
+def _resolve(expression, source, line, language, policy, site, as_of, figures, log, default_view) -> str:
     reference = REFERENCE.match(expression)
     if not reference:
         log.error(source.path, line, f"Không hiểu `{{{{{expression}}}}}`. Viết số liệu dạng `{{{{ policy.voluntary.rate }}}}` hoặc thông tin liên hệ dạng `{{{{ site.hotline }}}}`.")
         return ""
-    namespace, key, view = reference.group(1), reference.group(2), reference.group(3) or ""
+    namespace, key, view = reference.group(1), reference.group(2), reference.group(3) or default_view
     if namespace == "site":
         if key not in site.contacts:
             known = ", ".join(f"site.{k}" for k in site.contacts)
