@@ -33,6 +33,7 @@ HASH_LENGTH = 12
 class Audience:
     slug: str
     line: int  # where site.yml declares it
+    icon: str | None = None  # the cover icon of its leaflets, a file name in generator/icons/
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class SiteConfig:
     path: Path
     audiences: tuple[Audience, ...]
     contacts: Mapping[str, str]
+    issuer: str = ""  # who publishes the leaflets, printed on their covers
 
     @property
     def audience_slugs(self) -> tuple[str, ...]:
@@ -103,9 +105,11 @@ def load_site_config(path: Path, log: ProblemLog) -> SiteConfig:
         if slug in (a.slug for a in audiences):
             log.error(path, line, f"Nhóm đối tượng `{slug}` bị khai báo hai lần. Xoá một dòng.")
             continue
-        audiences.append(Audience(slug, line))
+        icon = entry.get("icon")
+        audiences.append(Audience(slug, line, str(icon) if icon else None))
     contacts = data.get("contacts") or {}
-    return SiteConfig(path, tuple(audiences), MappingProxyType({str(k): str(v) for k, v in contacts.items()}))
+    return SiteConfig(path, tuple(audiences), MappingProxyType({str(k): str(v) for k, v in contacts.items()}),
+                      str(data.get("issuer") or "").strip())
 
 
 def _is_slug(text: str) -> bool:
