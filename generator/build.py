@@ -22,7 +22,8 @@ from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_ver
 from .content import SiteConfig, SourcePage, check_page_bodies, load_assets, load_pages, load_site_config
 from .languages import Language, default_language, load_languages
 from .manifest import build_manifest, write_manifest
-from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all, write_leaflets
+from .leaflet_render import render_all, write_leaflets
+from .leaflets import Leaflet, downloads_for, plan_leaflets
 from .images import CardSpec, card_specs, draw_all, write_cards
 from .pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .policy import PolicyData, load_policy
@@ -196,7 +197,7 @@ def build(project: Project, site_dir: Path, as_of: dt.date, site_url: str | None
             write_qr_outputs(composition.qr_codes, new_site, site_url)
             write_status_page(composition.translation_states, new_site, default_language(composition.languages))
             printed = render_all(composition.leaflets, project.root, progress or Progress(), cache)
-            write_leaflets(printed, new_site)
+            write_leaflets(printed, new_site, default_language(composition.languages))
             drawn = draw_all(composition.cards, project.root, progress or Progress(), cache)
             write_cards(drawn, new_site)
         manifest = build_manifest(project.root, composition, printed, as_of)

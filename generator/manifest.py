@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .build import Composition
-    from .leaflets import Leaflet, Rendered
+    from .leaflet_render import Rendered
+    from .leaflets import Leaflet
+
+from .leaflet_render import thumbnail_file
 
 MANIFEST_NAME = "manifest.json"
 
@@ -45,9 +48,13 @@ def build_manifest(root: Path, composition: "Composition", printed: list[tuple["
         "leaflets": [
             {
                 "lang": leaflet.lang, "audience": leaflet.audience, "format": leaflet.format.name,
-                "print_shop": leaflet.print_shop, "file": leaflet.file, "pages": rendered.pages, "qr_url": leaflet.qr_url,
+                "variant": variant.variant, "file": leaflet.file(variant.variant), "pages": rendered.pages,
+                "qr_url": leaflet.qr_url, "issued": leaflet.issued.isoformat(),
+                "valid_until": leaflet.valid_until.isoformat() if leaflet.valid_until else None,
+                "previews": [thumbnail_file(leaflet, page) for page in range(1, len(rendered.thumbnails) + 1)],
             }
             for leaflet, rendered in printed
+            for variant in rendered.variants
         ],
         "qr": [qr.as_manifest() for qr in composition.qr_codes],
         "images": [
