@@ -38,7 +38,7 @@ from .content import SiteConfig
 from .languages import Language
 from .pages import Download, FigureUse, PageInLanguage, render_body
 from .policy import PolicyData, format_day
-from .print_marks import ROLES, marked_parts, mark
+from .print_marks import ROLES, MarkedPart, mark, marked_parts
 from .problems import ProblemLog
 from .qr import QrCode, svg_image
 
@@ -205,8 +205,8 @@ class _Content:
 
 def _content(members: list[PageInLanguage], marker: str, qr_codes, policy, site, as_of, log) -> _Content | None:
     """The audience's marked parts for one kind of mark, as HTML, and the figures they print."""
-    own: list[tuple[PageInLanguage, object, str]] = []
-    vietnamese: list[tuple[PageInLanguage, object, str]] = []
+    own: list[tuple[PageInLanguage, MarkedPart, str]] = []
+    vietnamese: list[tuple[PageInLanguage, MarkedPart, str]] = []
     for item in members:
         for part in marked_parts(item.source, log):
             if part.kind == marker:
