@@ -2,7 +2,8 @@
 
 For each sheet the standard document is laid out at growing type sizes until
 each region that may grow is as full as it can be without overflowing (a few
-layouts, guided by how full the smallest size left it). The other variants
+layouts, guided by how full the last size left it); a box still too empty at
+its largest type shows the sheet's key figures. The other variants
 (print shop, photocopy) share that layout: the same sizes, other colours, and
 for the print shop a slug with bleed and marks. Anything that does not fit
 even at the smallest size is reported with the part to shorten; nothing is

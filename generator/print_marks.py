@@ -8,10 +8,11 @@ its line:
     <!-- flyer -->              ...the A5 flyer and the A3 poster...     <!-- /flyer -->
 
 The word names the sheet; the optional role after a colon names the place on
-it (see ROLES). The two kinds are independent and may nest. Anything that
-looks like a mark but is not one (a misspelled `<!-- flyr -->`, an unknown
-role, a close without an open) is an error at its line: a misspelled mark
-would otherwise drop its text from the paper without a word.
+it (see ROLES). The two kinds are independent and may nest. A comment alone
+on its line holding a single word is read as a mark, so a misspelled one
+(`<!-- flyr -->`), an unknown role or a close without an open is an error at
+its line: it would otherwise drop its text from the paper without a word.
+Notes for editors are written as sentences.
 """
 
 from __future__ import annotations
