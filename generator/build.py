@@ -33,7 +33,9 @@ from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_ver
 from .content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .images import CardSpec, card_files, card_specs, draw_all
 from .languages import Language, default_language, load_languages
-from .leaflets import Leaflet, downloads_for, plan_leaflets, render_all, leaflet_files
+from .leaflet_render import leaflet_files, render_all
+from .leaflet_layout import VARIANTS
+from .leaflets import Leaflet, downloads_for, plan_leaflets
 from .manifest import MANIFEST_NAME, build_manifest, manifest_files
 from .output import gather, write_files
 from .pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
@@ -83,6 +85,7 @@ class BuildOptions:
     site_url: str | None = None  # overrides `site_url:` in content/site.yml (checked by the CLI)
     release: bool = False
     allow_drafts: tuple[str, ...] = ()  # languages whose draft translations a release may print, marked
+    print_shop: bool = False  # also the print-shop and photocopy variants of every sheet (a release always has them)
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     qr_codes = _plan_qr_codes(links, languages, site_url, site, options, log)
     qr_by_page = {(qr.lang.code, qr.key): qr for qr in qr_codes}
     renderers = {language.code: Renderer(language, policy, site, options.as_of, log) for language in languages}
-    leaflets = plan_leaflets(resolved, qr_by_page, renderers, site, options.as_of, options.release, log)
+    variants = VARIANTS if options.release or options.print_shop else ("standard",)
+    leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants)
     downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
     extras = {key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
               for key in qr_by_page.keys() | downloads.keys()}
@@ -220,19 +224,21 @@ def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy:
         where = ("--site-url", 0) if options.site_url else (site.path, site.site_url_line)
         log.error(*where, f"Bản phát hành cần địa chỉ thật của trang web: `{site_url}` là {reason}, "
                           "mã QR in ra sẽ không mở được. Sửa `site_url:` trong content/site.yml (hoặc dùng --site-url).")
+    sheets = [(l.file(), l.lang, l.status, l.unverified, l.overview) for l in leaflets]
+    sheets += [(c.file, c.lang, c.status, c.unverified, Path(c.path)) for c in cards]
     printed: dict[str, list[str]] = {}
-    for item in [*leaflets, *cards]:
-        for key in item.unverified:
-            printed.setdefault(key, []).append(item.file)
+    for file, _, _, unverified, _ in sheets:
+        for key in unverified:
+            printed.setdefault(key, []).append(file)
     for key, files in printed.items():
         for source in policy.unverified_sources(key, options.as_of):
             log.error(policy.path, source.line,
                       f"Số liệu `{source.key}` chưa đối chiếu văn bản gốc mà có trên {len(files)} tờ in, ảnh (ví dụ {files[0]}). "
                       "Đối chiếu trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true`, hoặc bỏ số liệu này khỏi phần in.")
-    for item in [*leaflets, *cards]:
-        if item.status == "draft" and item.lang not in options.allow_drafts:
-            log.error(item.path, 1, f"{item.file} in bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
-                                    f"(`status: reviewed`), hoặc chạy với `--allow-draft {item.lang}` để in kèm dấu BẢN NHÁP.")
+    for file, lang, status, _, path in sheets:
+        if status == "draft" and lang not in options.allow_drafts:
+            log.error(path, 1, f"{file} in bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
+                               f"(`status: reviewed`), hoặc chạy với `--allow-draft {lang}` để in kèm dấu BẢN DỊCH NHÁP.")
 
 
 def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> list[Problem]:
@@ -301,7 +307,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             image_files(composition.qr_codes),
             redirect_files(composition.qr_codes, composition.site_url),
             status_page_files(composition.translation_states, default_language(composition.languages)),
-            leaflet_files(printed),
+            leaflet_files(printed, default_language(composition.languages)),
             card_files(drawn),
             manifest_files(manifest),
         ), new_site)

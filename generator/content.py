@@ -92,6 +92,7 @@ class PageKey:
 
 class AudienceEntry(Model):
     slug: str = Field(description="Tên thư mục của nhóm: chữ thường không dấu, nối bằng gạch ngang (ví dụ `tu-nguyen`).")
+    icon: str | None = Field(None, description="Hình trên bìa tờ in của nhóm: tên một tệp trong generator/icons/, không có đuôi .svg.")
 
     @field_validator("slug")
     @classmethod
@@ -137,6 +138,7 @@ def check_site_url(value: str) -> str:
 class Audience:
     slug: str
     line: int  # where site.yml declares it
+    icon: str | None = None  # the cover icon of its leaflets, a file stem in generator/icons/
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,7 @@ def load_site_config(path: Path, log: ProblemLog) -> SiteConfig | None:
         site_url=site.site_url,
         site_url_line=data.line_of("site_url"),
         issuer=site.issuer,
-        audiences=tuple(Audience(a.slug, audiences_node.line_of(i)) for i, a in enumerate(site.audiences)),
+        audiences=tuple(Audience(a.slug, audiences_node.line_of(i), a.icon) for i, a in enumerate(site.audiences)),
         contacts=MappingProxyType(dict(site.contacts)),
     )
 

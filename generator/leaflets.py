@@ -1,45 +1,48 @@
-"""Print-ready leaflets: an A4 tri-fold and an A5 flyer per audience and language.
+"""Printed sheets, planned: an A4 tri-fold, an A5 flyer and an A3 poster per audience and language.
 
-Communicators mark what goes on paper inside their Markdown, per format:
+This module decides what goes where; `leaflet_render.py` turns the result into
+PDFs. Communicators mark what goes on paper inside their Markdown (see
+`print_marks.py`); each mark's role sends its part to one place on the sheet:
 
-    <!-- leaflet -->  ...on the A4 tri-fold...  <!-- /leaflet -->
-    <!-- flyer -->    ...on the A5 flyer...     <!-- /flyer -->
+    tri-fold  cover: slogan under the title   flap: first panel seen on opening
+              action: back panel, with the QR code and contacts   (no role): the three inside panels
+    flyer and poster (from the `flyer` marks)  cover: slogan   action: boxed call to action   (no role): body
 
-Each format takes its marked parts from every page of the audience, in
-navigation order; the two kinds of marks are independent and may overlap.
-Figures come from the policy data, with their legal basis in small print.
-
-Every region of a leaflet is a fixed box; content that does not fit fails the
-build with the region, the overflow and the part to shorten. Nothing is cut
-and no page is added silently.
+Each sheet takes its marked parts from every page of the audience, in
+navigation order. A translation lacking a part the Vietnamese page has for the
+cover, flap or call to action borrows the Vietnamese one, and the sheet says so.
+The cover is made from `site.yml` (issuer, the audience's icon), the overview's
+title, the slogan and the hotline. Figures are those in force on the day of
+issue; a coming change is said in one sentence, and the sheet says until when
+it is valid. A link prints as what works on paper: a short address, or "scan
+the QR code".
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
+from html import escape as html_escape, unescape as html_unescape
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 import jinja2
 
-from .cache import ArtifactCache, code_digest, digest, render_cached
-from .content import PageKey, SiteConfig, SourcePage
+from . import leaflet_layout as layout
+from .content import PageKey, SiteConfig
+from .languages import Language
 from .pages import Download, PageInLanguage, draft_mark, weakest_status
-from .render import Place, Renderer
-from .policy import by_law, format_day
+from .policy import PolicyData, by_law, format_day
+from .print_marks import ROLES, MarkedPart, mark, marked_parts
 from .problems import ProblemLog
 from .qr import QrCode, svg_image
+from .render import FigureUse, Place, Renderer
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "leaflet"
-FONTS_DIR = Path(__file__).parent / "fonts"
 LEAFLET_DIR = "leaflets"
-BLEED_MM = 3
-
-_LINK = re.compile(r"<a\b[^>]*>(.*?)</a>", re.S)
+KEY_FIGURES = 6  # a panel of figures in large type holds no more
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
@@ -49,24 +52,63 @@ TEMPLATES = jinja2.Environment(
 
 
 @dataclass(frozen=True)
-class LeafletFormat:
-    name: str
-    marker: str  # the comment that marks content for this format
-    pages: int
-    regions: dict  # region id -> (columns, Vietnamese name used in messages)
+class Region:
+    """A fixed box of a sheet; what does not fit in it is reported, never cut."""
 
+    id: str
+    name: str  # in messages: "mặt trong (3 cột)"
+    roles: tuple[str, ...]  # the marked parts it shows ("" the main text)
+    columns: int = 1
+    fit: bool = False  # its type grows until the box is full...
+    max_scale: float = 1.6  # ...up to this multiple of the body size (a tri-fold's panel is read close up)
+
+
+@dataclass(frozen=True)
+class LeafletFormat:
+    name: str  # file names and the manifest's `format`
+    marker: str  # the marks that feed it
+    template: str
+    size_mm: tuple[int, int]  # trimmed
+    pages: int
+    body_pt: float  # body type at scale 1; fitted regions grow from it
+    qr_mm: float  # the QR symbol's width, quiet zone excluded
+    regions: tuple[Region, ...]
+    variants: tuple[str, ...]
+    panels_mm: tuple[tuple[int, ...], ...] = ()  # per page, left to right: where it folds
+
+    def region(self, region_id: str) -> Region:
+        return next(r for r in self.regions if r.id == region_id)
+
+
+_HEADER = Region("header", "phần đầu (tiêu đề, khẩu hiệu)", ("cover",))
+_FOOTER = Region("footer", "chân trang (mã QR, liên hệ, căn cứ pháp lý)", ())
 
 FORMATS = (
-    LeafletFormat("a4-trifold", "leaflet", 2, {
-        "info": (1, "cột thông tin (mặt ngoài, bên trái)"),
-        "back": (1, "mặt sau (mặt ngoài, giữa)"),
-        "cover": (1, "bìa (mặt ngoài, bên phải)"),
-        "inside": (3, "mặt trong (3 cột)"),
-    }),
-    LeafletFormat("a5-flyer", "flyer", 1, {
-        "content": (1, "nội dung tờ rơi"),
-        "footer": (1, "chân tờ rơi (mã QR, căn cứ pháp lý)"),
-    }),
+    LeafletFormat(
+        "a4-trifold", "leaflet", "trifold.html", (297, 210), 2, 10.5, 30,
+        (
+            # A few key figures may be as large as a poster's.
+            Region("flap", "cột mở đầu (mặt ngoài, bên trái)", ("flap",), fit=True, max_scale=2.0),
+            Region("back", "mặt sau (việc cần làm, mã QR, liên hệ)", ("action",), fit=True),
+            Region("cover", "bìa", ("cover",)),
+            # Short content gets large print rather than a blank panel.
+            Region("inside", "mặt trong (3 cột)", ("",), columns=3, fit=True, max_scale=1.8),
+        ),
+        layout.VARIANTS,
+        (layout.TRIFOLD_OUTSIDE_MM, layout.TRIFOLD_INSIDE_MM),
+    ),
+    LeafletFormat(
+        "a5-flyer", "flyer", "sheet.html", (148, 210), 2, 10.5, 30,
+        (_HEADER, Region("body", "mặt trước (nội dung)", ("",), fit=True, max_scale=1.9),
+         Region("action", "mặt sau (việc cần làm)", ("action",), fit=True, max_scale=1.9), _FOOTER),
+        layout.VARIANTS,
+    ),
+    # A poster is printed by a shop or on a large office printer, not photocopied.
+    LeafletFormat(
+        "a3-poster", "flyer", "sheet.html", (297, 420), 1, 14, 50,
+        (_HEADER, Region("body", "nội dung và việc cần làm", ("", "action"), fit=True, max_scale=1.9), _FOOTER),
+        ("standard", "print-shop"),
+    ),
 )
 
 
@@ -76,264 +118,289 @@ class Part:
 
     path: Path
     line: int
+    role: str
     html: str
+    status: str  # whose text it is: source, draft, reviewed or fallback (Vietnamese in another language's sheet)
 
 
 @dataclass(frozen=True)
 class Leaflet:
+    """One sheet of one audience in one language, with its HTML document per variant."""
+
     lang: str
     audience: str
     format: LeafletFormat
-    print_shop: bool
-    file: str  # relative to the site root
     qr_url: str
-    html: str  # the complete document WeasyPrint renders
     parts: tuple[Part, ...]
-    status: str  # the least finished of the pages it draws on: source | reviewed | draft | fallback
+    documents: tuple[tuple[str, str], ...]  # (variant, the complete document WeasyPrint renders)
+    title: str  # the audience overview's title, on the cover
+    overview: Path  # the file it comes from
+    issued: dt.date
+    valid_until: dt.date | None  # the day before a known change of a figure it prints
+    status: str  # the least finished text it carries: source | reviewed | draft | fallback
     unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
+    roots: tuple[Path, ...]  # what its renderer may read besides the generator's fonts: the content tree
 
-    @property
-    def path(self) -> Path:
-        """The first file it draws on, for messages."""
-        return self.parts[0].path
+    def file(self, variant: str = "standard") -> str:
+        return leaflet_file(self.lang, self.audience, self.format.name, variant)
+
+    def document(self, variant: str) -> str:
+        return dict(self.documents)[variant]
+
+
+def leaflet_file(lang: str, audience: str, fmt: str, variant: str) -> str:
+    suffix = "" if variant == "standard" else f"-{variant}"
+    return f"{LEAFLET_DIR}/{lang}/{audience}-{fmt}{suffix}.pdf"
 
 
 # --- planning ----------------------------------------------------------------
 
 
-def leaflet_file(lang: str, audience: str, fmt: str, print_shop: bool) -> str:
-    suffix = "-print" if print_shop else ""
-    return f"{LEAFLET_DIR}/{lang}/{audience}-{fmt}{suffix}.pdf"
-
-
-def marked_parts(source: SourcePage, marker: str, log: ProblemLog) -> list[tuple[int, str]]:
-    """(first line, Markdown) of each `<!-- marker -->` ... `<!-- /marker -->` part."""
-    opening = re.compile(rf"^\s*<!--\s*{marker}\s*-->\s*$")
-    closing = re.compile(rf"^\s*<!--\s*/{marker}\s*-->\s*$")
-    other_marks = re.compile(r"^\s*<!--\s*/?(leaflet|flyer)\s*-->\s*$")
-    parts, start, buffer = [], None, []
-    for index, line in enumerate(source.body.split("\n")):
-        number = source.body_line + index
-        if opening.match(line):
-            if start is not None:
-                log.error(source.path, number, f"Mở `<!-- {marker} -->` lần nữa khi phần mở ở dòng {start - 1} chưa đóng. Thêm `<!-- /{marker} -->` trước dòng này.")
-            start, buffer = number + 1, []
-        elif closing.match(line):
-            if start is None:
-                log.error(source.path, number, f"`<!-- /{marker} -->` không có `<!-- {marker} -->` mở trước nó. Thêm dòng mở hoặc xoá dòng này.")
-            else:
-                parts.append((start, "\n".join(buffer)))
-                start = None
-        elif start is not None and not other_marks.match(line):
-            buffer.append(line)
-    if start is not None:
-        log.error(source.path, start - 1, f"`<!-- {marker} -->` chưa được đóng. Thêm dòng `<!-- /{marker} -->` ở cuối phần muốn in.")
-    return parts
-
-
 def plan_leaflets(
     resolved: list[PageInLanguage],
-    qr_codes: dict[tuple[str, PageKey], QrCode],
-    renderers: Mapping[str, Renderer],
+    qr_codes: Mapping[tuple[str, PageKey], QrCode],
+    policy: PolicyData,
     site: SiteConfig,
     as_of: dt.date,
     release: bool,
     log: ProblemLog,
+    variants: tuple[str, ...] = layout.VARIANTS,
 ) -> list[Leaflet]:
-    """Every leaflet of every audience and language, marked as a draft unless `release`."""
+    """Every sheet with marked content, in every language; `variants` chooses which documents to prepare.
+
+    Every sheet of a draft build carries the draft mark; a release marks only the unreviewed
+    translations a communicator allowed to print.
+    """
+    _check_icons(site, log)
     leaflets = []
-    for audience in site.audience_slugs:
-        for language_code in dict.fromkeys(item.language.code for item in resolved):
+    for audience in site.audiences:
+        for language in dict.fromkeys(item.language for item in resolved):
             members = sorted(
-                (i for i in resolved if i.language.code == language_code and i.original.audience == audience),
+                (i for i in resolved if i.language == language and i.key.audience == audience.slug),
                 key=lambda i: (not i.key.is_overview, i.original.order, i.key.name),
             )
             overview = next((i for i in members if i.key.is_overview), None)
-            qr = qr_codes.get((language_code, PageKey(audience, "index")))
+            qr = qr_codes.get((language.code, PageKey(audience.slug, "index")))
             if overview is None or qr is None:
                 continue
-            for fmt in FORMATS:
-                parts, figures, contributors = _parts(members, fmt.marker, renderers[language_code], log)
-                if not parts:
+            renderer = Renderer(language, policy, site, as_of, log, paper=PaperLinks(language, qr_codes))
+            for marker in dict.fromkeys(f.marker for f in FORMATS):
+                content = _content(members, marker, renderer, log)
+                if content is None:
                     continue
-                for print_shop in (False, True):
-                    leaflets.append(_leaflet(overview, contributors, fmt, print_shop, parts, figures, qr, site, as_of, release))
+                for fmt in (f for f in FORMATS if f.marker == marker):
+                    chosen = tuple(v for v in variants if v in fmt.variants)
+                    leaflets.append(_leaflet(overview, audience.icon, fmt, chosen, content, qr, policy, site, as_of, release))
     return leaflets
 
 
-def _parts(items, marker, renderer: Renderer, log):
-    """The marked parts as HTML, the figures they use, and the pages they come from."""
-    parts, figures, contributors = [], {}, []
-    for item in items:
-        for line, text in marked_parts(item.source, marker, log):
-            if item not in contributors:
-                contributors.append(item)
-            rendered = renderer.body(text, Place(item.source.path, line), item.key)
-            for figure in rendered.figures:
-                figures.setdefault(figure.key, figure)
-            html = str(rendered.html)
-            # Paper cannot follow a link: keep the words, drop the link.
-            parts.append(Part(item.source.path, line, _LINK.sub(r"\1", html)))
-    return parts, list(figures.values()), contributors
+def _check_icons(site: SiteConfig, log: ProblemLog) -> None:
+    known = layout.icon_names()
+    for audience in site.audiences:
+        if audience.icon is not None and audience.icon not in known:
+            log.error(site.path, audience.line, f"Không có hình `{audience.icon}` cho nhóm `{audience.slug}`. "
+                      f"Chọn một trong: {', '.join(known)} (thư mục generator/icons/).")
 
 
-def _leaflet(overview: PageInLanguage, contributors, fmt, print_shop, parts, figures, qr, site, as_of, release) -> Leaflet:
+@dataclass(frozen=True)
+class _Content:
+    parts: tuple[Part, ...]
+    figures: tuple[FigureUse, ...]
+
+
+def _content(members: list[PageInLanguage], marker: str, renderer: Renderer, log: ProblemLog) -> _Content | None:
+    """The audience's marked parts for one kind of mark, as HTML, and the figures they print."""
+    own: list[tuple[PageInLanguage, MarkedPart, str]] = []
+    vietnamese: list[tuple[PageInLanguage, MarkedPart, str]] = []
+    for item in members:
+        for part in marked_parts(item.source, log):
+            if part.kind == marker:
+                own.append((item, part, item.status))
+        if item.source is not item.original:
+            for part in marked_parts(item.original, log):
+                if part.kind == marker:
+                    vietnamese.append((item, part, "fallback"))
+    if not any(part.role == "" for _, part, _ in own):
+        return None
+    roles_present = {part.role for _, part, _ in own}
+    # The cover, flap and call to action of a translation that lacks them come from the Vietnamese page.
+    chosen = own + [entry for entry in vietnamese if entry[1].role and entry[1].role not in roles_present]
+    if "action" in ROLES[marker] and not any(part.role == "action" for _, part, _ in chosen):
+        first = members[0].original
+        log.warning(first.path, 1, f"Tờ in của nhóm này chưa có phần việc cần làm (đi đâu, mang gì, gọi ai). "
+                    f"Thêm phần đó vào trang này, giữa `{mark(marker, 'action')}` và `{mark(marker, closing=True)}`.")
+    parts, figures = [], {}
+    for item, part, status in chosen:
+        source = item.source if status != "fallback" else item.original
+        rendered = renderer.body(part.text, Place(source.path, part.line), source.key)
+        for figure in rendered.figures:
+            figures.setdefault(figure.key, figure)
+        parts.append(Part(source.path, part.line, part.role, _local_images(str(rendered.html), source.path.parent), status))
+    return _Content(tuple(parts), tuple(figures.values()))
+
+
+def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, variants: tuple[str, ...],
+             content: _Content, qr: QrCode, policy: PolicyData, site: SiteConfig, as_of: dt.date, release: bool) -> Leaflet:
     language = overview.language
-    status = weakest_status(c.status for c in contributors)
-    notices = []
-    statuses = {c.status for c in contributors}
-    if "fallback" in statuses:
-        notices.append(language.t("leaflet.fallback", language=language.name_vi))
-    if "draft" in statuses:
-        notices.append(language.t("leaflet.draft", language=language.name_vi))
-    html = TEMPLATES.get_template(f"{fmt.name}.html").render(
-        lang=language.html_lang,
-        t=language.t,
-        title=overview.source.title,
-        description=overview.source.description,
-        notices=notices,
-        parts=parts,
-        figures=figures,
-        bases=by_law(basis for f in figures for basis in f.bases),
-        regions=fmt.regions,
-        qr_svg="data:image/svg+xml;base64," + base64.b64encode(svg_image(qr.short_url)).decode("ascii"),
-        short_url=qr.printed_url,
-        hotline=site.hotline,
-        website=site.contacts.get("website", ""),
-        date=format_day(as_of),
-        iso_date=as_of.isoformat(),
-        print_shop=print_shop,
-        draft_mark=draft_mark(language, release, status),
-        bleed_mm=BLEED_MM,
-        css=TEMPLATES.get_template("leaflet.css").render(print_shop=print_shop, bleed_mm=BLEED_MM, regions=fmt.regions),
-    )
+    change = _next_change(content.figures, policy, as_of)
+    status = weakest_status(p.status for p in content.parts)
+    context = _context(overview, icon, fmt, content, qr, site, as_of, change)
+    context["draft_mark"] = draft_mark(language, release, status)
+    documents = tuple((variant, _document(fmt, variant, context)) for variant in variants)
     return Leaflet(
         lang=language.code,
         audience=overview.original.audience,
         format=fmt,
-        print_shop=print_shop,
-        file=leaflet_file(language.code, overview.original.audience, fmt.name, print_shop),
         qr_url=qr.short_url,
-        html=html,
-        parts=tuple(parts),
+        parts=content.parts,
+        documents=documents,
+        title=overview.source.title,
+        overview=overview.source.path,
+        issued=as_of,
+        valid_until=change - dt.timedelta(days=1) if change else None,
         status=status,
-        unverified=tuple(sorted(f.key for f in figures if not f.verified)),
+        unverified=tuple(sorted(f.key for f in content.figures if not f.verified)),
+        roots=(site.path.parent,),
     )
 
+
+def _next_change(figures, policy: PolicyData, as_of: dt.date) -> dt.date | None:
+    """The first day a figure printed on the sheet takes a new value."""
+    changes = [period.start for f in figures if (period := policy.figures[f.key].next_change(as_of))]
+    return min(changes, default=None)
+
+
+def _context(overview, icon, fmt, content, qr, site, as_of, change) -> dict:
+    """Everything the templates show, the same for every variant."""
+    language = overview.language
+    t = language.t
+    by_role = {role: [p for p in content.parts if p.role == role] for role in ROLES[fmt.marker]}
+    unverified = any(not f.verified for f in content.figures)
+    return {
+        "lang": language.html_lang,
+        "t": t,
+        "format": fmt,
+        "title_text": overview.source.title,
+        "title": _title(overview.source.title, fmt),
+        "issuer": site.issuer,
+        "icon": icon or layout.DEFAULT_ICON,
+        "notice": notice(language, {p.status for p in content.parts}),
+        "parts": by_role,
+        "all_parts": content.parts,
+        "key_figures": content.figures[:KEY_FIGURES],
+        # Paper cites articles; the web page behind the QR code lists every clause.
+        "bases": by_law((basis for f in content.figures for basis in f.bases), articles_only=True),
+        "unverified": unverified,
+        "qr_svg": svg_image(qr.short_url),
+        "qr": layout.qr_size(qr.version, fmt.qr_mm),
+        "address": layout.fitted_address(qr.printed_url, *ADDRESS_SPACE[fmt.name]),
+        "hotline": site.hotline,
+        "website": site.contacts.get("website", ""),
+        "issued": format_day(as_of),
+        "iso_date": as_of.isoformat(),
+        "valid_until": format_day(change - dt.timedelta(days=1)) if change else None,
+        "change": format_day(change) if change else None,
+    }
+
+
+TITLE_SIZES_PT = {"a4-trifold": (26, 24, 22, 20, 18), "a5-flyer": (22, 20, 18), "a3-poster": (44, 40, 36, 32)}
+# Text width of the title, in mm: the cover panel, or beside the icon on a flyer or poster.
+TITLE_WIDTH_MM = {"a4-trifold": 83, "a5-flyer": 105, "a3-poster": 211}
+
+
+# Where the short address is printed (mm) and the sizes it may take (pt): under the QR code on the
+# tri-fold's back panel, beside it on the flyer and the poster.
+ADDRESS_SPACE = {"a4-trifold": (82, (13, 12, 11, 10)), "a5-flyer": (86, (12, 11, 10)), "a3-poster": (185, (24, 22, 20))}
+
+
+def _title(title: str, fmt: LeafletFormat) -> layout.TitleWrap:
+    return layout.balanced_title(title, TITLE_WIDTH_MM[fmt.name], TITLE_SIZES_PT[fmt.name], max_lines=4)
+
+
+def _document(fmt: LeafletFormat, variant: str, context: dict) -> str:
+    colours = layout.palette(variant)
+    design = {
+        "variant": variant,
+        "print_shop": variant == "print-shop",
+        "colours": colours,
+        "bleed_mm": layout.BLEED_MM if variant == "print-shop" else 0,
+        "slug_mm": layout.SLUG_MM,
+        "mark_offset_mm": layout.MARK_OFFSET_MM,
+        "mark_length_mm": layout.MARK_LENGTH_MM,
+        "icon_uri": layout.icon_uri(context["icon"], colours["brand"]),
+        "phone_uri": layout.icon_uri("phone", colours["brand"]),
+        "phone_band_uri": layout.icon_uri("phone", colours["on-brand"]),
+        "qr_uri": layout.coloured_qr(context["qr_svg"], colours["qr"]),
+        "folds": [layout.folds(panels) for panels in fmt.panels_mm],
+        "sheet": layout.SHEETS.get(fmt.name, {}),
+        "part_index": {part: index for index, part in enumerate(context["all_parts"])},
+    }
+    css = TEMPLATES.get_template("leaflet.css").render(**context, **design)
+    return TEMPLATES.get_template(fmt.template).render(**context, **design, css=css)
+
+
+def notice(language: Language, statuses: set[str]) -> str | None:
+    """One honest sentence, in the reader's language, on whose text the sheet carries."""
+    if language.is_default:
+        return None
+    name = language.name_vi
+    if "fallback" in statuses and "draft" in statuses:
+        return language.t("leaflet.draft_and_fallback", language=name)
+    if statuses == {"fallback"}:
+        return language.t("leaflet.fallback", language=name)
+    if "fallback" in statuses:
+        return language.t("leaflet.partly_fallback", language=name)
+    if "draft" in statuses:
+        return language.t("leaflet.draft", language=name)
+    return None
 
 
 def downloads_for(leaflets: list[Leaflet], language_strings) -> dict[tuple[str, PageKey], list[Download]]:
-    """Links for each audience overview to its own language's leaflets."""
-    links: dict[tuple[str, str], list[Download]] = {}
+    """Links for each audience overview to its own language's sheets, every variant."""
+    links: dict[tuple[str, PageKey], list[Download]] = {}
     for leaflet in leaflets:
         t = language_strings[leaflet.lang]
         name = t(f"leaflet.format.{leaflet.format.name}")
-        label = t("leaflet.print_shop", format=name) if leaflet.print_shop else name
-        links.setdefault((leaflet.lang, PageKey(leaflet.audience, "index")), []).append(Download(label, leaflet.file))
+        for variant, _ in leaflet.documents:
+            label = name if variant == "standard" else t(f"leaflet.variant.{variant}", format=name)
+            links.setdefault((leaflet.lang, PageKey(leaflet.audience, "index")), []).append(Download(label, leaflet.file(variant)))
     return links
 
 
-# --- rendering ---------------------------------------------------------------
+_IMAGE_SOURCE = re.compile(r'(<img\b[^>]*?\ssrc=")([^"]*)(")')
+
+
+def _local_images(html: str, folder: Path) -> str:
+    """Images of a part as files beside its page (the renderer refuses any outside the content tree).
+
+    `html` is the sanitizer's output: every `src` is a site-relative path in double quotes.
+    """
+    return _IMAGE_SOURCE.sub(lambda m: m.group(1) + html_escape((folder / html_unescape(m.group(2))).as_uri()) + m.group(3), html)
+
+
+# --- links on paper -----------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Overflow:
-    region: str
-    columns: int  # how many columns' worth spilled over (0 when it spilled downwards)
-    millimetres: int
-    first_part: int | None  # index of the first part that starts outside its region
+class PaperLinks:
+    """What a link prints as: paper cannot follow a link, so it says where to go instead."""
 
+    language: Language
+    qr_codes: Mapping[tuple[str, PageKey], QrCode]
 
-@dataclass(frozen=True)
-class Rendered:
-    pdf: bytes
-    pages: int
-    overflows: tuple[Overflow, ...]
-
-
-def render(html: str, regions: dict) -> Rendered:
-    """HTML to PDF; runs in a worker process, so it takes and returns plain data."""
-    from weasyprint import HTML  # imported here: heavy, and only workers need it
-    from .fetcher import PrintFetcher, without_attachments
-
-    # Reads only the generator's fonts and the QR code embedded by the template; embeds no attachment.
-    fetcher = PrintFetcher([FONTS_DIR], data_types=["image/svg+xml"])
-    document = without_attachments(HTML(string=html, base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher).render())
-    anchors = {}
-    for page_index, page in enumerate(document.pages):
-        for name, box in page.anchors.items():
-            anchors[name] = (page_index, box)
-    overflows = []
-    for region, (columns, _) in regions.items():
-        overflow = _overflow(anchors, region, columns)
-        if overflow:
-            overflows.append(overflow)
-    return Rendered(document.write_pdf(), len(document.pages), tuple(overflows))
-
-
-_TOLERANCE = 0.5  # CSS px: rounding in layout
-_PX_PER_MM = 96 / 25.4
-
-
-def _overflow(anchors, region: str, columns: int) -> Overflow | None:
-    page, (left, top, right, bottom) = anchors[f"region-{region}"]
-    if f"end-{region}" not in anchors:
-        # WeasyPrint drops what it cannot place at all: that is overflow too.
-        return Overflow(region, 0, 0, None)
-    # The end marker is empty: where it starts, everything before it has been placed.
-    end_page, (end_x, end_y, _, _) = anchors[f"end-{region}"]
-    spilled_right = end_x > right + _TOLERANCE
-    spilled_down = end_y > bottom + _TOLERANCE
-    if end_page == page and not spilled_right and not spilled_down:
-        return None
-    pitch = (right - left) / columns
-    extra_columns = math.ceil((end_x - right) / pitch) if spilled_right else 0
-    millimetres = round(max(end_y - bottom, 0) / _PX_PER_MM)
-    first_part = None
-    for name, (part_page, (x, y, _, _)) in sorted(anchors.items()):
-        if name.startswith(f"part-{region}-") and (part_page != page or x > right + _TOLERANCE or y > bottom + _TOLERANCE):
-            index = int(name.rsplit("-", 1)[1])
-            first_part = index if first_part is None else min(first_part, index)
-    return Overflow(region, extra_columns, millimetres, first_part)
-
-
-def _render_leaflet(leaflet: Leaflet) -> Rendered:
-    return render(leaflet.html, leaflet.format.regions)
-
-
-def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCache,
-               workers: int | None = None) -> list[tuple[Leaflet, Rendered]]:
-    """Render every leaflet on all cores, or take it from the cache; raise ContentError for any that does not fit."""
-    log = ProblemLog(root)
-    code = code_digest(Path(__file__))
-    results = render_cached(
-        cache, "leaflets", leaflets, [digest(code, leaflet.html, repr(leaflet.format)) for leaflet in leaflets],
-        [leaflet.file for leaflet in leaflets], _render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
-    )
-    rendered = list(zip(leaflets, results))
-    for leaflet, result in rendered:
-        if result.overflows or result.pages != leaflet.format.pages:
-            _report(leaflet, result, log)
-    log.raise_if_errors()
-    return rendered
-
-
-def leaflet_files(rendered: list[tuple[Leaflet, Rendered]]) -> dict[str, bytes]:
-    return {leaflet.file: result.pdf for leaflet, result in rendered}
-
-
-def _report(leaflet: Leaflet, rendered: Rendered, log: ProblemLog) -> None:
-    if leaflet.print_shop:
-        return  # the standard version reports the same overflow
-    for overflow in rendered.overflows or (Overflow("", 0, 0, None),):
-        name = leaflet.format.regions.get(overflow.region, (0, "tờ in"))[1]
-        amount = (f"khoảng {overflow.columns} cột" if overflow.columns
-                  else f"khoảng {overflow.millimetres} mm" if overflow.millimetres
-                  else f"{rendered.pages} trang thay vì {leaflet.format.pages}")
-        part = leaflet.parts[overflow.first_part] if overflow.first_part is not None else (leaflet.parts[-1] if overflow.region in ("inside", "content") else None)
-        where = part.path if part else leaflet.parts[0].path
-        line = part.line if part else 1
-        marker = leaflet.format.marker
-        fix = (f"Hãy rút ngắn các phần giữa <!-- {marker} --> và <!-- /{marker} -->, bắt đầu từ phần này"
-               if part else "Hãy rút ngắn tiêu đề, mô tả, hoặc số số liệu dùng trong các phần in")
-        log.error(where, line, f"Tờ in {leaflet.file}: {name} dài quá {amount}. {fix}. Không cắt chữ, không thêm trang.")
+    def hint(self, href: str, text: str, target: PageKey | None) -> str | None:
+        """The words printed after the link's text, or None when its text says it all."""
+        scheme = urlsplit(href).scheme
+        if scheme in ("http", "https"):
+            address = href.split("://", 1)[1].rstrip("/")
+            return None if address in text else address
+        if scheme in ("mailto", "tel"):
+            address = href.split(":", 1)[1]
+            return None if address in text else address
+        if target is None:
+            return None  # a place on the same page: the words are enough
+        qr = self.qr_codes.get((self.language.code, target))
+        if qr is not None:
+            return self.language.t("leaflet.link.address", address=qr.printed_url)
+        # The sheet's QR code opens the audience's overview, which leads to every page of it.
+        return self.language.t("leaflet.link.scan")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .images import CardSpec
 from .languages import Language
-from .leaflets import Leaflet, Rendered
+from .leaflet_render import Rendered, thumbnail_file
+from .leaflets import Leaflet
 from .pages import SitePage
 from .policy import PolicyData
 from .qr import QrCode
@@ -49,10 +50,14 @@ def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, 
         "leaflets": [
             {
                 "lang": leaflet.lang, "audience": leaflet.audience, "format": leaflet.format.name,
-                "print_shop": leaflet.print_shop, "file": leaflet.file, "pages": rendered.pages, "qr_url": leaflet.qr_url,
+                "variant": variant.variant, "file": leaflet.file(variant.variant), "pages": rendered.pages,
+                "qr_url": leaflet.qr_url, "issued": leaflet.issued.isoformat(),
+                "valid_until": leaflet.valid_until.isoformat() if leaflet.valid_until else None,
+                "previews": [thumbnail_file(leaflet, page) for page in range(1, len(rendered.thumbnails) + 1)],
                 "status": leaflet.status, "release": release, "unverified_figures": list(leaflet.unverified),
             }
             for leaflet, rendered in printed
+            for variant in rendered.variants
         ],
         "qr": [qr.as_manifest() for qr in qr_codes],
         "images": [

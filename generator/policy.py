@@ -65,14 +65,26 @@ class LegalBasis:
         return f"{self.provision} {self.law}".strip() if self.provision else self.law
 
 
-def by_law(bases: Iterable[LegalBasis]) -> list[tuple[str, str]]:
-    """Provisions grouped by document: [("Luật BHXH 41/2024/QH15", "Điều 7, khoản 1 Điều 64"), ...]."""
+def by_law(bases: Iterable[LegalBasis], articles_only: bool = False) -> list[tuple[str, str]]:
+    """Provisions grouped by document: [("Luật BHXH 41/2024/QH15", "Điều 7, khoản 1 Điều 64"), ...].
+
+    `articles_only` gives the compact form small print needs: [("Luật BHXH 41/2024/QH15", "Điều 7, 64, 98")].
+    """
     grouped: dict[str, list[str]] = {}
     for basis in bases:
         provisions = grouped.setdefault(basis.law, [])
-        if basis.provision and basis.provision not in provisions:
-            provisions.append(basis.provision)
+        provision = basis.article if articles_only else basis.provision
+        if provision and provision not in provisions:
+            provisions.append(provision)
+    if articles_only:
+        return [(law, "Điều " + ", ".join(sorted(articles, key=_article_order)) if articles else "")
+                for law, articles in grouped.items()]
     return [(law, ", ".join(provisions)) for law, provisions in grouped.items()]
+
+
+def _article_order(article: str) -> tuple[int, str]:
+    digits = "".join(c for c in article if c.isdigit())
+    return (int(digits) if digits else 0, article)
 
 
 def cite(bases: Iterable[LegalBasis]) -> str:

@@ -26,6 +26,7 @@ import jinja2
 import markdown
 from markdown.extensions.toc import slugify
 from markdown.treeprocessors import Treeprocessor
+from xml.etree import ElementTree
 from markupsafe import Markup, escape
 
 from . import sanitize
@@ -98,11 +99,19 @@ class _Uses:
 
 
 class Renderer:
-    """Renders content for one language on one date, reporting mistakes to `log`."""
+    """Renders content for one language on one date, reporting mistakes to `log`.
 
-    def __init__(self, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog):
+    For paper (`paper`: an object whose `hint(href, text, target)` says where a link leads),
+    links become words a reader can follow without a screen, and a figure written without a
+    view shows only the value in force (a sheet says a coming change once, in a sentence).
+    """
+
+    def __init__(self, language: Language, policy: PolicyData, site: SiteConfig, as_of: dt.date, log: ProblemLog,
+                 paper=None):
         self.language, self.policy, self.site, self.as_of, self.log = language, policy, site, as_of, log
         self.strings = language.strings
+        self.paper = paper
+        self.default_view = "now" if paper else ""
 
     # --- whole bodies ---
 
@@ -114,7 +123,7 @@ class Renderer:
         uses = _Uses()
         blocks = tuple(self._infographic(spec, page.audience, uses) for spec in specs)
         substituted = self._substitute(text, place, uses, html=True)
-        html, toc = markdown_to_html(substituted, page)
+        html, toc = markdown_to_html(substituted, page) if self.paper is None else _convert(substituted, page, self.paper)
         clean = sanitize.clean(html)
         if clean != html:
             self._report_removed(html, text, place)
@@ -150,7 +159,7 @@ class Renderer:
             self.log.error(place.path, place.line, f"Không hiểu `{{{{{expression}}}}}`. Viết số liệu dạng `{{{{ policy.voluntary.rate }}}}` "
                                                    "hoặc thông tin liên hệ dạng `{{ site.hotline }}`.")
             return ""
-        namespace, key, view = reference.group(1), reference.group(2), reference.group(3) or ""
+        namespace, key, view = reference.group(1), reference.group(2), reference.group(3) or self.default_view
         if namespace == "site":
             value = self.site.contacts.get(key)
             if value is None:
@@ -222,7 +231,8 @@ class Renderer:
         self._use(figure, uses)
         coming = figure.next_change(self.as_of)
         note = ""
-        if item.view in ("now", "") and coming is not None and figure.in_force(self.as_of) is not None:
+        # On paper the sheet says the coming change once, in a sentence of its own.
+        if not self.paper and item.view in ("now", "") and coming is not None and figure.in_force(self.as_of) is not None:
             # A headline is read aloud: one value, the coming change said once beneath it.
             note = self.language.t("figure.next_note", date=format_day(coming.start), value=format_value(figure, coming, self.strings))
         return Entry(format_figure(figure, self.as_of, self.strings, item.view or "now"), self._plain(item.text, place, uses), note,
@@ -252,25 +262,45 @@ class Renderer:
 
 
 class _SiteLinks(Treeprocessor):
-    """Links between source files become links between published pages.
+    """Links between source files become links between published pages, or words on paper.
 
     `hoi-dap.md` written in `tu-nguyen/index.md` opens `tu-nguyen/hoi-dap/`; an image
     `anh.png` beside `tu-nguyen/hoi-dap.md` is `../anh.png` from that page's folder URL.
+    On paper a link keeps its words and says where to go: a short address, or the QR code.
     """
 
     page: PageKey
+    paper = None
 
     def run(self, root):
         here = page_url(self.page)
-        for element in root.iter():
+        for element in list(root.iter()):
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             target = element.get(attribute) if attribute else None
+            if self.paper is not None:
+                if element.tag == "a":
+                    self._on_paper(element, target or "")
+                continue  # an image stays beside its source file: the leaflet renderer reads it there
             if not target or EXTERNAL.match(target) or target.startswith("#"):
                 continue
             path, _, fragment = target.partition("#")
-            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(self.page.rel), path))
+            resolved = self._resolve(path)
             url = page_url(PageKey.from_rel(resolved)) if resolved.endswith(".md") else resolved
             element.set(attribute, relative_url(here, url) + (f"#{fragment}" if fragment else ""))
+
+    def _resolve(self, path: str) -> str:
+        return posixpath.normpath(posixpath.join(posixpath.dirname(self.page.rel), path))
+
+    def _on_paper(self, link, href: str) -> None:
+        path = href.split("#", 1)[0]
+        target = PageKey.from_rel(self._resolve(path)) if path.endswith(".md") and not EXTERNAL.match(path) else None
+        hint = self.paper.hint(href, "".join(link.itertext()), target)
+        link.attrib.clear()
+        link.tag = "span"
+        link.set("class", "paper-link")
+        if hint:
+            where = ElementTree.SubElement(link, "span", {"class": "paper-link__where"})
+            where.text = f" ({hint})"
 
 
 EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
@@ -296,8 +326,12 @@ def markdown_to_html(text: str, page: PageKey) -> tuple[str, tuple]:
 
     Memoised: a page that falls back to Vietnamese renders the same text in every language.
     """
+    return _convert(text, page, None)
+
+
+def _convert(text: str, page: PageKey, paper) -> tuple[str, tuple]:
     converter = _converter()
-    converter.links.page = page
+    converter.links.page, converter.links.paper = page, paper
     html = converter.markdown.reset().convert(text)
     return html, _freeze(converter.markdown.toc_tokens)
 

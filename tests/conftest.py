@@ -34,7 +34,9 @@ def built_site(tmp_path_factory):
     """The sample content, built under a base path, as a citizen would get it."""
     site_dir = tmp_path_factory.mktemp("built") / "site"
     # A fresh cache: the tests look at real renders, never at a developer's cached ones.
-    return build(Project(REPO), site_dir, BuildOptions(AS_OF, SITE_URL), cache=ArtifactCache(tmp_path_factory.mktemp("cache")))
+    # Print-shop and photocopy variants too: the print tests measure them.
+    options = BuildOptions(AS_OF, SITE_URL, print_shop=True)
+    return build(Project(REPO), site_dir, options, cache=ArtifactCache(tmp_path_factory.mktemp("cache")))
 
 
 def write_project(root: Path, pages: dict[str, str | bytes]) -> Project:

@@ -9,7 +9,7 @@ from weasyprint import HTML
 
 from conftest import pdf_attachments, pdf_images, pdf_stream_texts
 from generator.fetcher import PrintFetcher, Refused, open_image, without_attachments
-from generator.leaflets import FONTS_DIR
+from generator.leaflet_layout import FONTS_DIR
 
 
 @pytest.fixture(scope="module")

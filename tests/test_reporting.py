@@ -18,7 +18,8 @@ from generator.problems import ProblemLog
 pytestmark = pytest.mark.usefixtures("machine_cache")
 
 HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
-OVERVIEW = "---\ntitle: Tự nguyện\n---\n\n<!-- flyer -->\nĐóng {{ policy.voluntary.rate }} thu nhập.\n<!-- /flyer -->\n"
+OVERVIEW = ("---\ntitle: Tự nguyện\n---\n\n<!-- flyer -->\nĐóng {{ policy.voluntary.rate }} thu nhập.\n<!-- /flyer -->\n"
+            "\n<!-- flyer: action -->\nMang căn cước đến đại lý thu BHXH ở xã.\n<!-- /flyer -->\n")
 AS_OF = dt.date.today()  # the commands run without --as-of
 
 

@@ -120,9 +120,9 @@ def paper(built_site, policy, shown) -> list[Paper]:
     ]
     leaflets = []
     for entry in built_site.manifest["leaflets"]:
-        if entry["print_shop"]:
-            continue  # the same text with crop marks
-        text = pdf_text(built_site.site_dir / entry["file"])
+        if entry["variant"] != "standard":
+            continue  # the same text with crop marks, or in black and white
+        text = pdf_text(built_site.site_dir / entry["file"], raw=True)  # panel after panel
         for line in figure_lines:
             text = line.sub(" ", text)
         said = [s for item in text.split(BULLET) for s in sentences(clean(item))]
