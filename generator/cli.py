@@ -114,12 +114,14 @@ def main() -> None:
                                               "hoặc bản dịch nháp trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP.")
 @click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]), metavar="NGÔN_NGỮ",
               help="Với --release: cho in bản dịch nháp của ngôn ngữ này (bahnar, jrai), kèm dấu BẢN DỊCH NHÁP trên từng tờ.")
+@click.option("--print-shop", is_flag=True, help="Tạo thêm bản cho nhà in (lề xén, dấu cắt, màu CMYK) và bản đen trắng để photo "
+                                                 "cho mọi tờ in (bản phát hành luôn có).")
 def build_command(project: str, as_of: str | None, site_dir: str, site_url: str | None, release: bool,
-                  allow_drafts: tuple[str, ...]) -> None:
+                  allow_drafts: tuple[str, ...], print_shop: bool) -> None:
     """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
     started = time.monotonic()
     proj = _project(project)
-    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))))
+    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop)
     try:
         result = build(proj, Path(site_dir), options, _progress())
     except ContentError as error:
