@@ -19,6 +19,7 @@ import qrcode
 import qrcode.image.svg
 
 from .languages import Language
+from .webapp import FAVICON
 from .urls import page_url, relative_url
 from .shortlinks import ShortLink
 
@@ -113,7 +114,8 @@ def write_qr_outputs(codes: list[QrCode], site_dir: Path, site_url: str) -> None
         redirect = site_dir / qr.short_path / "index.html"
         redirect.parent.mkdir(parents=True, exist_ok=True)
         redirect.write_text(TEMPLATES.get_template("redirect.html").render(
-            target=relative_url(qr.short_path, qr.target), lang=qr.lang.html_lang), encoding="utf-8")
+            target=relative_url(qr.short_path, qr.target), icon=relative_url(qr.short_path, FAVICON),
+            lang=qr.lang.html_lang), encoding="utf-8")
     base_path = urlsplit(site_url).path.rstrip("/")
     (site_dir / "_redirects").write_text(
         "".join(f"{base_path}/{qr.short_path} {base_path}/{qr.target} 301\n" for qr in codes), encoding="utf-8")

@@ -11,6 +11,10 @@ command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpangoft2-1.0-0)
 ldconfig -p | grep -q libfribidi || need_apt+=(libfribidi0)
 fc-list 2>/dev/null | grep -qi "dejavu sans" || need_apt+=(fonts-dejavu-core)
+# The Nu Html Checker runs on Java; npm installs the checkers below.
+command -v java >/dev/null || need_apt+=(default-jre-headless)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
@@ -18,4 +22,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -e '.[test]'
+
+# axe-core and the Nu Html Checker's jar, at the versions tests/node/package-lock.json pins.
+# Install scripts stay off: vnu-jar's would download a Java runtime; the jar is in the package.
+tools=tests/node
+if [ ! -f "$tools/node_modules/.package-lock.json" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
+  npm ci --prefix "$tools" --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
 python3 -m pytest "$@"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import http.server
@@ -52,6 +53,16 @@ def make_project(tmp_path):
     return make
 
 
+NODE_TOOLS = REPO / "tests" / "node" / "node_modules"
+
+
+def node_tool(relative: str) -> Path:
+    """A file of an npm package the tests drive (tests/node/package-lock.json pins them)."""
+    path = NODE_TOOLS / relative
+    assert path.is_file(), f"{path} is missing: `bash scripts/test.sh` installs it (npm ci in tests/node)"
+    return path
+
+
 CHROMIUM = "/usr/bin/chromium"
 BASE_PATH = "/tt/"  # the path part of SITE_URL
 
@@ -61,15 +72,26 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(built_site, tmp_path_factory):
+@contextlib.contextmanager
+def serving(site_dir: Path, root: Path):
+    """Serve the site on loopback under BASE_PATH, as on a provincial portal, until the block ends."""
     assert SITE_URL.endswith(BASE_PATH)
-    root = tmp_path_factory.mktemp("served")
-    (root / BASE_PATH.strip("/")).symlink_to(built_site.site_dir, target_is_directory=True)
+    served = root / BASE_PATH.strip("/")
+    if not served.exists():
+        served.symlink_to(site_dir, target_is_directory=True)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}{BASE_PATH}"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}{BASE_PATH}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(built_site, tmp_path_factory):
+    with serving(built_site.site_dir, tmp_path_factory.mktemp("served")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
