@@ -131,7 +131,8 @@ def _build_shard(config_file: str, overrides: dict, layer: list[dict], shard: in
     return index
 
 
-def _assemble(shard_dirs, indexes, site_dir: Path, pages: list[SitePage], languages, site_url: str) -> None:
+def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages: list[SitePage],
+              languages: tuple[Language, ...], site_url: str) -> None:
     for shard_dir in shard_dirs:
         _move_tree(shard_dir, site_dir)
     _write_search_indexes(indexes, site_dir, pages)
