@@ -225,6 +225,16 @@ def card_specs(pages: list[SitePage], qr_codes: Mapping[tuple[str, PageKey], QrC
     return specs
 
 
+def audience_cards(pages: list[SitePage]) -> dict[tuple[str, str], str]:
+    """Per (language code, audience), the square card a link preview shows: the audience's first infographic, overview first."""
+    cards = {}
+    for page in sorted(pages, key=lambda p: (not p.key.is_overview, p.order, p.rel)):
+        for block in page.infographics:
+            if block.audience:
+                cards.setdefault((page.lang.code, block.audience), image_files(block)["square"])
+    return cards
+
+
 def _draw_png(spec: CardSpec) -> bytes:
     return draw_card(spec, png_image(spec.qr_url)).png or b""  # b"": drawn, did not fit
 

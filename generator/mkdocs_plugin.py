@@ -12,7 +12,8 @@ rejects the ISO 639-3 codes `bdq` and `jra` and builds each language again.
 Shards: MkDocs renders pages one after another on one core. The publisher
 runs one build per core, each seeing the whole site (navigation, URLs, links)
 but rendering only its share of the pages; shard 0 also writes the theme's
-files, the 404 page and the sitemap.
+files, the 404 pages (one per language, `404.html`, `bahnar/404.html`...) and
+the sitemap.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import copy
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from mkdocs.config import config_options
@@ -29,7 +31,7 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_relative_url, get_theme_dir
 
 from .cache import machine_cache
 
@@ -54,6 +56,8 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         self._navs: dict[str, Navigation] = {}
         if self.config.shard != 0:
             config.theme.static_templates.clear()
+        else:
+            config.theme.static_templates.update(_not_found_page(l) for l in self._languages if l["prefix"])
         return config
 
     def on_files(self, files, config):
@@ -73,6 +77,14 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         folder = machine_cache("templates")
         if folder:
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
+        # Each language's 404 page is the theme's, rendered with that language's settings;
+        # an override can wrap Material's own template as "material/<name>".
+        others = {_not_found_page(l) for l in self._languages if l["prefix"]}
+        env.loader = jinja2.ChoiceLoader([
+            env.loader,
+            jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(get_theme_dir("material"))}),
+            jinja2.FunctionLoader(lambda name: '{% extends "404.html" %}' if name in others else None),
+        ])
         return env
 
     def on_nav(self, nav, config, files):
@@ -104,17 +116,25 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         return context
 
     def on_template_context(self, context, template_name, config):
-        # Pages outside the navigation (404.html) belong to the default language;
-        # the sitemap lists every shard's pages.
-        default = next(l for l in self._languages if not l["prefix"])
-        context["config"] = self._views[default["code"]]
-        context["nav"] = self._navs[default["code"]]
+        # Pages outside the navigation belong to the language whose folder they
+        # are written in: 404.html to the default one, bahnar/404.html to Bahnar.
+        # The sitemap lists every shard's pages.
+        language = next(l for l in self._languages if template_name.startswith(l["prefix"]))
+        context["config"] = self._views[language["code"]]
+        context["nav"] = self._navs[language["code"]]
         context["pages"] = self._all_pages
+        if template_name.endswith("404.html"):
+            # Served at any missing address, at any depth: links start from the site's root path.
+            context["base_url"] = urlsplit(config.site_url or "/").path
         return context
 
     def _language_of(self, page: Page | None) -> dict:
         url = page.url if page is not None else ""
         return next(l for l in self._languages if url.startswith(l["prefix"]))
+
+
+def _not_found_page(language: dict) -> str:
+    return language["prefix"] + "404.html"
 
 
 def _config_view(config, language: dict):

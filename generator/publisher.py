@@ -23,22 +23,27 @@ import re
 import shutil
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
+import rcssmin
 import tinycss2
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
+from . import webapp
 from .cache import digest, machine_cache, worker_pool
 from .content import SiteConfig
-from .languages import Language, default_language
+from .images import audience_cards
+from .languages import DEFAULT_LANGUAGE, Language, default_language
 from .pages import SitePage
 from .textfold import fold
 
 OVERRIDES_DIR = Path(__file__).parent / "templates" / "mkdocs"
 STYLES_DIR = Path(__file__).parent / "styles"
 STYLESHEET = "assets/outreach.css"
+PRINT_STYLESHEET = "assets/outreach-print.css"  # linked with media="print": never delays a page on screen
 LANGUAGE_PLUGIN = "outreach-languages"  # entry point of mkdocs_plugin.LanguageLayer
 
 # Material's search also indexes these fields: title and text with diacritics
@@ -69,13 +74,15 @@ def publishing(
     rendering is abandoned.
     """
     docs_dir, rendered_dir = work_dir / "docs", work_dir / "rendered"
+    front_matter = _front_matter(pages)
     for language in languages:
-        _stage_docs([p for p in pages if p.lang == language], assets[language.code], docs_dir / language.url_prefix,
-                    rendered_dir / language.url_prefix)
-    stylesheet = docs_dir / STYLESHEET
-    stylesheet.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(STYLES_DIR / "outreach.css", stylesheet)
-    layer = _language_layer(languages, site.hotline)
+        _stage_docs([p for p in pages if p.lang == language], front_matter, assets[language.code],
+                    docs_dir / language.url_prefix, rendered_dir / language.url_prefix)
+    for stylesheet, source in ((STYLESHEET, "outreach.css"), (PRINT_STYLESHEET, "print.css")):
+        (docs_dir / stylesheet).parent.mkdir(parents=True, exist_ok=True)
+        # Comments explain the rules to developers; phones on a slow network get none of them.
+        (docs_dir / stylesheet).write_text(rcssmin.cssmin((STYLES_DIR / source).read_text(encoding="utf-8")), encoding="utf-8")
+    layer = _language_layer(languages, site, pages, front_matter, site_url)
     overrides = _config_overrides(_read_base_config(config_file), languages, layer, pages, docs_dir, site_url)
     shards = shard_count(len(pages))
     # Shards write beside the site (one file system, so assembling it is renaming).
@@ -93,7 +100,7 @@ def publishing(
                 future.cancel()
             raise
         indexes = [future.result() for future in futures]
-    _assemble(shard_dirs, indexes, site_dir, pages)
+    _assemble(shard_dirs, indexes, site_dir, pages, languages, site_url)
 
 
 def shard_count(pages: int) -> int:
@@ -116,15 +123,38 @@ def _build_shard(config_file: str, overrides: dict, layer: list[dict], rendered_
         _add_folded_fields(doc)
     for bundle in (shard_dir / "assets" / "javascripts").glob("bundle.*.min.js"):
         defer_search_index(bundle)
+        skip_alternate_sitemaps(bundle)
     return index
 
 
-def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages: list[SitePage]) -> None:
+def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages: list[SitePage],
+              languages: tuple[Language, ...], site_url: str) -> None:
     for shard_dir in shard_dirs:
         _move_tree(shard_dir, site_dir)
     _write_search_indexes(indexes, site_dir, pages)
     for stylesheet in (site_dir / "assets" / "stylesheets").glob("main.*.min.css"):
         purge_stylesheet(stylesheet)
+    calculators: dict[str, list[str]] = {}
+    for page in pages:
+        if page.kind == "calculator":
+            calculators.setdefault(page.lang.url_prefix, []).append(page.url)
+    files = webapp.site_files(_theme_shell(site_dir), calculators, languages)
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {_site_base(site_url)}sitemap.xml\n".encode("utf-8")
+    for path, data in files.items():
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_bytes(data)
+
+
+def _theme_shell(site_dir: Path) -> dict[str, bytes]:
+    """The theme's files every page loads (site path -> content): what the service worker keeps at once."""
+    patterns = ("assets/stylesheets/main.*.min.css", "assets/javascripts/bundle.*.min.js",
+                "assets/javascripts/workers/search.*.min.js", STYLESHEET, PRINT_STYLESHEET)
+    files = [path for pattern in patterns for path in site_dir.glob(pattern)]
+    return {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in files}
+
+
+def _site_base(site_url: str) -> str:
+    return site_url.rstrip("/") + "/"
 
 
 def _move_tree(source: Path, target: Path) -> None:
@@ -144,15 +174,38 @@ def _read_base_config(config_file: Path) -> dict:
         return yaml_load(handle) or {}
 
 
-def _stage_docs(pages: list[SitePage], assets: dict[str, Path], docs_dir: Path, rendered_dir: Path) -> None:
-    """A stub Markdown file per page (MkDocs needs one to make a page) and the page's finished HTML beside it."""
+def _front_matter(pages: list[SitePage]) -> dict[str, dict]:
+    """Per page URL, what its templates read from `page.meta`: title, the description
+    search engines and link previews show, and the image a Zalo or Facebook preview shows.
+
+    Titles and descriptions are plain text the theme prints as it is: see theme_text.
+    """
+    vietnamese = {page.key: page for page in pages if page.lang.is_default}
+    cards = audience_cards(pages)
+    front_matter = {}
+    for page in pages:
+        # A draft's description is often a note for its reviewer ("awaiting
+        # review"): previews and search results show the Vietnamese one.
+        described = vietnamese.get(page.key, page) if page.status == "draft" else page
+        # A translation without infographics of its own lends the Vietnamese card, as its infographic page does.
+        card = cards.get((page.lang.code, page.audience)) or cards.get((DEFAULT_LANGUAGE, page.audience))
+        meta = {"title": theme_text(page.title), "share_image": card or webapp.SHARE_ICON}
+        if described.description:
+            meta["description"] = theme_text(described.description)
+            meta["description_lang"] = described.lang.html_lang
+        front_matter[page.url] = meta
+    return front_matter
+
+
+def _stage_docs(pages: list[SitePage], front_matter: dict[str, dict], assets: dict[str, Path], docs_dir: Path,
+                rendered_dir: Path) -> None:
+    """A stub Markdown file per page (MkDocs needs one to make a page: its front matter is what the
+    templates read) and the page's finished HTML beside it."""
     for page in pages:
         target = docs_dir / page.rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        front_matter = {"title": theme_text(page.title)}
-        if page.description:
-            front_matter["description"] = theme_text(page.description)
-        target.write_text("---\n" + yaml.safe_dump(front_matter, allow_unicode=True, sort_keys=False) + "---\n", encoding="utf-8")
+        meta = yaml.safe_dump(front_matter[page.url], allow_unicode=True, sort_keys=False)
+        target.write_text("---\n" + meta + "---\n", encoding="utf-8")
         rendered = (rendered_dir / page.rel).with_suffix(".json")
         rendered.parent.mkdir(parents=True, exist_ok=True)
         rendered.write_text(json.dumps({"html": str(page.html), "toc": _toc_tokens(page.toc)}, ensure_ascii=False), encoding="utf-8")
@@ -191,9 +244,11 @@ def _navigation(pages: list[SitePage], prefix: str) -> list:
     return nav
 
 
-def _language_layer(languages: tuple[Language, ...], hotline: str) -> list[dict]:
+def _language_layer(languages: tuple[Language, ...], site: SiteConfig, pages: list[SitePage],
+                    front_matter: dict[str, dict], site_url: str) -> list[dict]:
     """The language plugin's settings: each language's names, prefix and page variables."""
     listed = [{"code": l.code, "name": l.name, "html_lang": l.html_lang, "prefix": l.url_prefix} for l in languages]
+    hotline = site.hotline
     return [
         {
             "code": language.code,
@@ -203,31 +258,52 @@ def _language_layer(languages: tuple[Language, ...], hotline: str) -> list[dict]
             "outreach": {
                 "lang": language.code,
                 "prefix": language.url_prefix,
+                "locale": f"{language.html_lang}_VN",  # Open Graph's language_TERRITORY
                 "ui": {**language.strings, "language": language.html_lang},
                 "languages": listed,
                 "hotline": hotline,
+                "hotline_tel": "".join(c for c in hotline if c.isdigit() or c == "+"),
+                "site_root": urlsplit(_site_base(site_url)).path,  # the 404 pages link from any depth
+                "audiences": _audience_buttons(language, pages, site, front_matter),
+                "web": {"manifest": language.url_prefix + webapp.WEB_MANIFEST, "service_worker": webapp.SERVICE_WORKER,
+                        "apple_touch_icon": webapp.APPLE_TOUCH_ICON, "theme_color": webapp.THEME_COLOR,
+                        "print_stylesheet": PRINT_STYLESHEET},
             },
         }
         for language in languages
     ]
 
 
+def _audience_buttons(language: Language, pages: list[SitePage], site: SiteConfig, front_matter: dict[str, dict]) -> list[dict]:
+    """The home page's choices: each audience of site.yml, named by its overview page in this language."""
+    overviews = {p.audience: p for p in pages if p.lang == language and p.key.is_overview}
+    buttons = []
+    for slug in site.audience_slugs:
+        if slug in overviews:
+            meta = front_matter[overviews[slug].url]
+            buttons.append({"url": overviews[slug].url, "title": meta["title"],
+                            "description": meta.get("description", ""), "description_lang": meta.get("description_lang")})
+    return buttons
+
+
 def _config_overrides(base, languages, layer, pages, docs_dir, site_url) -> dict:
     base = copy.deepcopy(base)
     theme = dict(base.get("theme") or {"name": "material"})
-    theme.update(custom_dir=str(OVERRIDES_DIR), language="vi", font=False)
+    theme.update(custom_dir=str(OVERRIDES_DIR), language="vi", font=False, favicon=webapp.FAVICON)
     extra = dict(base.get("extra") or {})
     # Whatever renders outside a page (Material's search settings, 404.html) speaks the default language.
     extra["outreach"] = next(l["outreach"] for l in layer if l["code"] == default_language(languages).code)
-    # Material shows its language menu only when `alternate` is set; our
-    # override of partials/alternate.html links to the same page instead.
-    extra["alternate"] = [{"name": l.name, "link": l.url_prefix or "./", "lang": l.html_lang} for l in languages]
+    # Material shows its language menu when `alternate` is set, and when it is a
+    # list also links every page to each listed language's home. True shows the
+    # menu (our partials/alternate.html opens the same page) and each page
+    # names its own translations (main.html, absolute hreflang links).
+    extra["alternate"] = True
     nav = []
     for language in languages:
         nav += _navigation([p for p in pages if p.lang == language], language.url_prefix)
     return {
         "docs_dir": str(docs_dir),
-        "site_url": site_url.rstrip("/") + "/",
+        "site_url": _site_base(site_url),
         "use_directory_urls": True,
         "nav": nav,
         "theme": theme,
@@ -274,6 +350,12 @@ UNUSED_COMPONENTS = (
     "md-clipboard", "md-dialog", "md-consent", "md-feedback", "md-progress", "md-tabs", "md-status",
     "md-meta", "md-draft", "footnote", "md-typeset .grid", "md-typeset .card", "abbr", "md-content__button",
     "md-preview",
+    # Every language of the site is written left to right.
+    "[dir=rtl]",
+    # Features the site does not turn on: heading permalinks, the path above
+    # a page, navigation sections and tabs, the table of contents in its own
+    # column (it sits in the navigation: toc.integrate), buttons.
+    "headerlink", "md-path", "md-nav--lifted", "md-header--lifted", "md-sidebar--secondary", "md-button",
 )
 _UNUSED = re.compile("|".join(re.escape(name) for name in UNUSED_COMPONENTS))
 
@@ -327,6 +409,24 @@ def defer_search_index(bundle: Path) -> None:
             "%s: Material's search-index condition not found (%d matches); the index will load with the page", bundle, count)
         return
     bundle.write_text(patched, encoding="utf-8")
+
+
+# Material fetches `sitemap.xml` beside every `link[rel=alternate]` of a page,
+# to open the same page when a reader switches language. Our language menu
+# links the same page itself, and our hreflang links name pages, not language
+# roots: the fetches would only fail (a 404 and a console error per
+# language). The patched selector matches no element.
+_ALTERNATE_SITEMAPS = '"link[rel=alternate]"'
+
+
+def skip_alternate_sitemaps(bundle: Path) -> None:
+    code = bundle.read_text(encoding="utf-8")
+    if code.count(_ALTERNATE_SITEMAPS) != 1:
+        logging.getLogger(__name__).warning(
+            "%s: Material's alternate-sitemap lookup not found; switching language may fetch missing sitemaps", bundle)
+        return
+    bundle.write_text(code.replace(_ALTERNATE_SITEMAPS, '"link[rel=alternate][data-md-sitemap]"'), encoding="utf-8")
+
 
 _TAGS = re.compile(r"<[^>]+>")
 

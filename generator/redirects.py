@@ -15,6 +15,7 @@ import jinja2
 
 from .qr import QrCode
 from .urls import relative_url
+from .webapp import FAVICON
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "site"),
@@ -29,6 +30,7 @@ def redirect_files(codes: list[QrCode], site_url: str) -> dict[str, bytes]:
     template = TEMPLATES.get_template("redirect.html")
     files = {
         f"{qr.short_path}index.html": template.render(target=relative_url(qr.short_path, qr.target),
+                                                        icon=relative_url(qr.short_path, FAVICON),
                                                         lang=qr.lang.html_lang).encode("utf-8")
         for qr in codes
     }

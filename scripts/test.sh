@@ -13,6 +13,10 @@ ldconfig -p | grep -q libfribidi || need_apt+=(libfribidi0)
 fc-list 2>/dev/null | grep -qi "dejavu sans" || need_apt+=(fonts-dejavu-core)
 # Debian's python3 makes virtual environments only with python3-venv (it brings ensurepip).
 [ -x .venv/bin/python ] || python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
+# The Nu Html Checker runs on Java; npm installs the checkers below.
+command -v java >/dev/null || need_apt+=(default-jre-headless)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
@@ -23,4 +27,11 @@ fi
 # into the system Python (PEP 668, "externally managed environment").
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# axe-core and the Nu Html Checker's jar, at the versions tests/node/package-lock.json pins.
+# Install scripts stay off: vnu-jar's would download a Java runtime; the jar is in the package.
+tools=tests/node
+if [ ! -f "$tools/node_modules/.package-lock.json" ] || [ "$tools/package-lock.json" -nt "$tools/node_modules/.package-lock.json" ]; then
+  npm ci --prefix "$tools" --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
 exec .venv/bin/python -m pytest "$@"

@@ -90,6 +90,16 @@ def files_of():
     return files
 
 
+NODE_TOOLS = REPO / "tests" / "node" / "node_modules"
+
+
+def node_tool(relative: str) -> Path:
+    """A file of an npm package the tests drive (tests/node/package-lock.json pins them)."""
+    path = NODE_TOOLS / relative
+    assert path.is_file(), f"{path} is missing: `bash scripts/test.sh` installs it (npm ci in tests/node)"
+    return path
+
+
 CHROMIUM = "/usr/bin/chromium"
 BASE_PATH = "/tt/"  # the path part of SITE_URL
 
@@ -111,13 +121,21 @@ def serving(directory: Path) -> Iterator[str]:
         httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def server(built_site, tmp_path_factory):
+@contextlib.contextmanager
+def serving_under_base_path(site_dir: Path, root: Path) -> Iterator[str]:
+    """Serve the site on loopback under BASE_PATH, as on a provincial portal, until the block ends."""
     assert SITE_URL.endswith(BASE_PATH)
-    root = tmp_path_factory.mktemp("served")
-    (root / BASE_PATH.strip("/")).symlink_to(built_site.site_dir, target_is_directory=True)
+    served = root / BASE_PATH.strip("/")
+    if not served.exists():
+        served.symlink_to(site_dir, target_is_directory=True)
     with serving(root) as url:
         yield url.rstrip("/") + BASE_PATH
+
+
+@pytest.fixture(scope="module")
+def server(built_site, tmp_path_factory):
+    with serving_under_base_path(built_site.site_dir, tmp_path_factory.mktemp("served")) as url:
+        yield url
 
 
 class Listener(http.server.ThreadingHTTPServer):
