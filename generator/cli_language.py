@@ -11,9 +11,11 @@ gettext back as it was. Our own messages are written in Vietnamese directly.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gettext
 import io
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -67,6 +69,12 @@ def vietnamese_messages():
                 os.environ["LANGUAGE"] = previous_language
 
 
+def _os_reason(error: OSError) -> str:
+    reasons = {errno.EACCES: "không có quyền", errno.EPERM: "không được phép", errno.ENOSPC: "đĩa đã đầy",
+               errno.EROFS: "ổ đĩa chỉ cho đọc", errno.ENOENT: "không có tệp hoặc thư mục này"}
+    return reasons.get(error.errno, error.strerror or "lỗi hệ thống")
+
+
 class VietnameseCommand(click.Command):
     def __init__(self, *args, options_metavar: str | None = OPTIONS_METAVAR, **kwargs):
         super().__init__(*args, options_metavar=options_metavar, **kwargs)
@@ -84,4 +92,11 @@ class VietnameseGroup(click.Group):
 
     def main(self, *args, **kwargs):
         with vietnamese_messages():
-            return super().main(*args, **kwargs)
+            try:
+                return super().main(*args, **kwargs)
+            except OSError as error:
+                # Not a content mistake but the machine's: a folder without write permission, a full disk.
+                click.echo(f"Lỗi: không đọc hoặc ghi được {error.filename or 'tệp'}: {_os_reason(error)}. "
+                           "Kiểm tra quyền ghi vào thư mục và chỗ trống trên đĩa, rồi chạy lại. Trang web cũ vẫn giữ nguyên.",
+                           err=True)
+                sys.exit(1)

@@ -49,6 +49,8 @@ ASSET_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\.(png|jpg|jpeg|gif|svg|we
 # Top-level names the site itself uses: language roots, short links, search,
 # theme assets, generated files. A page or folder with one of these names
 # would replace them.
+# Pages the build makes in every audience folder.
+GENERATED_PAGES = frozenset({"infographic"})
 RESERVED_NAMES = frozenset({
     "bahnar", "jrai", "vi", "q", "search", "assets", "leaflets", "images", "qr", "noi-bo", "404",
     "sitemap", "manifest", "robots", "sw", "site", "offline", "tim-kiem",
@@ -126,8 +128,14 @@ class SiteFile(Model):
         return value
 
 
+MAX_SITE_URL = 200
+
+
 def check_site_url(value: str) -> str:
     """A site address as the build needs it: http(s), a host, ending with `/`."""
+    if len(value) > MAX_SITE_URL:
+        raise ValueError(f"Địa chỉ trang web dài {len(value)} ký tự: quá dài (tối đa {MAX_SITE_URL}), mã QR in trên giấy "
+                         "không chứa nổi. Dùng địa chỉ ngắn hơn.")
     parts = urlsplit(value.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise ValueError(f"`{value}` không phải địa chỉ trang web. Viết dạng `https://ten-mien/duong-dan/`.")
@@ -310,6 +318,9 @@ def _page_key(path: Path, folder: Path, site: SiteConfig, log: ProblemLog) -> Pa
         log.error(path, 1, f"Tên `{parts[-1]}` trùng với phần trang web đã dùng (`/{stem}/`). Đổi tên tệp.")
         return None
     audience = parts[0] if len(parts) == 2 else None
+    if audience is not None and stem in GENERATED_PAGES:
+        log.error(path, 1, f"Tên `{parts[-1]}` trùng với trang do chương trình tạo cho mỗi nhóm (`{audience}/{stem}/`). Đổi tên tệp.")
+        return None
     if audience is not None and audience not in site.audience_slugs:
         known = ", ".join(site.audience_slugs)
         log.error(path, 1, f"Thư mục `{audience}` không phải nhóm đối tượng đã khai báo trong content/site.yml ({known}). Đổi tên thư mục hoặc khai báo nhóm mới.")

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import calculator, infographics
-from .content import PageKey, SiteConfig, SourcePage
+from .content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from .infographics import Infographic
 from .languages import DEFAULT_LANGUAGE, Language
 from .render import FigureUse, Place, Renderer, heading_slug
@@ -39,7 +39,7 @@ TEMPLATES = jinja2.Environment(
 # Vietnamese stays readable (and short) inside the calculator's JSON; `tojson` still escapes < > & '.
 TEMPLATES.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
 
-INFOGRAPHIC_PAGE = "infographic"  # the file stem of each audience's infographic page
+[INFOGRAPHIC_PAGE] = GENERATED_PAGES  # the file stem of each audience's infographic page
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,11 +58,12 @@ class ProblemLog:
         self.problems: list[Problem] = []
 
     def _display_path(self, path: Path | str) -> str:
-        path = Path(path)
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        # The path as the author knows it: a symbolic link is named where it lies, not where it points.
+        path = Path(os.path.abspath(path))
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
+        return path.as_posix()
 
     def error(self, path: Path | str, line: int, message: str) -> None:
         self._add(Problem(self._display_path(path), line, message))

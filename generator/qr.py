@@ -91,6 +91,8 @@ def _code(url: str) -> qrcode.QRCode:
 
 def _version(url: str) -> int:
     # Only the size: choosing the mask (most of the work) waits until an image is drawn.
+    if len(url.encode("utf-8")) > MAX_URL_BYTES:
+        raise AddressTooLong(url)
     version = _code(url).best_fit()
     if version > MAX_VERSION:
         raise AddressTooLong(url)

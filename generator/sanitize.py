@@ -78,7 +78,7 @@ CLASSES: dict[str, frozenset[str]] = {
     "div": ADMONITION_TYPES | {"admonition", "outreach-notice", "outreach-notice--draft", "outreach-notice--fallback",
                                "outreach-notice--outdated", "outreach-qr", "outreach-downloads", "outreach-comparison"},
     "details": ADMONITION_TYPES | {"outreach-figures"},
-    "p": frozenset({"admonition-title", "outreach-infographic__downloads"}),
+    "p": frozenset({"admonition-title", "outreach-infographic__downloads", "outreach-comparison__title"}),
     "span": frozenset({"outreach-figure", "outreach-figure--unverified", "outreach-figures__basis", "outreach-card__text",
                        "outreach-card__note", "outreach-timeline__date", "paper-link", "paper-link__where"}),
     "em": frozenset({"outreach-figures__unverified", "outreach-card__unverified"}),

@@ -26,8 +26,8 @@ listener. A batch of attacks shares one build: each run's properly refused
 attacks are taken out and the rest built again; a run that fails without
 naming an attack (a traceback) fails every attack still in the batch.
 
-Many attacks get through on today's code: those are marked xfail(strict=True)
-until the fix lands; remove a mark when its attack is closed.
+Every attack in the corpus is closed: a new way through is a failing test here
+first, then a fix.
 """
 
 from __future__ import annotations
@@ -57,17 +57,15 @@ from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
 from conftest import REPO, pdf_attachments, pdf_stream_texts, serving, write_project
+from generator import yamlfile
 from generator.content import content_hash
+from generator.translations import file_fingerprint
 
 AS_OF = "2026-11-25"
 TIME_BOUND = 15  # seconds for a bomb: "within seconds", on a loaded 2-core machine
 MEMORY_LIMIT = 1536 * 2**20  # address space of each outreach process
 HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
 OVERVIEW = "---\ntitle: BHXH tự nguyện\n---\n\nTổng quan.\n"
-
-
-def xfail(reason: str):
-    return pytest.mark.xfail(strict=True, reason=reason)
 
 
 # --- running the command line as a communicator would --------------------------------------------
@@ -178,12 +176,11 @@ class Attack:
     url: str = ""  # site page to open in the browser
     click: str = ""  # text of the element a reader would click
     marker: str = ""  # global the payload sets when it runs
-    xfail: str = ""  # why it gets through today
+    threat: str = ""  # what it would do if it got through
 
     @property
     def param(self):
-        marks = [xfail(self.xfail)] if self.xfail else []
-        return pytest.param(self, id=self.name, marks=marks)
+        return pytest.param(self, id=self.name)
 
 
 def page(title: str, body: str, **front) -> str:
@@ -197,12 +194,12 @@ def lines_of(text: str, needle: str) -> range:
     return range(first, first + needle.count("\n") + 1)
 
 
-def page_attack(name: str, body: str, *, xfail: str = "", click: str = "") -> Attack:
+def page_attack(name: str, body: str, *, click: str = "") -> Attack:
     """A Vietnamese page of the `tu-nguyen` audience carrying `body`, which sets `pwned<N>` when it runs (name `x<N>`)."""
     text = page(name.upper(), body)
     rel = f"vi/tu-nguyen/{name}.md"
     return Attack(name, {rel: text}, ((f"content/{rel}", lines_of(text, body)),),
-                  f"tu-nguyen/{name}/", click, f"pwned{name[1:]}", xfail)
+                  f"tu-nguyen/{name}/", click, f"pwned{name[1:]}")
 
 
 def b64(html: str) -> str:
@@ -220,47 +217,42 @@ POLICY_YML = (REPO / "content" / "policy.yml").read_text(encoding="utf-8")
 SITE_CONTACT = "  lien_he: \"<img src='x7.png' onerror='pwned7=1'>\"\n"
 
 SCRIPT_ATTACKS = [
-    page_attack("x1", '<img src="x1.png" alt="a"\nonerror="pwned1=1">', xfail="handler on the next line passes the regex check"),
-    page_attack("x2", "Đoạn văn x2.\n{: onfocus=\"pwned2=1\" autofocus tabindex=\"0\" }", xfail="attr_list handlers are not checked"),
-    page_attack("x3", '<iframe srcdoc="&lt;script&gt;pwned3=1&lt;/script&gt;"></iframe>', xfail="entities hide the script from the regex"),
-    page_attack("x4", "<svg/onload=pwned4=1>", xfail="no space before the handler"),
+    page_attack("x1", '<img src="x1.png" alt="a"\nonerror="pwned1=1">'),
+    page_attack("x2", "Đoạn văn x2.\n{: onfocus=\"pwned2=1\" autofocus tabindex=\"0\" }"),
+    page_attack("x3", '<iframe srcdoc="&lt;script&gt;pwned3=1&lt;/script&gt;"></iframe>'),
+    page_attack("x4", "<svg/onload=pwned4=1>"),
     Attack("x5", {"vi/tu-nguyen/x5.md": page('"<img src=x5.png onerror=alert(5)>"', "Trang x5.")},
-           (("content/vi/tu-nguyen/x5.md", range(2, 3)),), "tu-nguyen/x5/", marker="pwned5",
-           xfail="titles are not checked; the navigation shows them on every page of the section"),
+           (("content/vi/tu-nguyen/x5.md", range(2, 3)),), "tu-nguyen/x5/", marker="pwned5"),
     Attack("x6", {"vi/tu-nguyen/x6.md": page("X6", "Trang x6.", description="'\"><img src=x6.png onerror=pwned6=1>'")},
-           (("content/vi/tu-nguyen/x6.md", range(3, 4)),), "tu-nguyen/x6/", marker="pwned6",
-           xfail="descriptions are not checked and break out of the meta tag"),
+           (("content/vi/tu-nguyen/x6.md", range(3, 4)),), "tu-nguyen/x6/", marker="pwned6"),
     Attack("x7", {"vi/tu-nguyen/x7.md": page("X7", "Liên hệ: {{ site.lien_he }}"), "site.yml": SITE_YML + SITE_CONTACT},
            (("content/site.yml", lines_of(SITE_YML + SITE_CONTACT, SITE_CONTACT.rstrip())),
             ("content/vi/tu-nguyen/x7.md", range(5, 6))),
-           "tu-nguyen/x7/", marker="pwned7", xfail="site.yml contacts are substituted unescaped"),
-    page_attack("x8", "```infographic\nkind: steps\ntitle: Các bước\nitems:\n  - \"<svg/onload=pwned8=1>\"\n  - Bước hai\n```",
-                xfail="infographic texts are inserted as HTML"),
-    page_attack("x10", f'<iframe src="data:text/html;base64,{b64("<script>pwned10=1</script>")}"></iframe>', xfail="data: URLs are published"),
-    page_attack("x11", f'<object data="data:text/html;base64,{b64("<script>pwned11=1</script>")}" type="text/html"></object>', xfail="data: URLs are published"),
-    page_attack("x12", f'<embed src="data:text/html;base64,{b64("<script>pwned12=1</script>")}" type="text/html">', xfail="data: URLs are published"),
-    page_attack("x13", "[click13][lien-ket]\n\n[lien-ket]: javascript:pwned13=1", click="click13", xfail="reference links are not checked"),
-    page_attack("x14", "[click14](<javascript:pwned14=1>)", click="click14", xfail="angle-bracket links pass the regex"),
-    page_attack("x15", '<a href="&#106;avascript:pwned15=1">click15</a>', click="click15", xfail="entities hide javascript:"),
-    page_attack("x16", '<a href="java&#x09;script:pwned16=1">click16</a>', click="click16", xfail="a tab entity hides javascript:"),
-    page_attack("x17", '<form action="javascript:pwned17=1"><button>click17</button></form>', click="click17", xfail="form actions are not checked"),
-    page_attack("x18", '<p><img src="x18.png" alt="a"/onerror="pwned18=1"></p>', xfail="a slash before the handler passes the regex"),
-    page_attack("x19", '<meta http-equiv="refresh" content="0;url=../pwned19/">', xfail="meta refresh sends the reader elsewhere"),
-    page_attack("x20", '<noscript><p title="</noscript><svg/onload=pwned20=1>"></p></noscript>', xfail="mutation through noscript"),
-    page_attack("x21", '<div>\n<img alt=">" src="x21.png" onerror="pwned21=1">\n</div>', xfail="a quoted > ends the regex's idea of the tag"),
-    page_attack("x22", "```infographic\nkind: cards\ntitle: Con số\nitems:\n  - figure: voluntary.rate\n    text: \"<svg/onload=pwned22=1>\"\n```",
-                xfail="infographic texts are inserted as HTML"),
-    page_attack("x23", '<a href="javascript&colon;pwned23=1">click23</a>', click="click23", xfail="a named entity hides the colon"),
-    page_attack("x24", '<iframe src="&#106;avascript:pwned24=1"></iframe>', xfail="entities hide javascript: in an iframe"),
-    page_attack("x25", f"![Ảnh x25](data:image/png;base64,{base64.b64encode(tiny_png()).decode()}){{: onload=\"pwned25=1\" }}",
-                xfail="attr_list handlers on images are not checked"),
+           "tu-nguyen/x7/", marker="pwned7"),
+    page_attack("x8", "```infographic\nkind: steps\ntitle: Các bước\nitems:\n  - \"<svg/onload=pwned8=1>\"\n  - Bước hai\n```"),
+    page_attack("x10", f'<iframe src="data:text/html;base64,{b64("<script>pwned10=1</script>")}"></iframe>'),
+    page_attack("x11", f'<object data="data:text/html;base64,{b64("<script>pwned11=1</script>")}" type="text/html"></object>'),
+    page_attack("x12", f'<embed src="data:text/html;base64,{b64("<script>pwned12=1</script>")}" type="text/html">'),
+    page_attack("x13", "[click13][lien-ket]\n\n[lien-ket]: javascript:pwned13=1", click="click13"),
+    page_attack("x14", "[click14](<javascript:pwned14=1>)", click="click14"),
+    page_attack("x15", '<a href="&#106;avascript:pwned15=1">click15</a>', click="click15"),
+    page_attack("x16", '<a href="java&#x09;script:pwned16=1">click16</a>', click="click16"),
+    page_attack("x17", '<form action="javascript:pwned17=1"><button>click17</button></form>', click="click17"),
+    page_attack("x18", '<p><img src="x18.png" alt="a"/onerror="pwned18=1"></p>'),
+    page_attack("x19", '<meta http-equiv="refresh" content="0;url=../pwned19/">'),
+    page_attack("x20", '<noscript><p title="</noscript><svg/onload=pwned20=1>"></p></noscript>'),
+    page_attack("x21", '<div>\n<img alt=">" src="x21.png" onerror="pwned21=1">\n</div>'),
+    page_attack("x22", "```infographic\nkind: cards\ntitle: Con số\nitems:\n  - figure: voluntary.rate\n    text: \"<svg/onload=pwned22=1>\"\n```"),
+    page_attack("x23", '<a href="javascript&colon;pwned23=1">click23</a>', click="click23"),
+    page_attack("x24", '<iframe src="&#106;avascript:pwned24=1"></iframe>'),
+    page_attack("x25", f"![Ảnh x25](data:image/png;base64,{base64.b64encode(tiny_png()).decode()}){{: onload=\"pwned25=1\" }}"),
 ]
 
 
 # x9: the title of a Bahnar translation arriving through the translators' spreadsheet.
 TRANSLATED = Attack("x9", {"bahnar/tu-nguyen/x9.md": ""},
                     (("dich.csv", range(2, 3)), ("content/bahnar/tu-nguyen/x9.md", range(2, 3))),
-                    "bahnar/tu-nguyen/x9/", marker="pwned9", xfail="imported titles are not checked")
+                    "bahnar/tu-nguyen/x9/", marker="pwned9")
 X9_SOURCE = page("X9", "Trang x9.")
 
 
@@ -433,14 +425,11 @@ def test_script_payloads_run_when_undefended(browser):
 # --- classes: host files in print, network during build and check ---------------------------------
 
 
-TRACEBACK_TODAY = "the print fetcher refuses it, but the refusal is a traceback, not a path:line message"
-
-
-def print_attack(name: str, html: str, *, xfail: str = TRACEBACK_TODAY) -> Attack:
+def print_attack(name: str, html: str) -> Attack:
     """A page whose part on the A4 leaflet carries `html`; a refusal may name any of its lines."""
     text = page(name.upper(), f"<!-- leaflet -->\n{name}\n\n{html}\n<!-- /leaflet -->", order=int(name[1:]))
     rel = f"vi/tu-nguyen/{name}.md"
-    return Attack(name, {rel: text}, ((f"content/{rel}", range(1, text.count("\n") + 2)),), xfail=xfail)
+    return Attack(name, {rel: text}, ((f"content/{rel}", range(1, text.count("\n") + 2)),))
 
 
 HOST_FILE_ATTACKS = [
@@ -457,10 +446,8 @@ HOST_FILE_ATTACKS = [
 # Symbolic links are the publisher's door rather than the renderer's: a batch of their own, without leaflets.
 SYMLINK_ATTACKS = [
     Attack("p9", {"vi/tu-nguyen/anh-p9.jpg": Symlink(Path("{secret}/p9.jpg")), "vi/tu-nguyen/p9.md": page("P9", "![ảnh p9](anh-p9.jpg)")},
-           (("content/vi/tu-nguyen/anh-p9.jpg", range(1, 10**6)), ("content/vi/tu-nguyen/p9.md", range(1, 10**6))),
-           xfail="a symlink to a host image is published"),
-    Attack("p10", {"vi/tu-nguyen/p10.md": Symlink(Path("{secret}/p10.md"))}, (("content/vi/tu-nguyen/p10.md", range(1, 10**6)),),
-           xfail="a symlink to a host page is published (and is a traceback in the manifest)"),
+           (("content/vi/tu-nguyen/anh-p9.jpg", range(1, 10**6)), ("content/vi/tu-nguyen/p9.md", range(1, 10**6)))),
+    Attack("p10", {"vi/tu-nguyen/p10.md": Symlink(Path("{secret}/p10.md"))}, (("content/vi/tu-nguyen/p10.md", range(1, 10**6)),)),
 ]
 NETWORK_ATTACKS = [
     print_attack("n1", '<img src="{net}/n1.png" alt="ảnh n1">'),
@@ -589,13 +576,14 @@ def test_print_payloads_are_live_without_the_fetcher(planted, listener, tmp_path
 
 
 @pytest.mark.slow
-@xfail(TRACEBACK_TODAY)
-def test_leaflets_were_really_rendered_with_the_attacks(print_runs):
-    """The batch reached the renderer: the build made leaflets, so the checks above looked at real PDFs; nothing connected."""
-    built = print_runs["build"]
-    assert built.outcome.final.returncode == 0, built.outcome.final.tail()
-    assert list((built.root / "site" / "leaflets").rglob("*.pdf"))
-    assert built.connections == 0 and print_runs["check"].connections == 0
+def test_print_attacks_are_refused_before_a_renderer_reads_them(print_runs):
+    """Every print attack is named at its line by the sanitizer (or the symlink check) in both phases, so no
+    leaflet was rendered from it; the print fetcher behind the sanitizer is tested with real hostile
+    renders in test_fetcher.py. Nothing connected to the listener."""
+    for phase in ("check", "build"):
+        run = print_runs[phase]
+        assert set(run.outcome.refused) == {a.name for a in HOST_FILE_ATTACKS + NETWORK_ATTACKS}, (phase, run.outcome.final.tail())
+        assert run.connections == 0 and run.paths == [], phase
 
 
 # --- class: limits (bombs) -----------------------------------------------------------------------
@@ -605,7 +593,7 @@ LIST_BOMB = "".join(
 DICT_BOMB = "bom:\n" + "".join(
     f"  d{level}: &d{level} {{{', '.join(f'k{i}: ' + ('{}' if level == 0 else f'*d{level - 1}') for i in range(9))}}}\n"
     for level in range(9))
-FORMULA = "tan_cong:\n  label: Tấn công\n  unit: vnd\n  formula: {formula}\n"
+FORMULA = "  tan_cong:\n    label: Tấn công\n    unit: vnd\n    formula: {formula}\n"  # appended under `figures:`
 USES_FORMULA = {"vi/tu-nguyen/index.md": page("BHXH tự nguyện", "Số tiền: {{ policy.tan_cong }}.")}
 
 
@@ -617,7 +605,6 @@ class Bomb:
     lines: range
     command: object = check_args  # project root -> command line
     must_refuse: bool = True  # False: building it quickly is fine too
-    xfail: str = ""
 
 
 def bomb_in(path: str, text: str, needle: str, name: str, extra: dict | None = None, **kwargs) -> Bomb:
@@ -626,26 +613,25 @@ def bomb_in(path: str, text: str, needle: str, name: str, extra: dict | None = N
 
 BOMBS = [
     bomb_in("content/vi/tu-nguyen/index.md", f"---\ntitle: Bom\n{LIST_BOMB}---\n\nx\n", LIST_BOMB.rstrip(),
-            name="alias bomb in front matter", xfail="aliases are expanded"),
+            name="alias bomb in front matter"),
     bomb_in("content/vi/tu-nguyen/index.md",
             f"---\ntitle: Bom\n---\n\n```infographic\nkind: steps\ntitle: Bom\n{LIST_BOMB}items: *b8\n```\n",
-            LIST_BOMB + "items: *b8", name="alias bomb in an infographic block", xfail="aliases are expanded"),
-    bomb_in("content/policy.yml", POLICY_YML + DICT_BOMB, DICT_BOMB.rstrip(), name="alias bomb in policy.yml",
-            xfail="aliases are expanded"),
+            LIST_BOMB + "items: *b8", name="alias bomb in an infographic block"),
+    bomb_in("content/policy.yml", POLICY_YML + DICT_BOMB, DICT_BOMB.rstrip(), name="alias bomb in policy.yml"),
     bomb_in("content/site.yml", SITE_YML + LIST_BOMB + "contacts:\n  hotline: *b8\n", LIST_BOMB + "contacts:\n  hotline: *b8",
-            name="alias bomb in site.yml", xfail="aliases are expanded"),
+            name="alias bomb in site.yml"),
     bomb_in("content/policy.yml", POLICY_YML + FORMULA.replace("{formula}", "-" * 50_000 + "1"), "formula: ---",
-            name="50,000 minus signs in a formula", extra=USES_FORMULA, xfail="the formula parser overflows its stack"),
+            name="50,000 minus signs in a formula", extra=USES_FORMULA),
     bomb_in("content/policy.yml", POLICY_YML + FORMULA.replace("{formula}", "1e999999999 * voluntary.rate"), "formula: 1e9",
-            name="1e999999999 in a formula", extra=USES_FORMULA, xfail="infinity reaches the formatter"),
-    bomb_in("content/policy.yml", POLICY_YML + FORMULA.replace("{formula}", "voluntary.rate / 0"), "formula: vol",
-            name="division by zero in a formula", extra=USES_FORMULA, xfail="division by zero is a traceback"),
+            name="1e999999999 in a formula", extra=USES_FORMULA),
+    bomb_in("content/policy.yml", POLICY_YML + FORMULA.replace("{formula}", "voluntary.rate / 0"), "formula: voluntary.rate / 0",
+            name="division by zero in a formula", extra=USES_FORMULA),
     Bomb("a 50 MB page", {"vi/tu-nguyen/index.md": "---\ntitle: To\n---\n\n" + "Một dòng nội dung bình thường của trang.\n" * 1_250_000},
-         "content/vi/tu-nguyen/index.md", range(1, 10**7), build_args, False, "no size limit: MkDocs runs past the bound"),
+         "content/vi/tu-nguyen/index.md", range(1, 10**7), build_args, False),
     Bomb("100,000 headings", {"vi/tu-nguyen/index.md": "---\ntitle: Mục\n---\n\n" + "".join(f"## {i}\n" for i in range(100_000))},
-         "content/vi/tu-nguyen/index.md", range(1, 10**6), build_args, False, "no heading limit: the build runs past the bound"),
+         "content/vi/tu-nguyen/index.md", range(1, 10**6), build_args, False),
     Bomb("lists nested 450 deep", {"vi/tu-nguyen/index.md": "---\ntitle: Lồng\n---\n\n" + "".join("    " * i + "- x\n" for i in range(450))},
-         "content/vi/tu-nguyen/index.md", range(1, 10**6), build_args, False, "deep nesting is a RecursionError"),
+         "content/vi/tu-nguyen/index.md", range(1, 10**6), build_args, False),
 ]
 
 
@@ -663,7 +649,7 @@ def bomb_runs(tmp_path_factory) -> dict[str, Run]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("bomb", [pytest.param(b, id=b.name, marks=[xfail(b.xfail)] if b.xfail else []) for b in BOMBS])
+@pytest.mark.parametrize("bomb", [pytest.param(b, id=b.name, ) for b in BOMBS])
 def test_bomb_ends_within_bounds(bomb, bomb_runs):
     run = bomb_runs[bomb.name]
     assert run.returncode is not None, f"still running after {TIME_BOUND} s:\n{run.tail()}"
@@ -719,9 +705,10 @@ def edit_lock(root: Path, change) -> None:
 INFOGRAPHIC = "```infographic\nkind: steps\ntitle: Các bước\nitems:\n  - Một\n  - Hai\n```\n"
 
 
-def path_attack(name: str, files: dict[str, str], why: str, refuse_at: list[str] | None = None) -> Attack:
-    """Pages whose paths collide; a refusal may name any of `refuse_at` (default: every file)."""
-    return Attack(name, files, tuple((f"content/{rel}", range(1, 10**6)) for rel in refuse_at or files), xfail=why)
+def path_attack(name: str, files: dict[str, str], threat: str, refuse_at: list[str] | None = None) -> Attack:
+    """Pages whose paths collide (`threat`: what they would do if built); a refusal may name any of
+    `refuse_at` (default: every file)."""
+    return Attack(name, files, tuple((f"content/{rel}", range(1, 10**6)) for rel in refuse_at or files), threat=threat)
 
 
 RESERVED_PATHS = [
@@ -744,10 +731,10 @@ ODD_NAMES = [
     path_attack("a b#c?d.md", {"vi/tu-nguyen/a b#c?d.md": page("Lạ", "x")}, "odd names are a traceback"),
 ]
 LOCK_ATTACKS = {
-    "duplicate tn key": (lambda text: text + "tn: tu-nguyen/muc-dong.md\n", "YAML's last key wins: /q/tn/ is re-pointed"),
-    "code containing /": (lambda text: text + "a/b: tu-nguyen/muc-dong.md\n", "an unchecked code becomes a path"),
-    "code that disappeared": (lambda text: re.sub(r"^tn: .*\n", "", text, flags=re.M), "a removed code is not noticed"),
-    "code re-pointed without a move": (lambda text: text.replace("tn: tu-nguyen/index.md", "tn: tu-nguyen/muc-dong.md"),
+    "duplicate tn key": (lambda text: text + "  tn: vi/tu-nguyen/muc-dong.md\n", "YAML's last key wins: /q/tn/ is re-pointed"),
+    "code containing /": (lambda text: text + "  a/b: vi/tu-nguyen/muc-dong.md\n", "an unchecked code becomes a path"),
+    "code that disappeared": (lambda text: re.sub(r"^  tn: .*\n", "", text, flags=re.M), "a removed code is not noticed"),
+    "code re-pointed without a move": (lambda text: text.replace("tn: vi/tu-nguyen/index.md", "tn: vi/tu-nguyen/muc-dong.md"),
                                        "a re-pointed code is not noticed"),
 }
 
@@ -782,24 +769,25 @@ def lock_runs(base_site, tmp_path_factory) -> dict[str, tuple[Path, Run]]:
 def test_reserved_or_colliding_path_is_refused(attack, path_batches, base_site):
     root, outcome = path_batches[attack.name]
     assert attack.name in outcome.refused, (
-        f"expected exit 1 with one of {[p for p, _ in attack.refuse_at]}:<line>: lỗi: …, got exit "
+        f"{attack.threat}: expected exit 1 with one of {[p for p, _ in attack.refuse_at]}:<line>: lỗi: …, got exit "
         f"{outcome.final.returncode}:\n{outcome.final.tail()}")
     assert outcome.observed[attack.name] == base_site.site
     assert staging_left(root) == []
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, id=n, marks=[xfail(why)]) for n, (_, why) in LOCK_ATTACKS.items()])
+@pytest.mark.parametrize("name", list(LOCK_ATTACKS))
 def test_qr_lock_change_is_refused(name, lock_runs, base_site):
     root, run = lock_runs[name]
+    assert run.returncode == 1, f"{LOCK_ATTACKS[name][1]}:\n{run.tail()}"
     assert_refused(run, "content/qr-lock.yml")
     assert snapshot(root / "site") == base_site.site
     assert staging_left(root) == []
 
 
 @pytest.mark.parametrize("written, code", [
-    pytest.param("on", "on", marks=xfail("YAML reads `on` as True; the message says `True`")),
-    pytest.param('"010"', "010", marks=xfail("the lock writes 010 unquoted; it comes back as 8")),
-    pytest.param('"null"', "null", marks=xfail("the lock writes null unquoted; it comes back as None")),
+    ("on", "on"),
+    ('"010"', "010"),
+    ('"null"', "null"),
 ])
 def test_qr_code_stays_the_string_written(written, code, base_site, tmp_path):
     """A code a page asks for, once issued, survives the lock and a later build without the page asking."""
@@ -811,8 +799,8 @@ def test_qr_code_stays_the_string_written(written, code, base_site, tmp_path):
         message = assert_refused(first, "content/vi/tu-nguyen/muc-dong.md", lines_of(text, f"qr: {written}"))
         assert f"`{code}`" in message, message
         return
-    lock = yaml.safe_load((root / "content" / "qr-lock.yml").read_text(encoding="utf-8"))
-    assert lock.get(code) == "tu-nguyen/muc-dong.md", lock
+    lock = yamlfile.parse((root / "content" / "qr-lock.yml").read_text(encoding="utf-8"), plain=True)
+    assert lock["codes"].get(code) == "vi/tu-nguyen/muc-dong.md", lock
     add(root, "vi/tu-nguyen/muc-dong.md", page("Mức đóng", "Mức đóng, sửa lại.", order=1))
     second = build(root)
     assert second.returncode == 0, second.tail()
@@ -822,7 +810,6 @@ def test_qr_code_stays_the_string_written(written, code, base_site, tmp_path):
 # --- class: the command line -----------------------------------------------------------------------
 
 
-@xfail("a very long site URL is a traceback")
 def test_very_long_site_url(base_site, tmp_path):
     root = base_site.copy(tmp_path)
     run = build(root, "--site-url", "https://" + "a" * 60_000 + ".example/")
@@ -859,7 +846,6 @@ def read_only(folder: Path):
             folder.chmod(0o755)
 
 
-@xfail("renaming the read-only site is a PermissionError traceback")
 def test_read_only_site(base_site, tmp_path):
     root = base_site.copy(tmp_path)
     add(root, "vi/tu-nguyen/muc-dong.md", page("Mức đóng", "Mức đóng mới.", order=1))
@@ -871,7 +857,6 @@ def test_read_only_site(base_site, tmp_path):
     assert staging_left(root) == []
 
 
-@xfail("a killed build's staging folder is never removed")
 def test_killed_build_leaves_nothing_behind_the_next_one(base_site, tmp_path):
     root = base_site.copy(tmp_path)
     add(root, "vi/tu-nguyen/muc-dong.md", page("Mức đóng", "Mức đóng mới.", order=1))
@@ -919,7 +904,7 @@ def sheet_project(tmp_path_factory):
     return root, sheet, rows
 
 
-@pytest.mark.parametrize("start", [pytest.param(s, marks=xfail("cells are written as they are")) for s in CELLS])
+@pytest.mark.parametrize("start", list(CELLS))
 def test_export_neutralises_formula_cells(start, sheet_project):
     _, _, rows = sheet_project
     rel, column = CELLS[start]
@@ -951,11 +936,15 @@ def test_import_gives_back_what_export_neutralised(sheet_project, tmp_path):
 
 
 def import_rows(root: Path, rows: list[list[str]]) -> Run:
+    """A sheet with these rows (page, language, source hash, title, body, reviewer), each with the
+    fingerprint of the translation file as it is now, as an export would have recorded it."""
     sheet = root / "dich.csv"
     with sheet.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["trang", "ngon_ngu", "ma_ban_goc", "tieu_de_ban_dich", "noi_dung_ban_dich", "nguoi_duyet"])
-        writer.writerows(rows)
+        writer.writerow(["trang", "ngon_ngu", "ma_ban_goc", "ma_tep_ban_dich", "tieu_de_ban_dich", "noi_dung_ban_dich", "nguoi_duyet"])
+        for rel, lang, *rest in rows:
+            exported = file_fingerprint(root / "content" / lang / rel) if ".." not in rel else ""
+            writer.writerow([rel, lang, rest[0], exported, *rest[1:]])
     return outreach("translations", "import", "--project", ".", sheet.name, cwd=root)
 
 
@@ -964,8 +953,8 @@ def source_hash_of(root: Path, rel: str) -> str:
 
 
 @pytest.mark.parametrize("case", [
-    pytest.param("bad hash", marks=xfail("any non-empty hash is accepted")),
-    pytest.param("duplicate row", marks=xfail("the second row silently wins")),
+    "bad hash",
+    "duplicate row",
     "path out of content/",
 ])
 def test_bad_import_is_refused_and_writes_nothing(case, sheet_project, tmp_path):
