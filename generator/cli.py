@@ -108,7 +108,7 @@ def main() -> None:
 @main.command("build")
 @project_option
 @as_of_option
-@click.option("--site-dir", default="site", show_default=True, metavar="THƯ_MỤC", help="Thư mục ghi trang web đã tạo.")
+@click.option("--site-dir", default=None, metavar="THƯ_MỤC", help="Thư mục ghi trang web đã tạo (mặc định: site/ trong thư mục dự án).")
 @click.option("--site-url", default=None, metavar="ĐỊA_CHỈ", help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml).")
 @click.option("--release", is_flag=True, help="Bản phát hành, được in và đăng: từ chối nếu còn địa chỉ mẫu, số liệu chưa đối chiếu "
                                               "hoặc bản dịch nháp trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP.")
@@ -116,14 +116,14 @@ def main() -> None:
               help="Với --release: cho in bản dịch nháp của ngôn ngữ này (bahnar, jrai), kèm dấu BẢN DỊCH NHÁP trên từng tờ.")
 @click.option("--print-shop", is_flag=True, help="Tạo thêm bản cho nhà in (lề xén, dấu cắt, màu CMYK) và bản đen trắng để photo "
                                                  "cho mọi tờ in (bản phát hành luôn có).")
-def build_command(project: str, as_of: str | None, site_dir: str, site_url: str | None, release: bool,
+def build_command(project: str, as_of: str | None, site_dir: str | None, site_url: str | None, release: bool,
                   allow_drafts: tuple[str, ...], print_shop: bool) -> None:
     """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
     started = time.monotonic()
     proj = _project(project)
     options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop)
     try:
-        result = build(proj, Path(site_dir), options, _progress())
+        result = build(proj, Path(site_dir) if site_dir else proj.root / "site", options, _progress())
     except ContentError as error:
         _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên", WarningMemory(proj.root))
     _report([], result.warnings, WarningMemory(proj.root))

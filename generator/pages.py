@@ -184,7 +184,7 @@ def draft_mark(language: Language, release: bool, status: str) -> str:
     unreviewed translations a communicator allowed to print."""
     if not release:
         return language.t("print.draft_mark")
-    return language.t("print.draft_translation_mark", language=language.name_vi) if status == "draft" else ""
+    return language.t("print.draft_translation_mark") if status == "draft" else ""
 
 
 def weakest_status(statuses) -> str:
