@@ -59,7 +59,7 @@ from playwright.sync_api import Error as PlaywrightError
 from conftest import REPO, pdf_attachments, pdf_stream_texts, serving, write_project
 from generator import yamlfile
 from generator.content import content_hash
-from generator.translations import file_fingerprint
+from generator.translation_sheets import file_fingerprint
 
 AS_OF = "2026-11-25"
 TIME_BOUND = 15  # seconds for a bomb: "within seconds", on a loaded 2-core machine
