@@ -58,6 +58,8 @@ class ProblemLog:
         self.problems: list[Problem] = []
 
     def _display_path(self, path: Path | str) -> str:
+        if str(path).startswith("--"):
+            return str(path)  # a command-line option (--site-url) is where the mistake was typed
         # The path as the author knows it: a symbolic link is named where it lies, not where it points.
         path = Path(os.path.abspath(path))
         for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
