@@ -38,6 +38,8 @@ def test_qr_images_decode_to_the_short_url(built_site):
         assert decoded.text == entry["url"]
         assert decoded.format == zxingcpp.BarcodeFormat.QRCode
         assert decoded.symbology_identifier  # really decoded, not guessed
+        # The level as the symbol's own format information says: M survives a smudge, L would not.
+        assert decoded.ec_level == entry["error_correction"] == "M"
         modules = 17 + 4 * entry["version"] + 2 * QUIET_ZONE
         module_px = image.width // modules
         assert image.width == modules * module_px
