@@ -250,3 +250,14 @@ class GeneratorCopy:
 @pytest.fixture
 def generator_copy(tmp_path) -> GeneratorCopy:
     return GeneratorCopy(tmp_path / "code")
+
+
+def settled(page) -> None:
+    """Wait until the page has run what its loading and the last click queued.
+
+    Two rendering frames: autofocus, `toggle` events and a clicked `javascript:` address
+    run by the first. An event to wait for, not a guessed delay; the attack tests' controls
+    (the same payloads unsanitized) show that it is long enough for each of them to fire.
+    """
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
