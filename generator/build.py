@@ -24,13 +24,13 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import publisher
 from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions, machine_cache
-from .content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
+from .content import SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .images import CardSpec, card_files, card_specs, draw_all
 from .languages import Language, default_language, load_languages
 from .leaflet_render import leaflet_files, render_all

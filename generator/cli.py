@@ -21,7 +21,8 @@ from .cli_language import VietnameseGroup
 from .content import check_site_url
 from .languages import default_language
 from .problems import ContentError, Problem, ProblemLog, WarningMemory, one_line_per_mistake, report
-from .translations import EXPORT_FOLDER, STATES, export_csv, export_target, import_translations, translation_states
+from .translation_sheets import EXPORT_FOLDER, export_csv, export_target, import_translations
+from .translations import STATES, translation_states
 
 
 def _project(path: str) -> Project:
@@ -239,8 +240,7 @@ def import_command(project: str, as_of: str | None, csv_file: str, force: bool) 
     date = _as_of(as_of)
     try:
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
-        pages, notes = import_translations(Path(csv_file), proj.root, languages, sources, force,
-                                           check_content=lambda root: check(Project(root), BuildOptions(date)))
+        pages, notes = import_translations(Path(csv_file), proj.root, languages, sources, force, date)
     except ContentError as error:
         _fail(error, "Chưa nhập bản dịch nào")
     for note in notes:

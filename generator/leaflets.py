@@ -180,7 +180,7 @@ def plan_leaflets(
                 key=lambda i: (not i.key.is_overview, i.original.order, i.key.name),
             )
             overview = next((i for i in members if i.key.is_overview), None)
-            qr = qr_codes.get((language.code, PageKey(audience.slug, "index")))
+            qr = qr_codes.get((language.code, PageKey.overview(audience.slug)))
             if overview is None or qr is None:
                 continue
             renderer = Renderer(language, policy, site, as_of, log, paper=PaperLinks(language, qr_codes))
@@ -363,7 +363,7 @@ def downloads_for(leaflets: list[Leaflet], language_strings) -> dict[tuple[str, 
         name = t(f"leaflet.format.{leaflet.format.name}")
         for variant, _ in leaflet.documents:
             label = name if variant == "standard" else t(f"leaflet.variant.{variant}", format=name)
-            links.setdefault((leaflet.lang, PageKey(leaflet.audience, "index")), []).append(Download(label, leaflet.file(variant)))
+            links.setdefault((leaflet.lang, PageKey.overview(leaflet.audience)), []).append(Download(label, leaflet.file(variant)))
     return links
 
 

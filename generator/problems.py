@@ -58,6 +58,8 @@ class ProblemLog:
         self.problems: list[Problem] = []
 
     def _display_path(self, path: Path | str) -> str:
+        if str(path).startswith("--"):
+            return str(path)  # a command-line option (--site-url) is where the mistake was typed
         # The path as the author knows it: a symbolic link is named where it lies, not where it points.
         # A relative one is already the project's (or names a command-line option, `--site-url`).
         path = Path(path)

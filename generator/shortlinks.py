@@ -57,6 +57,11 @@ class Lock:
     def target(self, code: str) -> str:
         return self.moves.get(code, self.codes[code])
 
+    def page(self, code: str) -> tuple[str, PageKey]:
+        """The language and the page that `code` opens now."""
+        lang, rel = self.target(code).split("/", 1)
+        return lang, PageKey.from_rel(rel)
+
 
 def read_lock(path: Path, languages: tuple[Language, ...], log: ProblemLog, text: str | None = None,
               where: str | None = None) -> Lock | None:
@@ -138,15 +143,15 @@ def assign_short_links(lock: Lock, lock_path: Path, sources: list[SourcePage], l
     originals = {p.key: p for p in sources if p.lang == DEFAULT_LANGUAGE}
     orphans: dict[str, list[str]] = {}  # a missing page -> the codes that open it, in any language
     for code in lock.codes:
-        rel = lock.target(code).split("/", 1)[1]
-        if (DEFAULT_LANGUAGE, PageKey.from_rel(rel)) not in pages:
-            orphans.setdefault(rel, []).append(code)
+        key = lock.page(code)[1]
+        if (DEFAULT_LANGUAGE, key) not in pages:
+            orphans.setdefault(key.rel, []).append(code)
     for rel, orphaned in orphans.items():
         listed = ", ".join(f"`{code}`" for code in orphaned)
         log.error(lock_path, lock.lines[orphaned[0]],
                   f"Mã QR {listed} đã cấp (có thể đã in trên giấy) mở trang `content/{DEFAULT_LANGUAGE}/{rel}`, nhưng trang này không còn. "
                   f"Khôi phục trang, hoặc khai báo trang mới của từng mã trong mục `moves:` của content/qr-lock.yml "
-                  f"(ví dụ `{orphaned[0]}: {lock.target(orphaned[0]).split('/', 1)[0]}/<đường dẫn mới>.md`).")
+                  f"(ví dụ `{orphaned[0]}: {lock.page(orphaned[0])[0]}/<đường dẫn mới>.md`).")
     codes = dict(lock.codes)
     code_of = {target: code for code, target in reversed(list(codes.items()))}
     code_of.update({target: code for code, target in lock.moves.items()})
@@ -172,8 +177,7 @@ def assign_short_links(lock: Lock, lock_path: Path, sources: list[SourcePage], l
     issued = Lock(codes, dict(lock.moves), lock.lines)
     links = []
     for code in codes:
-        lang, rel = issued.target(code).split("/", 1)
-        key = PageKey.from_rel(rel)
+        lang, key = issued.page(code)
         if (DEFAULT_LANGUAGE, key) in pages:
             links.append(ShortLink(code, lang, key))
     return sorted(links, key=lambda link: link.code), issued

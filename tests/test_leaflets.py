@@ -5,13 +5,14 @@ photocopy files) is measured in test_print_design.py.
 """
 
 import datetime as dt
-import hashlib
 import posixpath
 
+import pypdfium2 as pdfium
 import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import BuildOptions, build, compose
+from generator.cache import ArtifactCache
 from generator.problems import ContentError
 from sheetcheck import pdf, pdf_text, text_runs
 
@@ -220,14 +221,31 @@ def test_overflowing_flyer_fails_with_file_line_and_amount(make_project, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
-def test_same_input_gives_byte_identical_pdfs_and_images(make_project, tmp_path):
-    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": overview(3)})
+def test_same_input_gives_byte_identical_pdfs_and_images(make_project, tmp_path, monkeypatch):
+    """Two builds from empty caches (the project's and the machine's), each rendering every file itself."""
+    steps = "```infographic\nkind: steps\ntitle: Các bước\nitems:\n  - Đến đại lý thu\n```\n"
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": overview(3) + "\n" + steps})
+    # Not today: the PDFs' dates must come from the build's date, never from the clock.
+    as_of = dt.date(2026, 9, 1)
 
-    def digests(out):
-        result = build(project, out, BuildOptions(AS_OF))
-        files = ([l["file"] for l in result.manifest["leaflets"]] + [p for l in result.manifest["leaflets"] for p in l["previews"]]
-                 + [q["files"]["png"] for q in result.manifest["qr"]])
-        return {f: hashlib.sha256((out / f).read_bytes()).hexdigest() for f in files}
+    def build_afresh(name):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name / "machine-cache"))
+        out = tmp_path / name / "site"
+        result = build(project, out, BuildOptions(as_of, print_shop=True), cache=ArtifactCache(tmp_path / name / "cache"))
+        assert result.cache.misses and not result.cache.hits, "every file rendered by this build"
+        manifest = result.manifest
+        files = ([l["file"] for l in manifest["leaflets"]] + [p for l in manifest["leaflets"] for p in l["previews"]]
+                 + [q["files"][kind] for q in manifest["qr"] for kind in ("png", "svg")] + [i["file"] for i in manifest["images"]])
+        return out, {f: (out / f).read_bytes() for f in files}
 
-    first = digests(tmp_path / "one")
-    assert first and first == digests(tmp_path / "two")
+    first_dir, first = build_afresh("one")
+    second_dir, second = build_afresh("two")
+    kinds = {posixpath.splitext(f)[1] for f in first}
+    assert kinds == {".pdf", ".png", ".svg"} and any("print-shop" in f for f in first), sorted(first)
+    assert first.keys() == second.keys()
+    assert [f for f in first if first[f] != second[f]] == []
+    for file in (f for f in first if f.endswith(".pdf")):
+        document = pdfium.PdfDocument(first_dir / file)
+        metadata = document.get_metadata_dict()
+        document.close()
+        assert metadata["CreationDate"].startswith("D:20260901") and metadata["ModDate"].startswith("D:20260901"), (file, metadata)

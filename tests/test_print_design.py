@@ -214,6 +214,7 @@ def test_qr_codes_are_25_mm_with_quiet_zone_and_survive_a_cheap_copy(built_site)
         image = raster(page, dpi)
         [code] = _decode(image)
         assert code.text == entry["qr_url"], entry["file"]
+        assert code.ec_level == "M", entry["file"]  # read from the printed symbol's format information
         position = code.position
         width_mm = abs(position.top_right.x - position.top_left.x) / dpi * MM_PER_INCH
         modules = 17 + 4 * int(code.extra["Version"])

@@ -38,6 +38,8 @@ def test_qr_images_decode_to_the_short_url(built_site):
         assert decoded.text == entry["url"]
         assert decoded.format == zxingcpp.BarcodeFormat.QRCode
         assert decoded.symbology_identifier  # really decoded, not guessed
+        # The level as the symbol's own format information says: M survives a smudge, L would not.
+        assert decoded.ec_level == entry["error_correction"] == "M"
         modules = 17 + 4 * entry["version"] + 2 * QUIET_ZONE
         module_px = image.width // modules
         assert image.width == modules * module_px
@@ -205,3 +207,17 @@ def test_check_never_writes_the_lockfile(make_project):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
     compose(project, BuildOptions(AS_OF))
     assert not project.qr_lockfile.exists()
+
+
+def test_the_site_address_comes_from_site_yml_and_the_option_overrides_it(make_project):
+    flyer = OVERVIEW + "\n<!-- flyer -->\nĐến đại lý thu.\n<!-- /flyer -->\n"
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": flyer})
+    # A site_url in MkDocs' settings is the publisher's business only: QR codes never read it.
+    with project.config_file.open("a", encoding="utf-8") as settings:
+        settings.write("\nsite_url: https://mkdocs-settings.example/\n")
+    from_site_yml = compose(project, BuildOptions(AS_OF))
+    assert from_site_yml.site_url == "https://bhxh-gialai.example/"
+    assert {qr.short_url.split("/q/")[0] for qr in from_site_yml.qr_codes} == {"https://bhxh-gialai.example"}
+    overridden = compose(project, BuildOptions(AS_OF, "https://gialai.example/tt/"))
+    assert {qr.short_url.split("/q/")[0] for qr in overridden.qr_codes} == {"https://gialai.example/tt"}
+    assert {l.qr_url.split("/q/")[0] for l in overridden.leaflets} == {"https://gialai.example/tt"}
