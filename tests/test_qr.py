@@ -205,3 +205,27 @@ def test_check_never_writes_the_lockfile(make_project):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
     compose(project, BuildOptions(AS_OF))
     assert not project.qr_lockfile.exists()
+
+
+def test_a_code_deleted_from_the_lockfile_is_one_error_at_the_codes_line(make_project, tmp_path, machine_cache):
+    # Git and the published site both remember the code: one mistake, one line, where the code goes back.
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    build_site = lambda: CliRunner().invoke(main, ["build", "--project", str(project.root), "--site-dir", str(project.root / "site"),  # noqa: E731
+                                                   "--as-of", AS_OF.isoformat()])
+    first = build_site()
+    assert first.exit_code == 0, first.output
+    git = ["git", "-C", str(project.root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "content/qr-lock.yml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "lock"], check=True)
+    lines = project.qr_lockfile.read_text(encoding="utf-8").splitlines(keepends=True)
+    project.qr_lockfile.write_text("".join(line for line in lines if not line.startswith("  tnb:")), encoding="utf-8")
+    result = build_site()
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if ": lỗi: " in line]
+    codes_line = next(number for number, line in enumerate(lines, start=1) if line.startswith("codes:"))
+    assert error.startswith(f"content/qr-lock.yml:{codes_line}: lỗi: Mã QR `tnb`") and "đã bị xoá" in error, error
