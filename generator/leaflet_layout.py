@@ -157,6 +157,27 @@ def fitted_address(address: str, width_mm: float, sizes_pt: tuple[float, ...]) -
     return Address(sizes_pt[-1], address.replace("/", "/\u200b").rstrip("\u200b"))
 
 
+# A draft build's mark along each edge: once per panel-wide cell (about 100 mm: each panel of a tri-fold is
+# seen alone once folded; an A5 flyer has one), in the largest size that fits its cell, letter-spaced.
+DRAFT_MARK_SIZES_PT = (11, 10, 9, 8, 7)
+DRAFT_MARK_SPACING_EM = 0.09
+
+
+@dataclass(frozen=True)
+class DraftMark:
+    text: str
+    cells: int
+    size_pt: float
+    spacing_em: float = DRAFT_MARK_SPACING_EM
+
+
+def draft_mark(text: str, sheet_width_mm: float) -> DraftMark:
+    cells = max(1, round(sheet_width_mm / 100))
+    width = sheet_width_mm / cells * MM_TO_PT * 0.95
+    fits = [size for size in DRAFT_MARK_SIZES_PT if _width_pt(text, size) + len(text) * DRAFT_MARK_SPACING_EM * size <= width]
+    return DraftMark(text, cells, fits[0] if fits else DRAFT_MARK_SIZES_PT[-1])
+
+
 @functools.lru_cache(maxsize=4096)
 def _advance(text: str) -> float:
     return _bold_font().getlength(text) / 1000  # in ems

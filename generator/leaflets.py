@@ -243,9 +243,13 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
              content: _Content, qr: QrCode, policy: PolicyData, site: SiteConfig, as_of: dt.date, release: bool) -> Leaflet:
     language = overview.language
     change = _next_change(content.figures, policy, as_of)
-    status = weakest_status(p.status for p in content.parts)
+    statuses = {p.status for p in content.parts}
+    # A sheet printing any draft translation is a draft, whatever it borrows from Vietnamese: a release
+    # refuses it, or with --allow-draft marks it.
+    status = "draft" if "draft" in statuses else weakest_status(statuses)
     context = _context(overview, icon, fmt, content, qr, site, as_of, change)
-    context["draft_mark"] = draft_mark(language, release, status)
+    mark = draft_mark(language, release, status)
+    context["draft_mark"] = layout.draft_mark(mark, fmt.size_mm[0]) if mark else None
     documents = tuple((variant, _document(fmt, variant, context)) for variant in variants)
     return Leaflet(
         lang=language.code,

@@ -249,3 +249,62 @@ def test_same_input_gives_byte_identical_pdfs_and_images(make_project, tmp_path,
         metadata = document.get_metadata_dict()
         document.close()
         assert metadata["CreationDate"].startswith("D:20260901") and metadata["ModDate"].startswith("D:20260901"), (file, metadata)
+
+
+def test_draft_marks_fit_the_sheet_and_a_draft_translation_is_never_printed_unmarked(make_project, tmp_path, machine_cache):
+    # Through the command line. A Jrai sheet with a draft part and a borrowed Vietnamese call to action
+    # is a draft: a release refuses it, or with --allow-draft marks every panel, each mark inside its panel.
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.content import content_hash
+    from sheetcheck import DRAFT_MARKS
+
+    source = overview(1)
+    project = make_project({
+        "vi/index.md": HOME, "vi/tu-nguyen/index.md": source,
+        "jrai/tu-nguyen/index.md": (f"---\ntitle: Jrai\nstatus: draft\nsource: vi/tu-nguyen/index.md\n"
+                                    f"source_hash: {content_hash(source)}\n---\n\n<!-- flyer -->\nƀing ta\n<!-- /flyer -->\n"),
+    })
+
+    def build_site(name, *options):
+        return CliRunner().invoke(main, ["build", "--project", str(project.root), "--site-dir", str(tmp_path / name),
+                                         "--as-of", AS_OF.isoformat(), *options])
+
+    release = ("--release", "--site-url", "https://bhxh.gialai.gov.vn/tt/")
+    refused = build_site("refused", *release)
+    assert refused.exit_code == 1 and "--allow-draft jrai" in refused.output, refused.output
+    assert build_site("release", *release, "--allow-draft", "jrai").exit_code == 0
+    assert build_site("draft").exit_code == 0
+    for site, lang, mark, cells in (("release", "jrai", "BẢN DỊCH NHÁP — CHƯA NGƯỜI BẢN NGỮ DUYỆT", 1), ("draft", "vi", DRAFT_MARKS[0], 1)):
+        path = tmp_path / site / "leaflets" / lang / "tu-nguyen-a5-flyer.pdf"
+        for page in pdf(path):
+            assert len(_marks_clear_of_edges_and_folds(page, mark, ())) == 2 * cells, path
+    assert "nháp" not in pdf_text(tmp_path / "release" / "leaflets" / "vi" / "tu-nguyen-a5-flyer.pdf").lower()
+
+
+def _marks_clear_of_edges_and_folds(page, mark: str, folds: tuple[float, ...]) -> list:
+    """The draft marks along the page's edges, each checked to keep 4 mm from the sheet's edges and folds
+    (an office printer's margin; a folded panel shows its own mark whole)."""
+    from sheetcheck import PT_PER_MM
+
+    trim = page.get_trimbox()
+    width = (trim[2] - trim[0]) / PT_PER_MM
+    marks = [r for r in text_runs(page, with_draft_mark=True) if r.text.strip() == mark]
+    bounds = (0, *folds, width)
+    for run in marks:
+        panel = next(i for i in range(len(bounds) - 1) if bounds[i] <= (run.left + run.right) / 2 < bounds[i + 1])
+        assert bounds[panel] + 4 <= run.left and run.right <= bounds[panel + 1] - 4, (run.text, run.left, run.right, bounds)
+    return marks
+
+
+def test_every_panel_of_a_draft_shows_the_draft_mark_whole(built_site):
+    from sheetcheck import DRAFT_MARKS
+
+    # Folds of each page; marks along each edge: one per panel of a tri-fold, one on a flyer, three across a poster.
+    folds = {"a4-trifold": ((97, 197), (100, 200)), "a5-flyer": ((), ()), "a3-poster": ((),)}
+    marks_per_edge = {"a4-trifold": 3, "a5-flyer": 1, "a3-poster": 3}
+    for entry in leaflets(built_site, variant="standard"):
+        for page, page_folds in zip(pdf(built_site.site_dir / entry["file"]), folds[entry["format"]]):
+            marks = _marks_clear_of_edges_and_folds(page, DRAFT_MARKS[0], page_folds)
+            assert len(marks) == 2 * marks_per_edge[entry["format"]], entry["file"]
