@@ -31,8 +31,9 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url, get_theme_dir
+from mkdocs.utils import get_relative_url
 
+from . import material
 from .cache import machine_cache
 
 
@@ -82,7 +83,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         others = {_not_found_page(l) for l in self._languages if l["prefix"]}
         env.loader = jinja2.ChoiceLoader([
             env.loader,
-            jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(get_theme_dir("material"))}),
+            jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(material.theme_dir())}),
             jinja2.FunctionLoader(lambda name: '{% extends "404.html" %}' if name in others else None),
         ])
         return env

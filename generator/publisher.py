@@ -26,31 +26,24 @@ from typing import Iterator
 from urllib.parse import urlsplit
 
 import rcssmin
-import tinycss2
 import yaml
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.utils import yaml_load
 
-from . import webapp
-from .cache import digest, machine_cache, worker_pool
+from . import material, webapp
+from .cache import worker_pool
 from .content import SiteConfig
 from .images import audience_cards
 from .languages import DEFAULT_LANGUAGE, Language, default_language
 from .pages import SitePage
+from .problems import ContentError, ProblemLog
 from .textfold import fold
 
-OVERRIDES_DIR = Path(__file__).parent / "templates" / "mkdocs"
 STYLES_DIR = Path(__file__).parent / "styles"
 STYLESHEET = "assets/outreach.css"
 PRINT_STYLESHEET = "assets/outreach-print.css"  # linked with media="print": never delays a page on screen
 LANGUAGE_PLUGIN = "outreach-languages"  # entry point of mkdocs_plugin.LanguageLayer
-
-# Material's search also indexes these fields: title and text with diacritics
-# removed, since most people type "bao hiem tu nguyen" on a phone. Boosts
-# match Material's own for title and text.
-FOLDED_FIELDS = {"title": ("folded_title", 1e3), "text": ("folded_text", 1)}
-SEARCH_INDEX = "search/search_index.json"
 
 # A shard costs a process and a template compile (about 0.2 s): worth it from
 # about this many pages on.
@@ -99,8 +92,16 @@ def publishing(
             for future in futures:
                 future.cancel()
             raise
-        indexes = [future.result() for future in futures]
+        try:
+            indexes = [future.result() for future in futures]
+        except material.MaterialMismatch as mismatch:  # nothing half-patched is published
+            raise ContentError(mismatch.problems) from None
     _assemble(shard_dirs, indexes, site_dir, pages, languages, site_url)
+
+
+def check_theme(log: ProblemLog) -> None:
+    """What `outreach check` verifies of the theme: the installed Material is the one the overrides and patches expect."""
+    material.check_installed(log)
 
 
 def shard_count(pages: int) -> int:
@@ -116,14 +117,13 @@ def _build_shard(config_file: str, overrides: dict, layer: list[dict], rendered_
     _run_mkdocs(Path(config_file), overrides)
     # Finishing touches run here, on the shard's core, rather than after every shard is done.
     shard_dir = Path(shard_dir)
-    index_file = shard_dir / SEARCH_INDEX
-    index = json.loads(index_file.read_text(encoding="utf-8"))
+    index_file = shard_dir / material.SEARCH_INDEX
+    index = material.read_search_index(index_file)
     index_file.unlink()
     for doc in index["docs"]:
         _add_folded_fields(doc)
-    for bundle in (shard_dir / "assets" / "javascripts").glob("bundle.*.min.js"):
-        defer_search_index(bundle)
-        skip_alternate_sitemaps(bundle)
+    for bundle in shard_dir.glob(material.BUNDLE_GLOB):
+        material.patch_bundle(bundle)
     return index
 
 
@@ -132,8 +132,8 @@ def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages
     for shard_dir in shard_dirs:
         _move_tree(shard_dir, site_dir)
     _write_search_indexes(indexes, site_dir, pages)
-    for stylesheet in (site_dir / "assets" / "stylesheets").glob("main.*.min.css"):
-        purge_stylesheet(stylesheet)
+    for stylesheet in site_dir.glob(material.STYLESHEET_GLOB):
+        material.purge_stylesheet(stylesheet)
     calculators: dict[str, list[str]] = {}
     for page in pages:
         if page.kind == "calculator":
@@ -147,8 +147,8 @@ def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages
 
 def _theme_shell(site_dir: Path) -> dict[str, bytes]:
     """The theme's files every page loads (site path -> content): what the service worker keeps at once."""
-    patterns = ("assets/stylesheets/main.*.min.css", "assets/javascripts/bundle.*.min.js",
-                "assets/javascripts/workers/search.*.min.js", STYLESHEET, PRINT_STYLESHEET)
+    patterns = (material.STYLESHEET_GLOB, material.BUNDLE_GLOB,
+                material.SEARCH_WORKER_GLOB, STYLESHEET, PRINT_STYLESHEET)
     files = [path for pattern in patterns for path in site_dir.glob(pattern)]
     return {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in files}
 
@@ -289,15 +289,14 @@ def _audience_buttons(language: Language, pages: list[SitePage], site: SiteConfi
 def _config_overrides(base, languages, layer, pages, docs_dir, site_url) -> dict:
     base = copy.deepcopy(base)
     theme = dict(base.get("theme") or {"name": "material"})
-    theme.update(custom_dir=str(OVERRIDES_DIR), language="vi", font=False, favicon=webapp.FAVICON)
+    theme.update(custom_dir=str(material.OVERRIDES_DIR), language="vi", font=False, favicon=webapp.FAVICON)
     extra = dict(base.get("extra") or {})
     # Whatever renders outside a page (Material's search settings, 404.html) speaks the default language.
     extra["outreach"] = next(l["outreach"] for l in layer if l["code"] == default_language(languages).code)
-    # Material shows its language menu when `alternate` is set, and when it is a
-    # list also links every page to each listed language's home. True shows the
-    # menu (our partials/alternate.html opens the same page) and each page
-    # names its own translations (main.html, absolute hreflang links).
-    extra["alternate"] = True
+    # Shows Material's language menu (our partials/alternate.html opens the same page) and no
+    # links of Material's to each language's home: each page names its own translations
+    # (main.html, absolute hreflang links). See material.TEMPLATE_CONTEXT.
+    extra[material.LANGUAGE_MENU] = True
     nav = []
     for language in languages:
         nav += _navigation([p for p in pages if p.lang == language], language.url_prefix)
@@ -320,7 +319,7 @@ def _plugins(base) -> list:
     for entry in base.get("plugins") or ["search"]:
         name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
         if name == "search":
-            folded = {name: {"boost": boost} for name, boost in FOLDED_FIELDS.values()}
+            folded = {name: {"boost": boost} for name, boost in material.FOLDED_FIELDS.values()}
             options = {**(options or {}), "fields": {**(options or {}).get("fields", {}), **folded}}
         plugins.append({name: options})
     return plugins
@@ -337,96 +336,7 @@ def _run_mkdocs(config_file: Path, overrides: dict) -> None:
         mkdocs_logger.setLevel(level)
 
 
-# --- weight ------------------------------------------------------------------
-
-# Material's stylesheet is the one thing a phone must download before it can
-# paint. These components never appear on these pages (no code, tabs, blog,
-# tags, versions, annotations, consent, feedback...), and Material's scripts do
-# not add them, so their rules are dropped: about a third of the stylesheet.
-UNUSED_COMPONENTS = (
-    "highlight", "highlighttable", "linenos", "tabbed", "mermaid", "md-source", "md-version", "md-tag",
-    "md-post", "md-social", "md-banner", "md-annotation", "md-tooltip", "task-list", "emojione", "twemoji",
-    "gemoji", "critic", "keys", "arithmatex", "md-sponsorship", "md-author", "md-profile", "md-code__",
-    "md-clipboard", "md-dialog", "md-consent", "md-feedback", "md-progress", "md-tabs", "md-status",
-    "md-meta", "md-draft", "footnote", "md-typeset .grid", "md-typeset .card", "abbr", "md-content__button",
-    "md-preview",
-    # Every language of the site is written left to right.
-    "[dir=rtl]",
-    # Features the site does not turn on: heading permalinks, the path above
-    # a page, navigation sections and tabs, the table of contents in its own
-    # column (it sits in the navigation: toc.integrate), buttons.
-    "headerlink", "md-path", "md-nav--lifted", "md-header--lifted", "md-sidebar--secondary", "md-button",
-)
-_UNUSED = re.compile("|".join(re.escape(name) for name in UNUSED_COMPONENTS))
-
-
-def purge_stylesheet(path: Path) -> None:
-    css = path.read_text(encoding="utf-8")
-    # Parsing Material's stylesheet takes longer than building a small site: done once per Material release.
-    folder = machine_cache("stylesheets")
-    cached = folder / digest(css, *UNUSED_COMPONENTS, tinycss2.__version__) if folder else None
-    if cached and cached.exists():
-        path.write_bytes(cached.read_bytes())
-        return
-    rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)
-    path.write_text("".join(_purge_rules(rules)), encoding="utf-8")
-    if cached:
-        shutil.copyfile(path, cached)
-
-
-def _purge_rules(rules) -> list[str]:
-    kept = []
-    for rule in rules:
-        if rule.type == "qualified-rule":
-            selectors = [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
-            used = [s for s in selectors if not _UNUSED.search(s)]
-            if used:
-                kept.append(",".join(used) + "{" + tinycss2.serialize(rule.content) + "}")
-        elif rule.type == "at-rule" and rule.content is not None and rule.lower_at_keyword in ("media", "supports"):
-            inner = _purge_rules(tinycss2.parse_rule_list(rule.content, skip_whitespace=True, skip_comments=True))
-            if inner:
-                kept.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{''.join(inner)}}}")
-        else:
-            kept.append(tinycss2.serialize([rule]))
-    return kept
-
-
 # --- search ------------------------------------------------------------------
-
-# Material downloads the whole search index as soon as a page loads over http;
-# only for file:// pages does it wait until the reader opens search. Readers
-# on a slow network should not pay for an index they may never use, so the
-# published bundle takes the file:// path everywhere. Minified names change
-# between releases: the pattern matches the condition, whatever its wrapper.
-_EAGER_INDEX = re.compile(r'([A-Za-z_$][\w$]*)\(location\.protocol!=="file:"\)')
-
-
-def defer_search_index(bundle: Path) -> None:
-    code = bundle.read_text(encoding="utf-8")
-    patched, count = _EAGER_INDEX.subn(r"\1(!1)", code)
-    if count != 1:
-        logging.getLogger(__name__).warning(
-            "%s: Material's search-index condition not found (%d matches); the index will load with the page", bundle, count)
-        return
-    bundle.write_text(patched, encoding="utf-8")
-
-
-# Material fetches `sitemap.xml` beside every `link[rel=alternate]` of a page,
-# to open the same page when a reader switches language. Our language menu
-# links the same page itself, and our hreflang links name pages, not language
-# roots: the fetches would only fail (a 404 and a console error per
-# language). The patched selector matches no element.
-_ALTERNATE_SITEMAPS = '"link[rel=alternate]"'
-
-
-def skip_alternate_sitemaps(bundle: Path) -> None:
-    code = bundle.read_text(encoding="utf-8")
-    if code.count(_ALTERNATE_SITEMAPS) != 1:
-        logging.getLogger(__name__).warning(
-            "%s: Material's alternate-sitemap lookup not found; switching language may fetch missing sitemaps", bundle)
-        return
-    bundle.write_text(code.replace(_ALTERNATE_SITEMAPS, '"link[rel=alternate][data-md-sitemap]"'), encoding="utf-8")
-
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -444,7 +354,7 @@ def _write_search_indexes(shard_indexes: list[dict], site_dir: Path, pages: list
         language = language_of[_page_url(doc)]
         docs_by_language[language.code].append({**doc, "location": doc["location"][len(language.url_prefix):]})
     for code, language in languages.items():
-        target = site_dir / language.url_prefix / SEARCH_INDEX
+        target = site_dir / language.url_prefix / material.SEARCH_INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
         data = {**shard_indexes[0], "docs": docs_by_language[code]}
         target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -455,7 +365,7 @@ def _page_url(doc: dict) -> str:
 
 
 def _add_folded_fields(doc: dict) -> None:
-    for field, (folded_field, _) in FOLDED_FIELDS.items():
+    for field, (folded_field, _) in material.FOLDED_FIELDS.items():
         plain = _TAGS.sub(" ", doc.get(field, ""))
         folded = fold(plain)
         if folded != plain.lower():

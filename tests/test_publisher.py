@@ -40,24 +40,6 @@ def test_shards_render_the_same_site_as_one_build(make_project, tmp_path, monkey
     assert not list((tmp_path).glob("*-shard-*")) and not list(tmp_path.glob(".*-new-*"))
 
 
-def test_trimmed_stylesheet_is_cached_per_machine_by_its_content(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    first = tmp_path / "a.css"
-    first.write_text(".md-typeset .tabbed-set{color:red}.md-header{color:blue}", encoding="utf-8")
-    publisher.purge_stylesheet(first)
-    assert first.read_text(encoding="utf-8") == ".md-header{color:blue}"
-    # Another Material release, another stylesheet: never served the old trimmed copy.
-    second = tmp_path / "b.css"
-    second.write_text(".md-header{color:green}.md-clipboard{top:0}", encoding="utf-8")
-    publisher.purge_stylesheet(second)
-    assert second.read_text(encoding="utf-8") == ".md-header{color:green}"
-    again = tmp_path / "c.css"
-    again.write_text(".md-typeset .tabbed-set{color:red}.md-header{color:blue}", encoding="utf-8")
-    publisher.purge_stylesheet(again)
-    assert again.read_text(encoding="utf-8") == ".md-header{color:blue}"
-    assert len(list((tmp_path / "cache" / "bhxh-outreach" / "stylesheets").iterdir())) == 2
-
-
 def test_a_build_works_without_a_writable_machine_cache(make_project, tmp_path, monkeypatch):
     not_a_folder = tmp_path / "cache-is-a-file"
     not_a_folder.write_text("", encoding="utf-8")
