@@ -45,9 +45,11 @@ STYLESHEET = "assets/outreach.css"
 PRINT_STYLESHEET = "assets/outreach-print.css"  # linked with media="print": never delays a page on screen
 LANGUAGE_PLUGIN = "outreach-languages"  # entry point of mkdocs_plugin.LanguageLayer
 
-# A shard costs a process and a template compile (about 0.2 s): worth it from
-# about this many pages on.
-MIN_PAGES_PER_SHARD = 20
+# Each shard is a whole MkDocs build but for the pages: about 0.25 CPU-seconds
+# before its first page (MkDocs lists Material's 14,500 theme files, loads the
+# config and the templates), as much as rendering some 25 pages. Below this many
+# pages per shard the second core saves less time than the shard costs.
+MIN_PAGES_PER_SHARD = 60
 
 
 @contextlib.contextmanager
