@@ -248,6 +248,10 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
     kept in the machine cache (or nowhere, if it cannot be written).
     """
     composition = compose(project, options)
+    theme = ProblemLog(project.root)
+    publisher.check_theme(theme)
+    if theme.errors:
+        raise ContentError(theme.errors, composition.warnings)
     cache = ArtifactCache(machine_cache("renders"), also_read=(project.cache_dir,))
     try:
         render_all(composition.leaflets, project.root, progress or Progress(), cache)

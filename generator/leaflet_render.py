@@ -23,14 +23,12 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import fetcher
 from . import leaflet_layout as layout
 from .cache import ArtifactCache, code_digest, digest, render_cached
 from .languages import Language
 from .leaflets import TEMPLATE_DIR, Leaflet, Region
 from .policy import format_day
 from .print_marks import mark
-from .fetcher import PrintFetcher, Refused, without_attachments
 from .problems import ProblemLog
 
 SHEETS_DIR = "noi-bo/to-in"  # previews for the communication team; not linked from citizens' pages
@@ -78,6 +76,8 @@ class Typesetter:
         from weasyprint import HTML  # imported here: heavy, and only workers need it
         from weasyprint.text.fonts import FontConfiguration
 
+        from .fetcher import PrintFetcher
+
         self.source = html
         self.fonts = FontConfiguration()
         # The sheet's own QR code and icons come as data URLs; nothing else may.
@@ -86,6 +86,8 @@ class Typesetter:
 
     def layout(self, css: str = ""):
         from weasyprint import CSS
+
+        from .fetcher import without_attachments
 
         # A user stylesheet's !important rules win over the document's own sizes.
         document = self.html.render(stylesheets=[CSS(string=css, font_config=self.fonts)], font_config=self.fonts)
@@ -234,6 +236,8 @@ def _blamed_part(anchors, region: Region, leaflet: Leaflet, page, right, bottom)
 
 def render_leaflet(leaflet: Leaflet) -> Rendered:
     """Every variant of one sheet, laid out once; runs in a worker process."""
+    from .fetcher import Refused  # imports WeasyPrint: only workers need it
+
     try:
         return _render(leaflet)
     except Refused as refusal:
@@ -288,7 +292,7 @@ def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCac
                workers: int | None = None) -> list[tuple[Leaflet, Rendered]]:
     """Render every sheet on all cores, or take it from the cache; raise ContentError for any that does not fit."""
     log = ProblemLog(root)
-    code = code_digest(Path(__file__), Path(layout.__file__), Path(fetcher.__file__))
+    code = code_digest(Path(__file__), Path(layout.__file__), Path(__file__).with_name("fetcher.py"))
     results = render_cached(
         cache, "leaflets", leaflets, [digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents)) for leaflet in leaflets],
         [leaflet.file("standard") for leaflet in leaflets], render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
