@@ -338,7 +338,7 @@ def _explain(leaflet: Leaflet, rendered: Rendered, overflow: Overflow) -> tuple[
 
 
 def thumbnail_file(leaflet: Leaflet, page: int) -> str:
-    return f"{SHEETS_DIR}/{leaflet.lang}/{leaflet.audience}-{leaflet.format.name}-{page}.png"
+    return f"{SHEETS_DIR}/{leaflet.lang}/{leaflet.stem}-{page}.png"
 
 
 def leaflet_files(rendered: list[tuple[Leaflet, Rendered]], team_language: Language) -> dict[str, bytes]:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from html import escape as html_escape, unescape as html_unescape
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
 
 import jinja2
@@ -39,6 +39,9 @@ from .print_marks import ROLES, MarkedPart, mark, marked_parts
 from .problems import ProblemLog
 from .qr import QrCode, svg_image
 from .render import FigureUse, Place, Renderer
+
+if TYPE_CHECKING:
+    from .editions import Edition
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "leaflet"
 LEAFLET_DIR = "leaflets"
@@ -140,17 +143,19 @@ class Leaflet:
     status: str  # the least finished text it carries: source | reviewed | draft | fallback
     unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
     roots: tuple[Path, ...]  # what its renderer may read besides the generator's fonts: the content tree
+    edition: Edition | None = None  # a commune's or a campaign's edition, with its own block and code
+
+    @property
+    def stem(self) -> str:
+        """Its file name inside its language's folder, without variant and extension: "xa/plk/tu-nguyen-a5-flyer"."""
+        return (self.edition.folder if self.edition else "") + f"{self.audience}-{self.format.name}"
 
     def file(self, variant: str = "standard") -> str:
-        return leaflet_file(self.lang, self.audience, self.format.name, variant)
+        suffix = "" if variant == "standard" else f"-{variant}"
+        return f"{LEAFLET_DIR}/{self.lang}/{self.stem}{suffix}.pdf"
 
     def document(self, variant: str) -> str:
         return dict(self.documents)[variant]
-
-
-def leaflet_file(lang: str, audience: str, fmt: str, variant: str) -> str:
-    suffix = "" if variant == "standard" else f"-{variant}"
-    return f"{LEAFLET_DIR}/{lang}/{audience}-{fmt}{suffix}.pdf"
 
 
 # --- planning ----------------------------------------------------------------
@@ -165,8 +170,12 @@ def plan_leaflets(
     release: bool,
     log: ProblemLog,
     variants: tuple[str, ...] = layout.VARIANTS,
+    editions: list[Edition] = (),
 ) -> list[Leaflet]:
     """Every sheet with marked content, in every language; `variants` chooses which documents to prepare.
+
+    Each edition (a commune's, a campaign's) adds its formats of the audiences and languages it covers,
+    with its own block and its tagged code.
 
     Every sheet of a draft build carries the draft mark; a release marks only the unreviewed
     translations a communicator allowed to print.
@@ -191,6 +200,11 @@ def plan_leaflets(
                 for fmt in (f for f in FORMATS if f.marker == marker):
                     chosen = tuple(v for v in variants if v in fmt.variants)
                     leaflets.append(_leaflet(overview, audience.icon, fmt, chosen, content, qr, policy, site, as_of, release))
+                    for edition in editions:
+                        tagged = edition.code_for(language.code, audience.slug)
+                        if tagged is not None and fmt.name in edition.formats:
+                            leaflets.append(_leaflet(overview, audience.icon, fmt, chosen, content, tagged, policy, site, as_of,
+                                                     release, edition))
     return leaflets
 
 
@@ -240,11 +254,13 @@ def _content(members: list[PageInLanguage], marker: str, renderer: Renderer, log
 
 
 def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, variants: tuple[str, ...],
-             content: _Content, qr: QrCode, policy: PolicyData, site: SiteConfig, as_of: dt.date, release: bool) -> Leaflet:
+             content: _Content, qr: QrCode, policy: PolicyData, site: SiteConfig, as_of: dt.date, release: bool,
+             edition: Edition | None = None) -> Leaflet:
     language = overview.language
     change = _next_change(content.figures, policy, as_of)
     status = weakest_status(p.status for p in content.parts)
     context = _context(overview, icon, fmt, content, qr, site, as_of, change)
+    context["edition"] = edition.context(language) if edition else None
     context["draft_mark"] = draft_mark(language, release, status)
     documents = tuple((variant, _document(fmt, variant, context)) for variant in variants)
     return Leaflet(
@@ -261,6 +277,7 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
         status=status,
         unverified=tuple(sorted(f.key for f in content.figures if not f.verified)),
         roots=(site.path.parent,),
+        edition=edition,
     )
 
 
@@ -356,9 +373,11 @@ def notice(language: Language, statuses: set[str]) -> str | None:
 
 
 def downloads_for(leaflets: list[Leaflet], language_strings) -> dict[tuple[str, PageKey], list[Download]]:
-    """Links for each audience overview to its own language's sheets, every variant."""
+    """Links for each audience overview to its own language's sheets, every variant (editions are on their own pages)."""
     links: dict[tuple[str, PageKey], list[Download]] = {}
     for leaflet in leaflets:
+        if leaflet.edition is not None:
+            continue
         t = language_strings[leaflet.lang]
         name = t(f"leaflet.format.{leaflet.format.name}")
         for variant, _ in leaflet.documents:
