@@ -163,7 +163,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     site_url = options.site_url or site.site_url
     communes = load_communes(project.communes_file, log)
     campaigns = load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
-    check_selection(options.editions, communes, project.communes_file, log)
+    check_selection(options.editions, communes, project.communes_file, site.audience_slugs, log)
     assets = load_assets(project.content_dir, languages, log)
     check_page_links(sources, assets, log)
     resolved = resolve_languages(sources, languages)

@@ -27,11 +27,10 @@ from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 
-from . import yamlfile
-from .communes import TAG_RULE, check_tag, read_data_file
+from .communes import TAG_RULE, check_tag, read_entries
 from .content import NonEmpty, SiteConfig
 from .problems import ProblemLog
-from .schema import Model, line_at, validate
+from .schema import Model
 
 
 class CampaignEntry(Model):
@@ -56,7 +55,7 @@ class CampaignEntry(Model):
 
 
 class CampaignsFile(Model):
-    campaigns: list[CampaignEntry] = Field(default_factory=list, description="Danh sách chiến dịch, mỗi mục bắt đầu bằng `- code:`.")
+    campaigns: list[dict] = Field(default_factory=list, description="Danh sách chiến dịch, mỗi mục bắt đầu bằng `- code:`.")
 
 
 @dataclass(frozen=True)
@@ -79,16 +78,9 @@ def load_campaigns(path: Path, site: SiteConfig, log: ProblemLog, taken: dict[st
 
     `taken`: the communes' codes, which share the tagged addresses' namespace, and where each is declared.
     """
-    data = read_data_file(path, log)
-    if data is None:
-        return []
-    model = validate(CampaignsFile, data, path, log)
-    if model is None:
-        return []
-    entries = data.get("campaigns") or yamlfile.LineList()
     campaigns = []
-    for index, entry in enumerate(model.campaigns):
-        code_line = line_at(data, ("campaigns", index, "code"))
+    for entry, node in read_entries(path, CampaignsFile, "campaigns", CampaignEntry, log):
+        code_line = node.line_of("code")
         if entry.code in taken:
             where, line = taken[entry.code]
             log.error(path, code_line, f"Mã `{entry.code}` đã dùng ở {where.name} dòng {line}: mã của xã và của chiến dịch "
@@ -96,11 +88,10 @@ def load_campaigns(path: Path, site: SiteConfig, log: ProblemLog, taken: dict[st
             continue
         unknown = [a for a in entry.audiences if a not in site.audience_slugs]
         if unknown:
-            log.error(path, line_at(data, ("campaigns", index, "audiences")),
-                      f"Nhóm đối tượng {', '.join(f'`{a}`' for a in unknown)} không có trong content/site.yml. "
-                      f"Dùng: {', '.join(site.audience_slugs)}.")
+            log.error(path, node.line_of("audiences"), f"Nhóm đối tượng {', '.join(f'`{a}`' for a in unknown)} không có trong "
+                                                       f"content/site.yml. Dùng: {', '.join(site.audience_slugs)}.")
             continue
         taken[entry.code] = (path, code_line)
         campaigns.append(Campaign(entry.code, entry.name, entry.start, entry.end, tuple(dict.fromkeys(entry.audiences)),
-                                  entry.message, path, entries.line_of(index)))
+                                  entry.message, path, node.line))
     return campaigns

@@ -31,14 +31,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field, field_validator
 
 from . import yamlfile
 from .content import NonEmpty
 from .problems import ProblemLog
-from .schema import Model, line_at, validate
+from .schema import Model, validate
+
+M = TypeVar("M", bound=Model)
 
 TAG_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,7}$")  # a commune's or campaign's part of a tagged short address
 TAG_RULE = "2–8 chữ thường không dấu hoặc số, bắt đầu bằng chữ (ví dụ `plk`, `iagrai`)"
@@ -99,7 +101,7 @@ class CommuneEntry(Model):
 
 
 class CommunesFile(Model):
-    communes: list[CommuneEntry] = Field(default_factory=list, description="Danh sách xã, phường, mỗi mục bắt đầu bằng `- code:`.")
+    communes: list[dict] = Field(default_factory=list, description="Danh sách xã, phường, mỗi mục bắt đầu bằng `- code:`.")
 
 
 @dataclass(frozen=True)
@@ -136,20 +138,34 @@ class Commune:
 
 def load_communes(path: Path, log: ProblemLog) -> list[Commune]:
     """The communes of `content/communes.yml` (none if the file does not exist), each mistake at its line."""
-    data = read_data_file(path, log)
-    if data is None:
-        return []
-    model = validate(CommunesFile, data, path, log)
-    if model is None:
-        return []
-    entries = data.get("communes") or yamlfile.LineList()
-    communes = [
-        Commune(entry.code, entry.name, entry.kind, Office(**entry.office.model_dump()),
-                Contact(**entry.contact.model_dump()) if entry.contact else None, entry.sample, path, entries.line_of(index))
-        for index, entry in enumerate(model.communes)
-    ]
-    _refuse_repeated_codes(communes, data, log)
+    communes = []
+    for entry, node in read_entries(path, CommunesFile, "communes", CommuneEntry, log):
+        communes.append(Commune(entry.code, entry.name, entry.kind, Office(**entry.office.model_dump()),
+                                Contact(**entry.contact.model_dump()) if entry.contact else None, entry.sample, path, node.line))
+    first: dict[str, Commune] = {}
+    for commune in communes:
+        if commune.code in first:
+            log.error(path, commune.line, f"Mã `{commune.code}` đã dùng cho {first[commune.code].title} (dòng {first[commune.code].line}). "
+                                          "Mỗi xã một mã riêng: đổi mã của xã chưa in tờ nào.")
+        else:
+            first[commune.code] = commune
     return communes
+
+
+def read_entries(path: Path, file_model: type[Model], key: str, entry_model: type[M], log: ProblemLog) -> list[tuple[M, yamlfile.LineDict]]:
+    """The entries of a data file's list `key` that are valid, with their YAML node; every mistake of the others logged.
+
+    Entries are checked one by one, so one wrong entry does not hide the mistakes of the next.
+    """
+    data = read_data_file(path, log)
+    if data is None or validate(file_model, data, path, log) is None:
+        return []
+    entries = []
+    for node in data.get(key) or ():
+        entry = validate(entry_model, node, path, log)
+        if entry is not None:
+            entries.append((entry, node))
+    return entries
 
 
 def read_data_file(path: Path, log: ProblemLog):
@@ -168,17 +184,6 @@ def read_data_file(path: Path, log: ProblemLog):
         log.error(path, error.line, f"YAML không hợp lệ: {error.detail}. Kiểm tra thụt lề và dấu hai chấm.")
         return None
     return data if data is not None else yamlfile.LineDict()
-
-
-def _refuse_repeated_codes(communes: list[Commune], data, log: ProblemLog) -> None:
-    first: dict[str, Commune] = {}
-    for index, commune in enumerate(communes):
-        if commune.code in first:
-            log.error(commune.path, line_at(data, ("communes", index, "code")),
-                      f"Mã `{commune.code}` đã dùng cho {first[commune.code].title} (dòng {first[commune.code].line}). "
-                      "Mỗi xã một mã riêng: đổi mã của xã chưa in tờ nào.")
-        else:
-            first[commune.code] = commune
 
 
 def refuse_samples(communes: list[Commune], log: ProblemLog) -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -29,14 +28,13 @@ from .campaigns import Campaign
 from .communes import Commune
 from .content import PageKey
 from .languages import Language
+from .leaflets import EditionMark
 from .policy import format_day
 from .problems import ProblemLog
 from .qr import MAX_URL_BYTES, AddressTooLong, QrCode, plan_qr_codes
 from .shortlinks import ShortLink
 from .urls import relative_url
-
-if TYPE_CHECKING:
-    from .leaflets import Leaflet
+from .leaflets import Leaflet
 
 ALL = "all"
 COMMUNE_FORMATS = ("a4-trifold", "a5-flyer", "a3-poster")
@@ -74,9 +72,8 @@ class Edition:
     campaign: Campaign | None = None
 
     @property
-    def folder(self) -> str:
-        """Where its sheets are written inside a language's leaflet folder: "xa/plk/"."""
-        return f"{COMMUNE_DIR if self.kind == 'commune' else CAMPAIGN_DIR}/{self.tag}/"
+    def mark(self) -> EditionMark:
+        return EditionMark(self.kind, self.tag, f"{COMMUNE_DIR if self.kind == 'commune' else CAMPAIGN_DIR}/{self.tag}/")
 
     def code_for(self, lang: str, audience: str) -> QrCode | None:
         if audience not in self.audiences or (self.languages and lang not in self.languages):
@@ -96,7 +93,11 @@ class Edition:
                 "dates": t("edition.campaign.dates", start=format_day(campaign.start), end=format_day(campaign.end))}
 
 
-def check_selection(choice: EditionChoice, communes: list[Commune], communes_file: Path, log: ProblemLog) -> None:
+def check_selection(choice: EditionChoice, communes: list[Commune], communes_file: Path, audiences: tuple[str, ...],
+                    log: ProblemLog) -> None:
+    for audience in choice.audiences:
+        if audience not in audiences:
+            log.error("--audience", 0, f"Không có nhóm đối tượng `{audience}`. Dùng: {', '.join(audiences)}.")
     known = {c.code for c in communes}
     for code in choice.communes:
         if code != ALL and code not in known:

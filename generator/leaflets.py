@@ -127,6 +127,15 @@ class Part:
 
 
 @dataclass(frozen=True)
+class EditionMark:
+    """Whose edition a sheet is (a commune's, a campaign's): small, as a sheet travels to the render workers."""
+
+    kind: str  # commune | campaign
+    tag: str  # its code
+    folder: str  # inside the language's leaflet folder: "xa/plk/"
+
+
+@dataclass(frozen=True)
 class Leaflet:
     """One sheet of one audience in one language, with its HTML document per variant."""
 
@@ -143,7 +152,7 @@ class Leaflet:
     status: str  # the least finished text it carries: source | reviewed | draft | fallback
     unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
     roots: tuple[Path, ...]  # what its renderer may read besides the generator's fonts: the content tree
-    edition: Edition | None = None  # a commune's or a campaign's edition, with its own block and code
+    edition: EditionMark | None = None  # a commune's or a campaign's edition, with its own block and code
 
     @property
     def stem(self) -> str:
@@ -277,7 +286,7 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
         status=status,
         unverified=tuple(sorted(f.key for f in content.figures if not f.verified)),
         roots=(site.path.parent,),
-        edition=edition,
+        edition=edition.mark if edition else None,
     )
 
 
