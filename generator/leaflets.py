@@ -358,7 +358,7 @@ def _document(fmt: LeafletFormat, variant: str, context: dict) -> str:
         "phone_band_uri": layout.icon_uri("phone", colours["on-brand"]),
         "qr_uri": layout.coloured_qr(context["qr_svg"], colours["qr"]),
         "folds": [layout.folds(panels) for panels in fmt.panels_mm],
-        "sheet": layout.SHEETS.get(fmt.name, {}),
+        "sheet": layout.edition_sheet(fmt.name) if context["edition"] else layout.SHEETS.get(fmt.name, {}),
         "part_index": {part: index for index, part in enumerate(context["all_parts"])},
     }
     css = TEMPLATES.get_template("leaflet.css").render(**context, **design)
