@@ -34,7 +34,8 @@ from .campaigns import Campaign, load_campaigns
 from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions, machine_cache
 from .communes import Commune, load_communes, refuse_samples
 from .content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
-from .editions import EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, plan_tagged_codes
+from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
+                       plan_tagged_codes)
 from .images import CardSpec, card_files, card_specs, draw_all
 from .languages import Language, default_language, load_languages
 from .leaflet_render import leaflet_files, render_all
@@ -179,6 +180,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     vietnamese = renderers[default_language(languages).code]
     campaigns = [dataclasses.replace(c, message=vietnamese.text(c.message, Place(c.path, c.line))) for c in campaigns]
     tagged = plan_tagged_codes(qr_codes, communes, campaigns, languages, site_url, log)
+    keep_published(tagged, previous_manifest, {"commune": project.communes_file, "campaign": project.campaigns_file}, log)
     editions = editions_for(communes, campaigns, options.editions, tagged, site.audience_slugs, options.as_of)
     variants = VARIANTS if options.release or options.print_shop else ("standard",)
     leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)

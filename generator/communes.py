@@ -31,9 +31,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field
 
 from . import yamlfile
 from .content import NonEmpty
@@ -63,41 +63,30 @@ def check_phone(value: str) -> str:
     return value.strip()
 
 
+Phone = Annotated[str, AfterValidator(check_phone)]
+Tag = Annotated[str, AfterValidator(check_tag)]
+
+
 class OfficeEntry(Model):
     name: NonEmpty = Field(description="Tên cơ quan BHXH hoặc điểm thu, điểm phục vụ người dân ở xã.")
     address: NonEmpty = Field(max_length=160, description="Địa chỉ cơ quan, viết ngắn gọn (số nhà, đường, xã/phường).")
     hours: NonEmpty = Field(max_length=120, description="Giờ làm việc, ví dụ `Thứ Hai – Thứ Sáu, 7:00–11:30 và 13:30–17:00`.")
-    phone: str = Field(description="Số điện thoại, đặt trong ngoặc kép, ví dụ `\"0269 3824 111\"`.")
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        return check_phone(value)
+    phone: Phone = Field(description="Số điện thoại, đặt trong ngoặc kép, ví dụ `\"0269 3824 111\"`.")
 
 
 class ContactEntry(Model):
     name: NonEmpty = Field(description="Họ tên người liên hệ ở xã.")
     role: str = Field("", max_length=80, description="Chức vụ, ví dụ `Cán bộ văn hoá – xã hội`.")
-    phone: str = Field(description="Số điện thoại của người liên hệ, đặt trong ngoặc kép.")
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str) -> str:
-        return check_phone(value)
+    phone: Phone = Field(description="Số điện thoại của người liên hệ, đặt trong ngoặc kép.")
 
 
 class CommuneEntry(Model):
-    code: str = Field(description=f"Mã của xã trong địa chỉ ngắn: {TAG_RULE}. Đã in thì không đổi.")
+    code: Tag = Field(description=f"Mã của xã trong địa chỉ ngắn: {TAG_RULE}. Đã in thì không đổi.")
     name: NonEmpty = Field(max_length=60, description="Tên xã, phường, không kèm chữ `xã`/`phường` (ví dụ `Ia Grai`).")
     kind: Literal["xã", "phường"] = Field(description="`xã` hoặc `phường`.")
     office: OfficeEntry = Field(description="Nơi người dân xã này đến làm thủ tục: `name`, `address`, `hours`, `phone`.")
     contact: ContactEntry | None = Field(None, description="Người liên hệ ở xã (không bắt buộc): `name`, `role`, `phone`.")
     sample: bool = Field(False, description="`true` cho mục mẫu (không phải xã thật): bản phát hành từ chối in mục mẫu.")
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        return check_tag(value)
 
 
 class CommunesFile(Model):

@@ -19,6 +19,7 @@ Sheets are made only for what is asked: commune editions on `outreach print
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from .problems import ProblemLog
 from .qr import MAX_URL_BYTES, AddressTooLong, QrCode, plan_qr_codes
 from .shortlinks import ShortLink
 from .urls import relative_url
+from .webapp import FAVICON
 from .leaflets import Leaflet
 
 ALL = "all"
@@ -73,7 +75,9 @@ class Edition:
 
     @property
     def mark(self) -> EditionMark:
-        return EditionMark(self.kind, self.tag, f"{COMMUNE_DIR if self.kind == 'commune' else CAMPAIGN_DIR}/{self.tag}/")
+        source = self.commune or self.campaign
+        return EditionMark(self.kind, self.tag, f"{COMMUNE_DIR if self.kind == 'commune' else CAMPAIGN_DIR}/{self.tag}/",
+                           source.path, source.line)
 
     def code_for(self, lang: str, audience: str) -> QrCode | None:
         if audience not in self.audiences or (self.languages and lang not in self.languages):
@@ -159,6 +163,30 @@ def plan_tagged_codes(qr_codes: list[QrCode], communes: list[Commune], campaigns
     return tagged
 
 
+def keep_published(tagged: list[TaggedCode], previous_manifest: Path | None, files: dict[str, Path], log: ProblemLog) -> None:
+    """Refuse to drop a commune or campaign whose tagged codes the previous site published: paper may carry them.
+
+    `files`: where each kind is declared (commune -> communes.yml, campaign -> campaigns.yml).
+    """
+    try:
+        published = json.loads(previous_manifest.read_text(encoding="utf-8")).get("tagged_codes", []) if previous_manifest else []
+    except (ValueError, OSError):
+        return  # no readable previous site: nothing to compare with
+    now = {t.qr.code for t in tagged}
+    missing: dict[tuple[str, str], list[str]] = {}
+    for entry in published:
+        if not isinstance(entry, dict):
+            continue
+        kind = "commune" if "commune" in entry else "campaign"
+        if entry.get("code") not in now and isinstance(entry.get(kind), str):
+            missing.setdefault((kind, entry[kind]), []).append(entry["code"])
+    for (kind, tag), codes in missing.items():
+        what = "xã" if kind == "commune" else "chiến dịch"
+        log.error(files[kind], 1, f"Mã QR {', '.join(f'`{c}`' for c in codes[:3])}{'…' if len(codes) > 3 else ''} của {what} `{tag}` "
+                                  f"đã có trên trang web lần trước (có thể đã in trên giấy), nhưng {files[kind].name} không còn "
+                                  f"{what} `{tag}`. Thêm lại mục `code: {tag}`: giấy đã in vẫn dùng các mã này.")
+
+
 # --- the pages ----------------------------------------------------------------
 
 
@@ -183,7 +211,7 @@ def edition_page_files(communes: list[Commune], campaigns: list[Campaign], tagge
     for commune in communes:
         url = commune_page_path(commune.code)
         files[url + "index.html"] = TEMPLATES.get_template("commune.html").render(
-            t=vietnamese.t, lang=vietnamese.html_lang, commune=commune, home=relative_url(url, ""),
+            t=vietnamese.t, lang=vietnamese.html_lang, commune=commune, home=relative_url(url, ""), icon=relative_url(url, FAVICON),
             guides=_guides(url, tagged, "commune", commune.code, audiences, names, titles),
             sheets=_sheets(url, leaflets, "commune", commune.code, vietnamese),
         ).encode("utf-8")
@@ -194,6 +222,7 @@ def edition_page_files(communes: list[Commune], campaigns: list[Campaign], tagge
                       if g["lang"] == language.code]
             files[url + "index.html"] = TEMPLATES.get_template("campaign.html").render(
                 t=language.t, lang=language.html_lang, campaign=campaign, home=relative_url(url, language.url_prefix),
+                icon=relative_url(url, FAVICON),
                 dates=language.t("edition.campaign.dates", start=format_day(campaign.start), end=format_day(campaign.end)),
                 state="archived" if campaign.archived(as_of) else ("upcoming" if as_of < campaign.start else "running"),
                 guides=guides, sheets=_sheets(url, [l for l in leaflets if l.lang == language.code], "campaign", campaign.code, language),

@@ -133,6 +133,8 @@ class EditionMark:
     kind: str  # commune | campaign
     tag: str  # its code
     folder: str  # inside the language's leaflet folder: "xa/plk/"
+    path: Path  # where it is declared (communes.yml, campaigns.yml), for messages
+    line: int
 
 
 @dataclass(frozen=True)

@@ -217,3 +217,24 @@ def test_a_campaign_has_its_page_codes_and_sheets_and_stays_as_an_archive(make_p
         for code, target in (("tn-tvd26", "tu-nguyen/"), ("tnb-tvd26", "bahnar/tu-nguyen/"), ("tnj-tvd26", "jrai/tu-nguyen/")):
             assert resolve_redirect(result.site_dir, f"q/{code}/") == target
         assert {t["code"] for t in result.manifest["tagged_codes"] if t.get("campaign") == "tvd26"} >= {"tn-tvd26", "tnb-tvd26"}
+
+
+def test_check_reports_commune_mistakes_at_their_line(make_project, machine_cache):
+    project = make_project({**PAGES, "communes.yml": "communes:\n" + commune("iagrai", "Ia Grai", phone='"02 69"')})
+    result = CliRunner().invoke(main, ["check", "--project", str(project.root), "--as-of", "2026-11-25"])
+    assert result.exit_code == 1
+    assert "content/communes.yml:9: lỗi: Số điện thoại `02 69` không đúng dạng" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_published_commune_cannot_silently_disappear(make_project, tmp_path):
+    unprinted = {"vi/index.md": HOME, "vi/tu-nguyen/index.md": "---\ntitle: Tự nguyện\n---\n\nKhông có phần in.\n"}
+    project = make_project({**unprinted, "communes.yml": TWO_COMMUNES})
+    first = build(project, tmp_path / "site", BuildOptions(AS_OF, SITE_URL))
+    assert (first.site_dir / "q/tn-chupah/index.html").is_file()  # a commune's codes exist before anything is printed
+    (project.content_dir / "communes.yml").write_text("communes:\n" + commune("iagrai", "Ia Grai"), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        build(project, tmp_path / "site", BuildOptions(AS_OF, SITE_URL))
+    [problem] = [p.format() for p in caught.value.problems]
+    assert problem.startswith("content/communes.yml:1: lỗi: Mã QR `tn-chupah`, `tnb-chupah`, `tnj-chupah` của xã `chupah`")
+    assert (tmp_path / "site" / "q/tn-chupah/index.html").is_file()  # the published site is left as it was
