@@ -29,14 +29,13 @@ from .campaigns import Campaign
 from .communes import Commune
 from .content import PageKey
 from .languages import Language
-from .leaflets import EditionMark
+from .leaflets import EditionMark, Leaflet
 from .policy import format_day
 from .problems import ProblemLog
 from .qr import MAX_URL_BYTES, AddressTooLong, QrCode, plan_qr_codes
 from .shortlinks import ShortLink
 from .urls import relative_url
 from .webapp import FAVICON
-from .leaflets import Leaflet
 
 ALL = "all"
 COMMUNE_FORMATS = ("a4-trifold", "a5-flyer", "a3-poster")
