@@ -59,6 +59,8 @@ class ProblemLog:
 
     def _display_path(self, path: Path | str) -> str:
         # The path as the author knows it: a symbolic link is named where it lies, not where it points.
+        if str(path).startswith("--"):
+            return str(path)  # a command-line option (`--site-url`), not a file
         path = Path(os.path.abspath(path))
         for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
             if path.is_relative_to(root):
