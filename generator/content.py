@@ -52,7 +52,7 @@ ASSET_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\.(png|jpg|jpeg|gif|svg|we
 # Pages the build makes in every audience folder.
 GENERATED_PAGES = frozenset({"infographic"})
 RESERVED_NAMES = frozenset({
-    "bahnar", "jrai", "vi", "q", "search", "assets", "leaflets", "images", "qr", "noi-bo", "404",
+    "bahnar", "jrai", "vi", "q", "xa", "chien-dich", "search", "assets", "leaflets", "images", "qr", "noi-bo", "404",
     "sitemap", "manifest", "robots", "sw", "site", "offline", "tim-kiem",
 })
 

@@ -59,6 +59,18 @@ SHEETS = {
     "a5-flyer": {"k": 1, "header_mm": 58, "gap_mm": 7, "body_mm": 135, "band_mm": 16, "action_mm": 95, "footer_mm": 77},
     "a3-poster": {"k": 2, "header_mm": 112, "gap_mm": 10, "body_mm": 170, "band_mm": 0, "action_mm": 0, "footer_mm": 110},
 }
+# A commune's or campaign's edition of a flyer or poster: its block takes the slogan's place in the
+# header band, which grows by this many mm, taken from the body (a poster's body has little to spare),
+# in type of this size (pt).
+EDITION_BAND = {"a5-flyer": (16, 9.5), "a3-poster": (12, 14)}
+
+
+def edition_sheet(name: str) -> dict:
+    sheet = dict(SHEETS.get(name, {}))
+    if sheet:
+        extra, type_pt = EDITION_BAND[name]
+        sheet.update(header_mm=sheet["header_mm"] + extra, body_mm=sheet["body_mm"] - extra, edition_pt=type_pt)
+    return sheet
 
 
 def folds(panels_mm: tuple[int, ...]) -> tuple[int, ...]:

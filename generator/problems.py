@@ -61,7 +61,7 @@ class ProblemLog:
         if str(path).startswith("--"):
             return str(path)  # a command-line option (--site-url) is where the mistake was typed
         # The path as the author knows it: a symbolic link is named where it lies, not where it points.
-        # A relative one is already the project's (or names a command-line option, `--site-url`).
+        # A relative one is already the project's.
         path = Path(path)
         if not path.is_absolute():
             return path.as_posix()

@@ -40,7 +40,7 @@ def test_every_audience_and_language_has_a_trifold_a_flyer_and_a_poster_in_every
             assert found == EXPECTED, (lang, audience)
     for entry in built_site.manifest["leaflets"]:
         assert set(entry) == {"lang", "audience", "format", "variant", "file", "pages", "qr_url", "issued", "valid_until", "previews",
-                              "status", "release", "unverified_figures"}
+                              "status", "release", "unverified_figures", "commune", "campaign"}
         assert (built_site.site_dir / entry["file"]).read_bytes().startswith(b"%PDF")
 
 
