@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from html import escape as html_escape, unescape as html_unescape
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import Mapping, Protocol
 from urllib.parse import urlsplit
 
 import jinja2
@@ -39,9 +39,6 @@ from .print_marks import ROLES, MarkedPart, mark, marked_parts
 from .problems import ProblemLog
 from .qr import QrCode, svg_image
 from .render import FigureUse, Place, Renderer
-
-if TYPE_CHECKING:
-    from .editions import Edition
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "leaflet"
 LEAFLET_DIR = "leaflets"
@@ -137,6 +134,19 @@ class EditionMark:
     line: int
 
 
+class SheetEdition(Protocol):
+    """What planning needs of a commune's or a campaign's edition (editions.Edition is one)."""
+
+    formats: tuple[str, ...]
+
+    @property
+    def mark(self) -> EditionMark: ...
+
+    def code_for(self, lang: str, audience: str) -> QrCode | None: ...
+
+    def context(self, language: Language) -> dict: ...
+
+
 @dataclass(frozen=True)
 class Leaflet:
     """One sheet of one audience in one language, with its HTML document per variant."""
@@ -181,7 +191,7 @@ def plan_leaflets(
     release: bool,
     log: ProblemLog,
     variants: tuple[str, ...] = layout.VARIANTS,
-    editions: list[Edition] = (),
+    editions: list[SheetEdition] = (),
 ) -> list[Leaflet]:
     """Every sheet with marked content, in every language; `variants` chooses which documents to prepare.
 
@@ -266,7 +276,7 @@ def _content(members: list[PageInLanguage], marker: str, renderer: Renderer, log
 
 def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, variants: tuple[str, ...],
              content: _Content, qr: QrCode, policy: PolicyData, site: SiteConfig, as_of: dt.date, release: bool,
-             edition: Edition | None = None) -> Leaflet:
+             edition: SheetEdition | None = None) -> Leaflet:
     language = overview.language
     change = _next_change(content.figures, policy, as_of)
     statuses = {p.status for p in content.parts}
