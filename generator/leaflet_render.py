@@ -23,14 +23,12 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from . import fetcher
 from . import leaflet_layout as layout
 from .cache import ArtifactCache, code_digest, digest, render_cached
 from .languages import Language
 from .leaflets import TEMPLATE_DIR, Leaflet, Region
 from .policy import format_day
 from .print_marks import mark
-from .fetcher import PrintFetcher, Refused, without_attachments
 from .problems import ProblemLog
 
 SHEETS_DIR = "noi-bo/to-in"  # previews for the communication team; not linked from citizens' pages
@@ -75,8 +73,12 @@ class Typesetter:
     """
 
     def __init__(self, html: str, roots: tuple[Path, ...]):
-        from weasyprint import HTML  # imported here: heavy, and only workers need it
+        # Imported here: WeasyPrint takes most of a second to load, only workers need it, and
+        # a build that finds nothing changed must not wait for it (the fetcher loads it too).
+        from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
+
+        from .fetcher import PrintFetcher
 
         self.source = html
         self.fonts = FontConfiguration()
@@ -86,6 +88,8 @@ class Typesetter:
 
     def layout(self, css: str = ""):
         from weasyprint import CSS
+
+        from .fetcher import without_attachments
 
         # A user stylesheet's !important rules win over the document's own sizes.
         document = self.html.render(stylesheets=[CSS(string=css, font_config=self.fonts)], font_config=self.fonts)
@@ -234,6 +238,8 @@ def _blamed_part(anchors, region: Region, leaflet: Leaflet, page, right, bottom)
 
 def render_leaflet(leaflet: Leaflet) -> Rendered:
     """Every variant of one sheet, laid out once; runs in a worker process."""
+    from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
+
     try:
         return _render(leaflet)
     except Refused as refusal:
@@ -288,7 +294,7 @@ def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCac
                workers: int | None = None) -> list[tuple[Leaflet, Rendered]]:
     """Render every sheet on all cores, or take it from the cache; raise ContentError for any that does not fit."""
     log = ProblemLog(root)
-    code = code_digest(Path(__file__), Path(layout.__file__), Path(fetcher.__file__))
+    code = code_digest(Path(__file__), Path(layout.__file__), Path(__file__).with_name("fetcher.py"))
     results = render_cached(
         cache, "leaflets", leaflets, [digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents)) for leaflet in leaflets],
         [leaflet.file("standard") for leaflet in leaflets], render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
