@@ -33,6 +33,7 @@ address included, in its error messages.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -93,13 +94,12 @@ class Attribution:
 
 
 def attribution(code: str, page: str) -> Attribution:
-    """What scans of `code` (which opens `page`, "lang/rel") are counted under.
-
-    The one place that knows how a code carries its tags. Codes carry no
-    commune or campaign yet: commune editions and campaigns (issue #16) will
-    say here how their tagged codes are read.
-    """
+    """What scans of a guide's own `code` (which opens `page`, "lang/rel") are counted under."""
     return Attribution(page=page, language=page.split("/", 1)[0])
+
+
+TAG_SEPARATOR = "-"  # a tagged code: "<guide's code>-<commune's or campaign's code>", tn-plk (editions, issue #16)
+TAG_KINDS = ("commune", "campaign")
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,23 @@ class CodeBook:
     """The codes a site answers, and the base path its short paths live under ("/" or "/tuyen-truyen/")."""
 
     base_path: str
-    codes: dict[str, Attribution]
+    codes: dict[str, Attribution]  # the guides' own codes (qr-lock.yml)
+    tags: dict[str, str] = field(default_factory=dict)  # commune or campaign code -> "commune" or "campaign"
+
+    def read(self, code: str) -> Attribution | None:
+        """What a scan of the short path `q/<code>/` is counted under; None for a code the site does not answer.
+
+        The one place that knows how a code carries its tag. A locked code never
+        holds the separator (CODE_PATTERN), so `tn` is the guide's own code and
+        `tn-plk` the same guide scanned from commune plk's edition.
+        """
+        guide_code, _, tag = code.partition(TAG_SEPARATOR)
+        guide = self.codes.get(guide_code)
+        if guide is None or (tag and tag not in self.tags):
+            return None
+        kind = self.tags.get(tag)
+        return dataclasses.replace(guide, commune=tag if kind == "commune" else None,
+                                   campaign=tag if kind == "campaign" else None)
 
 
 def _base_path(site_url: str) -> str:
@@ -131,19 +147,25 @@ def code_book_from_project(project: Project, languages: tuple[Language, ...], si
 
 
 def code_book_from_manifest(path: Path, site_url: str | None = None) -> CodeBook:
-    """The codes a built site published (`qr` entries of its manifest.json)."""
+    """The codes a built site published: its manifest's `qr` entries, and the tags of its `tagged_codes`.
+
+    A tagged code's entry names its tag under `commune` or `campaign`, as the
+    commune and campaign editions record them.
+    """
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         entries = [(e["code"], e["page"]) for e in manifest["qr"]]
         site_url = site_url or manifest["site_url"]
+        tags = {entry[kind]: kind for entry in manifest.get("tagged_codes", []) for kind in TAG_KINDS if kind in entry}
     except OSError as error:
         raise StatsInputError(f"Không đọc được {path}: {_reason(error)}.") from None
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise StatsInputError(f"{path} không phải manifest.json do `outreach build` tạo ra (thiếu mục `qr` hoặc `site_url`). "
                               "Hãy chỉ tới site/manifest.json của trang web đã tạo.") from None
     codes = {code: attribution(code, page) for code, page in entries
              if isinstance(code, str) and CODE_PATTERN.match(code) and isinstance(page, str) and "/" in page}
-    return CodeBook(_base_path(site_url), codes)
+    return CodeBook(_base_path(site_url), codes, {tag: kind for tag, kind in tags.items()
+                                                  if isinstance(tag, str) and CODE_PATTERN.match(tag)})
 
 
 # --- counting --------------------------------------------------------------------
@@ -201,7 +223,7 @@ def count_scans(logs: Sequence[Path], book: CodeBook, window: dt.timedelta = REP
                 continue
             method = parts[0]
             prefix, code = short.groups()
-            if code not in book.codes:
+            if book.read(code) is None:
                 if prefix + "/" == book.base_path:
                     not_counted["unknown_codes"] += 1  # a mistyped printed address, or a probe
                 continue
@@ -229,7 +251,7 @@ def count_scans(logs: Sequence[Path], book: CodeBook, window: dt.timedelta = REP
             not_counted["repeats"] += 1
             continue
         last_counted[(hit.client, hit.code)] = hit.when
-        tags = book.codes[hit.code]
+        tags = book.read(hit.code)
         counts["codes"][hit.code] += 1
         counts["languages"][tags.language] += 1
         if tags.commune is not None:
@@ -306,7 +328,7 @@ def rows(stats: ScanStats, dimension: str, book: CodeBook, vietnamese: Language,
         elif dimension == "days":
             labelled.append((dt.date.fromisoformat(name).strftime("%d/%m/%Y"), count, ""))
         else:
-            labelled.append((name, count, book.codes[name].page if dimension == "codes" else ""))
+            labelled.append((name, count, book.read(name).page if dimension == "codes" else ""))
     if dimension in ("communes", "campaigns") and stats.unattributed(dimension):
         labelled.append((vietnamese.t("stats.unknown"), stats.unattributed(dimension), ""))
     largest = max((count for _, count, _ in labelled), default=0) or 1

@@ -279,3 +279,44 @@ def test_a_log_that_cannot_be_read_is_one_message(problem, logs, tmp_path):
     assert run.out == "" and not site.exists()  # nothing half-counted, no page
     assert str(bad) in run.err and expected in run.err and "Chưa đếm gì" in run.err
     assert_nothing_personal(run.err)
+
+
+def test_commune_and_campaign_tags_read_from_the_short_path(tmp_path, machine_cache):
+    """`q/tn-plk/` is guide tn scanned from commune plk's edition; the manifest's `tagged_codes` says which tag is which.
+
+    Nothing of a log line reaches the page but counts: a hostile path or user agent stays out.
+    """
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({
+        "site_url": "https://gialai.example/",
+        "qr": [{"code": "tn", "page": "vi/tu-nguyen/index.md"}, {"code": "tnb", "page": "bahnar/<b>tu-nguyen</b>/index.md"}],
+        "tagged_codes": [{"code": "tn-plk", "base": "tn", "commune": "plk"}, {"code": "tnb-plk", "base": "tnb", "commune": "plk"},
+                         {"code": "tn-t5", "base": "tn", "campaign": "t5"}],
+    }), encoding="utf-8")
+    hostile = "<script>alert(1)</script>"
+    log = tmp_path / "access.log"
+    log.write_text("\n".join([
+        entry(A, "01/Nov/2026:08:00:00 +0700", get("/q/tn-plk/"), 200, ANDROID),
+        entry(B, "01/Nov/2026:08:00:00 +0700", get("/q/tn-plk/"), 200, IPHONE),
+        entry(C, "01/Nov/2026:08:00:00 +0700", get("/q/tnb-plk/"), 200, ZALO),
+        entry(D, "01/Nov/2026:08:00:00 +0700", get("/q/tn-t5/"), 200, COC_COC),
+        entry(E, "01/Nov/2026:08:00:00 +0700", get("/q/tn/"), 200, ANDROID),
+        entry(F, "01/Nov/2026:08:00:00 +0700", get("/q/tn-xyz/"), 404, ANDROID),  # a tag no edition has
+        entry(F, "01/Nov/2026:08:01:00 +0700", get("/q/<svg onload=alert(2)>/"), 404, hostile),
+        entry(F, "01/Nov/2026:08:02:00 +0700", get("/q/tn-plk/"), 200, hostile),
+    ]) + "\n", encoding="utf-8")
+    site = tmp_path / "site"
+    run = outreach("stats", log, "--manifest", manifest, "--format", "json", "--site-dir", site, cwd=tmp_path)
+    assert run.status == 0, run.err
+    counts = json.loads(run.out)
+    assert counts["codes"] == {"tn-plk": 3, "tn": 1, "tn-t5": 1, "tnb-plk": 1}
+    assert counts["communes"] == {"plk": 4} and counts["campaigns"] == {"t5": 1}
+    assert counts["languages"] == {"vi": 5, "bahnar": 1} and counts["not_counted"]["unknown_codes"] == 2
+    html = (site / "noi-bo" / "thong-ke" / "index.html").read_text(encoding="utf-8")
+    assert "script" not in html and "alert" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("b") is None and "bahnar/<b>tu-nguyen</b>/index.md" in soup.get_text()  # escaped, shown as text
+    communes = next(s for s in soup.find_all("section") if s.h2.get_text() == "Theo xã, phường")
+    assert {r.find_all("td")[0].get_text(): int(r.find_all("td")[-1].get_text()) for r in communes.select("tbody tr")} == {
+        "plk": 4, "không rõ": 2}
+    assert_nothing_personal(run.out + run.err + html)
