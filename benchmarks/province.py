@@ -179,10 +179,10 @@ def main() -> None:
     parser.add_argument("--print-sheets", type=int, default=None, help="compare on the first N sheets only (default: all)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     arguments = parser.parse_args()
-    build = ("build", "--as-of", AS_OF.isoformat())
     with tempfile.TemporaryDirectory() as tmp:
         root = make_project(Path(tmp), arguments.communes)
         site = root / "site"
+        build = ("build", "--as-of", AS_OF.isoformat(), "--site-dir", str(site))
         print(f"{arguments.communes} communes, {os.cpu_count()} cores, load average {load()}")
         cold = outreach(root, *build)
         print(f"cold build:           {cold.wall:7.2f} s wall, {cold.cpu:7.1f} CPU-s, largest process {cold.largest_mib:.0f} MiB, "
