@@ -15,12 +15,12 @@ from pathlib import Path
 
 import click
 
-from . import preview
+from . import preview, stats
 from .build import BuildOptions, BuildResult, Progress, Project, build, check, read_sources
 from .cli_language import VietnameseGroup
 from .content import check_site_url
 from .editions import EditionChoice
-from .languages import default_language
+from .languages import default_language, load_languages
 from .problems import ContentError, Problem, ProblemLog, WarningMemory, one_line_per_mistake, report
 from .translation_sheets import EXPORT_FOLDER, export_csv, export_target, import_translations
 from .translations import STATES, translation_states
@@ -319,3 +319,63 @@ def serve_command(project: str, as_of: str | None, port: int) -> None:
         raise click.UsageError(f"Cổng {error.port} đang được chương trình khác dùng. Chọn cổng khác, ví dụ --port {error.port + 1}.") from None
     except KeyboardInterrupt:
         pass
+
+
+@main.command("stats")
+@project_option
+@click.argument("logs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="NHẬT_KÝ...")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="Cách in kết quả: text (bảng để đọc), json hoặc csv (cho công cụ, bảng tính).")
+@click.option("--site-dir", default=None, type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC",
+              help=f"Ghi thêm trang thống kê có biểu đồ vào THƯ_MỤC/{stats.STATS_PAGE} "
+                   "(THƯ_MỤC là trang web đã tạo: site/, hoặc thư mục trang web trên máy chủ).")
+@click.option("--manifest", default=None, type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
+              help="Lấy danh sách mã QR từ manifest.json của trang web đã tạo thay vì content/qr-lock.yml "
+                   "(khi chạy trên máy chủ, không có dự án).")
+@click.option("--site-url", default=None, metavar="ĐỊA_CHỈ",
+              help="Địa chỉ gốc của trang web đã xuất bản, để biết đường dẫn của mã QR (mặc định: site_url trong "
+                   "manifest.json hoặc content/site.yml).")
+def stats_command(project: str, logs: tuple[Path, ...], output_format: str, site_dir: Path | None,
+                  manifest: Path | None, site_url: str | None) -> None:
+    """Đếm lượt quét mã QR từ nhật ký truy cập của máy chủ web (nginx, Apache; cả tệp nén .gz).
+
+    Đếm theo mã, xã/phường, chiến dịch, ngôn ngữ và ngày. Máy tự động (bot) và
+    lượt quét lại cùng mã trong thời gian ngắn không được tính; không ghi địa
+    chỉ IP hay tên trình duyệt ra bất cứ đâu.
+    """
+    languages = load_languages()
+    vietnamese = default_language(languages)
+    wanted_url = _site_url(site_url)
+    try:
+        book = (stats.code_book_from_manifest(manifest, wanted_url) if manifest is not None
+                else stats.code_book_from_project(_project(project), languages, wanted_url))
+        if not book.codes:
+            raise stats.StatsInputError("Chưa có mã QR nào đã cấp để đếm: chạy `outreach build` trước "
+                                        "(mã được ghi vào content/qr-lock.yml), hoặc chỉ tới manifest.json bằng --manifest.")
+        counted = stats.count_scans(logs, book)
+    except ContentError as error:
+        _fail(error, "Không đọc được danh sách mã QR")
+    except stats.StatsInputError as error:
+        click.echo(f"{error} Chưa đếm gì.", err=True)
+        sys.exit(1)
+    if output_format == "json":
+        click.echo(json.dumps(counted.as_json(), ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        click.echo(stats.csv_report(counted), nl=False)
+    else:
+        click.echo(stats.text_report(counted, book, vietnamese, languages))
+    if counted.first_malformed:
+        where = counted.first_malformed
+        click.echo(f"Bỏ qua {counted.not_counted['malformed_lines']} dòng không đúng định dạng nhật ký combined "
+                   f"(dòng đầu tiên: {where.file}, dòng {where.line}).", err=True)
+    if counted.not_counted["other_base_path"]:
+        click.echo(f"Có {counted.not_counted['other_base_path']} lượt mở mã QR ở ngoài đường dẫn {book.base_path}: nếu trang web "
+                   "được xuất bản ở đường dẫn khác, chạy lại với --site-url <địa chỉ thật>.", err=True)
+    if site_dir is not None:
+        page = stats.page_html(counted, book, vietnamese, languages, dt.datetime.now(dt.timezone.utc))
+        try:
+            written = stats.write_page(site_dir, page)
+        except OSError as error:
+            click.echo(f"Không ghi được trang thống kê vào {site_dir}: {error.strerror or error}.", err=True)
+            sys.exit(1)
+        click.echo(f"Đã ghi trang thống kê: {written}", err=True)

@@ -73,7 +73,9 @@ class Typesetter:
     """
 
     def __init__(self, html: str, roots: tuple[Path, ...]):
-        from weasyprint import HTML  # imported here: heavy, and only workers need it
+        # Imported here: WeasyPrint takes most of a second to load, only workers need it, and
+        # a build that finds nothing changed must not wait for it (the fetcher loads it too).
+        from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
         from .fetcher import PrintFetcher
@@ -236,7 +238,7 @@ def _blamed_part(anchors, region: Region, leaflet: Leaflet, page, right, bottom)
 
 def render_leaflet(leaflet: Leaflet) -> Rendered:
     """Every variant of one sheet, laid out once; runs in a worker process."""
-    from .fetcher import Refused  # imports WeasyPrint: only workers need it
+    from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
 
     try:
         return _render(leaflet)

@@ -27,9 +27,6 @@ from typing import Iterator
 
 import rcssmin
 import yaml
-from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
-from mkdocs.utils import yaml_load
 
 from . import material, webapp, website
 from .cache import worker_pool
@@ -154,6 +151,8 @@ def _move_tree(source: Path, target: Path) -> None:
 
 
 def _read_base_config(config_file: Path) -> dict:
+    from mkdocs.utils import yaml_load  # MkDocs is imported only when a site is made (see _run_mkdocs)
+
     with config_file.open(encoding="utf-8") as handle:
         return yaml_load(handle) or {}
 
@@ -216,6 +215,11 @@ def _plugins(base) -> list:
 
 
 def _run_mkdocs(config_file: Path, overrides: dict) -> None:
+    # Imported here, not with this module: loading MkDocs takes a quarter of a second, which a
+    # build that finds nothing changed (its whole budget is one second) does not spend.
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
     mkdocs_logger = logging.getLogger("mkdocs")
     level = mkdocs_logger.level
     mkdocs_logger.setLevel(logging.WARNING)

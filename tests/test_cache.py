@@ -1,12 +1,18 @@
 """Caching is correct: an edit invalidates exactly what depends on it, and nothing else."""
 
+import dataclasses
 import datetime as dt
 import json
+import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 
-from generator.build import BuildOptions, build
-from generator.cache import ArtifactCache
+import generator.build
+from generator.build import BuildOptions, build, inputs_digest
+from generator.cache import PACKAGE_DIR, ArtifactCache
 from generator.problems import ContentError
 
 AS_OF = dt.date(2026, 11, 25)
@@ -35,12 +41,53 @@ def rebuild(project, tmp_path, **kwargs):
     return build(project, tmp_path / "site", BuildOptions(AS_OF), **kwargs)
 
 
-def test_unchanged_rebuild_leaves_the_site_as_it_was(project, tmp_path):
+def test_unchanged_rebuild_leaves_the_site_as_it_was(project, tmp_path, monkeypatch):
     marker = tmp_path / "site" / "manifest.json"
     before = marker.stat().st_mtime_ns
-    result = rebuild(project, tmp_path)
+    with monkeypatch.context() as patched:
+        # Decided from the fingerprint alone: no page is read, validated or prepared.
+        patched.setattr(generator.build, "compose", lambda *args, **kwargs: pytest.fail("content read"))
+        result = rebuild(project, tmp_path)
     assert result.reused and marker.stat().st_mtime_ns == before
     assert result.manifest["leaflets"]
+    # The command a communicator types: nothing changed, so neither WeasyPrint nor MkDocs is even loaded.
+    run = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "build", "--project", project.root,
+                          "--site-dir", tmp_path / "site", "--as-of", AS_OF.isoformat()], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and "Không có gì thay đổi" in run.stdout, run.stdout + run.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
+    assert "generator.build" in loaded and not loaded & {"weasyprint", "mkdocs"}
+    assert marker.stat().st_mtime_ns == before
+
+
+def test_one_changed_byte_rebuilds_and_reaches_the_site(project, tmp_path):
+    """Content is compared by its bytes: same size, same modification time, one letter changed."""
+    page = project.content_dir / "vi/index.md"
+    stat = page.stat()
+    page.write_bytes(page.read_bytes().replace(b"Xin ch", b"Xin cH"))
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert page.stat().st_size == stat.st_size
+    result = rebuild(project, tmp_path)
+    assert not result.reused
+    assert "Xin cHào." in (tmp_path / "site/index.html").read_text(encoding="utf-8")
+
+
+def test_every_option_and_the_generator_code_are_in_the_fingerprint(make_project, tmp_path, monkeypatch):
+    project = make_project(PAGES)
+    options = BuildOptions(AS_OF)
+    same = inputs_digest(project, options, True)
+    assert inputs_digest(project, BuildOptions(AS_OF), True) == same
+    others = [dataclasses.replace(options, as_of=AS_OF + dt.timedelta(days=1)),
+              dataclasses.replace(options, site_url="https://other.example/"), dataclasses.replace(options, release=True),
+              dataclasses.replace(options, allow_drafts=("jrai",)), dataclasses.replace(options, print_shop=True)]
+    assert len({same, inputs_digest(project, options, False), *(inputs_digest(project, o, True) for o in others)}) == 7
+    # One byte of a template of the generator's own.
+    package = tmp_path / "generator"
+    shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(generator.build, "PACKAGE_DIR", package)
+    copied = inputs_digest(project, options, True)
+    template = next(package.glob("templates/**/*.html"))
+    template.write_bytes(template.read_bytes() + b" ")
+    assert inputs_digest(project, options, True) != copied
 
 
 def test_editing_one_audience_rerenders_only_its_leaflets(project, tmp_path):

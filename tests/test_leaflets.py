@@ -33,6 +33,17 @@ def one(built_site, **where):
     return built_site.site_dir / entry["file"]
 
 
+def test_print_shop_and_photocopy_variants_only_when_asked(make_project):
+    """A draft build prepares the office print only: half the documents, at province scale half the render time."""
+    marked = "---\ntitle: Tự nguyện\n---\n\n<!-- leaflet -->\n<!-- flyer -->\nNội dung.\n<!-- /flyer -->\n<!-- /leaflet -->\n"
+    project = make_project({"vi/index.md": "---\ntitle: Trang chủ\n---\n\nXin chào.\n", "vi/tu-nguyen/index.md": marked})
+    plain = compose(project, BuildOptions(AS_OF)).leaflets
+    assert {(l.format.name, variant) for l in plain for variant, _ in l.documents} == {
+        ("a4-trifold", "standard"), ("a5-flyer", "standard"), ("a3-poster", "standard")}
+    asked = compose(project, BuildOptions(AS_OF, print_shop=True)).leaflets
+    assert {(l.format.name, variant) for l in asked if l.lang == "vi" for variant, _ in l.documents} == EXPECTED
+
+
 def test_every_audience_and_language_has_a_trifold_a_flyer_and_a_poster_in_every_variant(built_site):
     for lang in LANGUAGES:
         for audience in AUDIENCES:

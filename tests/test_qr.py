@@ -5,15 +5,18 @@ import posixpath
 import re
 import shutil
 import subprocess
+from collections import Counter
 
 import pytest
+import qrcode
 import zxingcpp
 from bs4 import BeautifulSoup
 from PIL import Image
 
 from generator.build import BuildOptions, build, compose
 from generator.problems import ContentError
-from generator.qr import MAX_VERSION, QUIET_ZONE
+from generator import qr as qr_module
+from generator.qr import MAX_VERSION, QUIET_ZONE, image_files
 
 AS_OF = dt.date(2026, 11, 25)
 HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
@@ -245,3 +248,29 @@ def test_a_code_deleted_from_the_lockfile_is_one_error_at_the_codes_line(make_pr
     [error] = [line for line in result.output.splitlines() if ": lỗi: " in line]
     codes_line = next(number for number, line in enumerate(lines, start=1) if line.startswith("codes:"))
     assert error.startswith(f"content/qr-lock.yml:{codes_line}: lỗi: Mã QR `tnb`") and "đã bị xoá" in error, error
+
+
+MARKED = "<!-- leaflet -->\n<!-- flyer -->\nNội dung.\n<!-- /flyer -->\n<!-- /leaflet -->"
+
+
+def test_each_qr_image_is_drawn_once_per_address(make_project, monkeypatch):
+    """Every sheet and variant of a guide prints its code: the image is drawn once per address, then reused."""
+    for cached in (qr_module._matrix, qr_module.svg_image, qr_module.png_image):
+        cached.cache_clear()
+    drawn = Counter()
+    draw = qrcode.QRCode.make_image
+
+    def counting(code, *args, **kwargs):
+        drawn[(code.data_list[0].data, kwargs.get("image_factory"))] += 1
+        return draw(code, *args, **kwargs)
+
+    monkeypatch.setattr(qrcode.QRCode, "make_image", counting)
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW.replace("Nội dung.", MARKED),
+                            "vi/sinh-vien/index.md": OVERVIEW.replace("Tự nguyện", "Sinh viên")})
+    composition = compose(project, BuildOptions(AS_OF, print_shop=True))
+    image_files(composition.qr_codes)
+    addresses = {code.short_url.encode() for code in composition.qr_codes}
+    printed = [leaflet for leaflet in composition.leaflets if leaflet.qr_url.endswith("/q/tn/")]
+    assert len(printed) >= 3 and len(printed[0].documents) == 3  # tri-fold, flyer, poster; standard, print-shop, photocopy
+    assert {url for url, _ in drawn} == addresses
+    assert set(drawn.values()) == {1}, drawn  # one SVG and one PNG per address, whatever the number of sheets
