@@ -18,6 +18,7 @@ written beside it and swapped in only when complete.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import ipaddress
 import json
@@ -29,8 +30,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import publisher
+from .campaigns import Campaign, load_campaigns
 from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions, machine_cache
+from .communes import Commune, load_communes, refuse_samples
 from .content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
+from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
+                       plan_tagged_codes)
 from .images import CardSpec, card_files, card_specs, draw_all
 from .languages import Language, default_language, load_languages
 from .leaflet_render import leaflet_files, render_all
@@ -43,7 +48,7 @@ from .policy import PolicyData, load_policy
 from .problems import ContentError, Problem, ProblemLog, Severity
 from .qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .redirects import redirect_files
-from .render import Renderer
+from .render import Place, Renderer
 from .shortlinks import Lock, assign_short_links, check_history, lock_text, read_lock, write_lock
 from .translations import TranslationState, status_page_files, translation_states
 
@@ -75,6 +80,14 @@ class Project:
         return self.content_dir / "qr-lock.yml"
 
     @property
+    def communes_file(self) -> Path:
+        return self.content_dir / "communes.yml"
+
+    @property
+    def campaigns_file(self) -> Path:
+        return self.content_dir / "campaigns.yml"
+
+    @property
     def cache_dir(self) -> Path:
         return self.root / ".outreach-cache"
 
@@ -86,6 +99,7 @@ class BuildOptions:
     release: bool = False
     allow_drafts: tuple[str, ...] = ()  # languages whose draft translations a release may print, marked
     print_shop: bool = False  # also the print-shop and photocopy variants of every sheet (a release always has them)
+    editions: EditionChoice = EditionChoice()  # the commune editions to print (`outreach print`)
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,9 @@ class Composition:
     cards: list[CardSpec]
     lock: Lock  # the QR lockfile as it must be after this build
     warnings: list[Problem]
+    communes: list[Commune] = field(default_factory=list)
+    campaigns: list[Campaign] = field(default_factory=list)
+    tagged_codes: list[TaggedCode] = field(default_factory=list)  # commune- and campaign-tagged codes of every guide
 
 
 @dataclass(frozen=True)
@@ -145,6 +162,9 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     log.raise_if_errors()
     languages, site, sources = read_sources(project, log)
     site_url = options.site_url or site.site_url
+    communes = load_communes(project.communes_file, log)
+    campaigns = load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
+    check_selection(options.editions, communes, project.communes_file, site.audience_slugs, log)
     assets = load_assets(project.content_dir, languages, log)
     check_page_links(sources, assets, log)
     resolved = resolve_languages(sources, languages)
@@ -156,8 +176,14 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     qr_codes = _plan_qr_codes(links, languages, site_url, site, options, log)
     qr_by_page = {(qr.lang.code, qr.key): qr for qr in qr_codes}
     renderers = {language.code: Renderer(language, policy, site, options.as_of, log) for language in languages}
+    # A key message may quote figures, like any text: `{{ policy.… }}`, resolved as in Vietnamese.
+    vietnamese = renderers[default_language(languages).code]
+    campaigns = [dataclasses.replace(c, message=vietnamese.text(c.message, Place(c.path, c.line))) for c in campaigns]
+    tagged = plan_tagged_codes(qr_codes, communes, campaigns, languages, site_url, log)
+    keep_published(tagged, previous_manifest, {"commune": project.communes_file, "campaign": project.campaigns_file}, log)
+    editions = editions_for(communes, campaigns, options.editions, tagged, site.audience_slugs, options.as_of)
     variants = VARIANTS if options.release or options.print_shop else ("standard",)
-    leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants)
+    leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)
     downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
     extras = {key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
               for key in qr_by_page.keys() | downloads.keys()}
@@ -167,10 +193,11 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     _warn_unverified(policy, options.as_of, log)
     if options.release:
         release_gate(site_url, site, options, policy, leaflets, cards, log)
+        refuse_samples(communes, log)
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings)
+                       lock, log.warnings, communes, campaigns, tagged)
 
 
 def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
@@ -248,6 +275,10 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
     kept in the machine cache (or nowhere, if it cannot be written).
     """
     composition = compose(project, options)
+    theme = ProblemLog(project.root)
+    publisher.check_theme(theme)
+    if theme.errors:
+        raise ContentError(theme.errors, composition.warnings)
     cache = ArtifactCache(machine_cache("renders"), also_read=(project.cache_dir,))
     try:
         render_all(composition.leaflets, project.root, progress or Progress(), cache)
@@ -302,10 +333,13 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         manifest = build_manifest(
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,
-            qr_codes=composition.qr_codes, printed=printed, cards=cards)
+            qr_codes=composition.qr_codes, printed=printed, cards=cards, tagged_codes=composition.tagged_codes)
         write_files(gather(
             image_files(composition.qr_codes),
-            redirect_files(composition.qr_codes, composition.site_url),
+            redirect_files(composition.qr_codes + [t.qr for t in composition.tagged_codes], composition.site_url),
+            edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes, leaflets,
+                               composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
+                               options.as_of),
             status_page_files(composition.translation_states, default_language(composition.languages)),
             leaflet_files(printed, default_language(composition.languages)),
             card_files(drawn),
@@ -324,6 +358,10 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work_dir, ignore_errors=True)
     return BuildResult(site_dir, manifest, composition.warnings, cache, composition)
+
+
+def _guide_titles(pages: list[SitePage]) -> dict[tuple[str, str], str]:
+    return {(p.lang.code, p.key.audience): p.title for p in pages if p.key.is_overview and p.key.audience}
 
 
 def _swap_in(new_site: Path, site_dir: Path) -> None:

@@ -16,12 +16,14 @@ from pathlib import Path
 import click
 
 from . import preview, stats
-from .build import BuildOptions, Progress, Project, build, check, read_sources
+from .build import BuildOptions, BuildResult, Progress, Project, build, check, read_sources
 from .cli_language import VietnameseGroup
 from .content import check_site_url
+from .editions import EditionChoice
 from .languages import default_language, load_languages
 from .problems import ContentError, Problem, ProblemLog, WarningMemory, one_line_per_mistake, report
-from .translations import EXPORT_FOLDER, STATES, export_csv, export_target, import_translations, translation_states
+from .translation_sheets import EXPORT_FOLDER, export_csv, export_target, import_translations
+from .translations import STATES, translation_states
 
 
 def _project(path: str) -> Project:
@@ -105,37 +107,76 @@ def main() -> None:
     """Tạo trang web, tờ gấp và mã QR tuyên truyền BHXH từ các tệp Markdown."""
 
 
-@main.command("build")
-@project_option
-@as_of_option
-@click.option("--site-dir", default="site", show_default=True, metavar="THƯ_MỤC", help="Thư mục ghi trang web đã tạo.")
-@click.option("--site-url", default=None, metavar="ĐỊA_CHỈ", help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml).")
-@click.option("--release", is_flag=True, help="Bản phát hành, được in và đăng: từ chối nếu còn địa chỉ mẫu, số liệu chưa đối chiếu "
-                                              "hoặc bản dịch nháp trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP.")
-@click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]), metavar="NGÔN_NGỮ",
-              help="Với --release: cho in bản dịch nháp của ngôn ngữ này (bahnar, jrai), kèm dấu BẢN DỊCH NHÁP trên từng tờ.")
-@click.option("--print-shop", is_flag=True, help="Tạo thêm bản cho nhà in (lề xén, dấu cắt, màu CMYK) và bản đen trắng để photo "
-                                                 "cho mọi tờ in (bản phát hành luôn có).")
-def build_command(project: str, as_of: str | None, site_dir: str, site_url: str | None, release: bool,
-                  allow_drafts: tuple[str, ...], print_shop: bool) -> None:
-    """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
+def _build_options(command):
+    """The options `build` and `print` share: where, for which address, draft or release."""
+    for option in reversed((
+        project_option,
+        as_of_option,
+        click.option("--site-dir", default=None, metavar="THƯ_MỤC",
+                     help="Thư mục ghi trang web đã tạo (mặc định: site/ trong thư mục dự án)."),
+        click.option("--site-url", default=None, metavar="ĐỊA_CHỈ",
+                     help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml)."),
+        click.option("--release", is_flag=True, help="Bản phát hành, được in và đăng: từ chối nếu còn địa chỉ mẫu, số liệu chưa đối chiếu, "
+                                                      "bản dịch nháp hoặc xã mẫu trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP."),
+        click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]), metavar="NGÔN_NGỮ",
+                     help="Với --release: cho in bản dịch nháp của ngôn ngữ này (bahnar, jrai), kèm dấu BẢN DỊCH NHÁP trên từng tờ."),
+        click.option("--print-shop", is_flag=True, help="Tạo thêm bản cho nhà in (lề xén, dấu cắt, màu CMYK) và bản đen trắng để photo "
+                                                        "cho mọi tờ in (bản phát hành luôn có)."),
+    )):
+        command = option(command)
+    return command
+
+
+def _build_and_report(project: str, site_dir: str | None, options: BuildOptions) -> BuildResult:
     started = time.monotonic()
     proj = _project(project)
-    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop)
     try:
-        result = build(proj, Path(site_dir), options, _progress())
+        result = build(proj, Path(site_dir) if site_dir else proj.root / "site", options, _progress())
     except ContentError as error:
         _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên", WarningMemory(proj.root))
     _report([], result.warnings, WarningMemory(proj.root))
     if result.reused:
         click.echo(f"Không có gì thay đổi kể từ lần tạo trước: giữ nguyên trang web trong {result.site_dir}.")
-        return
+        return result
     pages = result.manifest["pages"]
     counts = ", ".join(
         f"{language['name']}: {sum(1 for p in pages if p['lang'] == language['code'])}"
         for language in result.manifest["languages"]
     )
     click.echo(f"Đã tạo trang web trong {result.site_dir} ({counts} trang) sau {time.monotonic() - started:.1f} giây.")
+    return result
+
+
+@main.command("build")
+@_build_options
+def build_command(project: str, as_of: str | None, site_dir: str | None, site_url: str | None, release: bool,
+                  allow_drafts: tuple[str, ...], print_shop: bool) -> None:
+    """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
+    _build_and_report(project, site_dir, BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop))
+
+
+@main.command("print")
+@click.option("--commune", "communes", multiple=True, required=True, metavar="MÃ_XÃ",
+              help="Mã xã trong content/communes.yml, hoặc `all` cho mọi xã. Dùng nhiều lần cho nhiều xã.")
+@click.option("--audience", "audiences", multiple=True, metavar="NHÓM", help="Chỉ nhóm đối tượng này (ví dụ tu-nguyen). Mặc định: mọi nhóm.")
+@click.option("--lang", "languages", multiple=True, type=click.Choice(["vi", "bahnar", "jrai"]), metavar="NGÔN_NGỮ",
+              help="Chỉ ngôn ngữ này (vi, bahnar, jrai). Mặc định: mọi ngôn ngữ.")
+@_build_options
+def print_command(communes: tuple[str, ...], audiences: tuple[str, ...], languages: tuple[str, ...], project: str,
+                  as_of: str | None, site_dir: str | None, site_url: str | None, release: bool, allow_drafts: tuple[str, ...],
+                  print_shop: bool) -> None:
+    """Tạo trang web kèm tờ gấp, tờ rơi, áp phích riêng của xã: nơi làm thủ tục, người liên hệ, mã QR của xã.
+
+    Tờ của xã nằm trong site/leaflets/<ngôn ngữ>/xa/<mã xã>/ và được liệt kê ở trang site/xa/<mã xã>/.
+    """
+    choice = EditionChoice(tuple(sorted(set(communes))), tuple(sorted(set(audiences))), tuple(sorted(set(languages))))
+    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice)
+    result = _build_and_report(project, site_dir, options)
+    editions = [l for l in result.manifest["leaflets"] if l.get("commune")]
+    for commune in dict.fromkeys(l["commune"] for l in editions):
+        files = [l for l in editions if l["commune"] == commune]
+        click.echo(f"Xã `{commune}`: {len(files)} tờ in trong {result.site_dir}/leaflets/…/xa/{commune}/, "
+                   f"danh sách ở {result.site_dir}/xa/{commune}/index.html.")
 
 
 @main.command("check")
@@ -239,8 +280,7 @@ def import_command(project: str, as_of: str | None, csv_file: str, force: bool) 
     date = _as_of(as_of)
     try:
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
-        pages, notes = import_translations(Path(csv_file), proj.root, languages, sources, force,
-                                           check_content=lambda root: check(Project(root), BuildOptions(date)))
+        pages, notes = import_translations(Path(csv_file), proj.root, languages, sources, force, date)
     except ContentError as error:
         _fail(error, "Chưa nhập bản dịch nào")
     for note in notes:

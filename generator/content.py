@@ -52,7 +52,7 @@ ASSET_NAME = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\.(png|jpg|jpeg|gif|svg|we
 # Pages the build makes in every audience folder.
 GENERATED_PAGES = frozenset({"infographic"})
 RESERVED_NAMES = frozenset({
-    "bahnar", "jrai", "vi", "q", "search", "assets", "leaflets", "images", "qr", "noi-bo", "404",
+    "bahnar", "jrai", "vi", "q", "xa", "chien-dich", "search", "assets", "leaflets", "images", "qr", "noi-bo", "404",
     "sitemap", "manifest", "robots", "sw", "site", "offline", "tim-kiem",
 })
 
@@ -60,6 +60,8 @@ NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)
 
 
 # --- page identity -----------------------------------------------------------
+
+FOLDER_PAGE = "index"  # the stem of the page that opens a folder: index.md
 
 
 @dataclass(frozen=True, order=True)
@@ -69,6 +71,16 @@ class PageKey:
     audience: str | None  # None for pages outside an audience folder (the home page)
     name: str  # the file's stem: "index", "hoi-dap"
 
+    @classmethod
+    def overview(cls, audience: str) -> "PageKey":
+        """The page that opens an audience's folder."""
+        return cls(audience, FOLDER_PAGE)
+
+    @property
+    def opens_folder(self) -> bool:
+        """The home page or an audience's overview: its URL is its folder's ("tu-nguyen/")."""
+        return self.name == FOLDER_PAGE
+
     @property
     def rel(self) -> str:
         """Path inside a language folder: "tu-nguyen/index.md"."""
@@ -77,11 +89,11 @@ class PageKey:
     @property
     def is_overview(self) -> bool:
         """An audience's first page: it opens the section, has the QR code and the leaflets."""
-        return self.audience is not None and self.name == "index"
+        return self.audience is not None and self.opens_folder
 
     @property
     def is_home(self) -> bool:
-        return self.audience is None and self.name == "index"
+        return self.audience is None and self.opens_folder
 
     @classmethod
     def from_rel(cls, rel: str) -> "PageKey":

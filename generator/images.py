@@ -205,7 +205,7 @@ def _stamp(image: Image.Image, text: str) -> Image.Image:
 def card_specs(pages: list[SitePage], qr_codes: Mapping[tuple[str, PageKey], QrCode], hotline: str, release: bool) -> list[CardSpec]:
     specs = []
     for page, block in ((p, b) for p in pages for b in p.infographics):
-        qr = qr_codes.get((page.lang.code, PageKey(block.audience, "index"))) if block.audience else None
+        qr = qr_codes.get((page.lang.code, PageKey.overview(block.audience))) if block.audience else None
         if qr is None:
             continue  # only audience pages have a guide to point to
         t = page.lang.t

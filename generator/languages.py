@@ -68,7 +68,7 @@ class CatalogueFile(Model):
 
 def load_languages(catalogue_dir: Path = CATALOGUE_DIR) -> tuple[Language, ...]:
     """Every language's catalogue, checked: known keys only, the same {placeholders} as Vietnamese."""
-    log = ProblemLog(catalogue_dir.parent)
+    log = ProblemLog(catalogue_dir.parent.parent)  # named as in the project: generator/i18n/bahnar.yml
     catalogues = {code: _read_catalogue(catalogue_dir / f"{code}.yml", log) for code in LANGUAGE_ORDER}
     if log.errors:
         raise ContentError(log.errors)
@@ -78,12 +78,16 @@ def load_languages(catalogue_dir: Path = CATALOGUE_DIR) -> tuple[Language, ...]:
         catalogue, path = catalogues[code], catalogue_dir / f"{code}.yml"
         for key, text in catalogue.strings.items():
             line = catalogue.lines.get(key, 1)
-            if key not in fallback:
+            placeholders = _placeholders(text)
+            if placeholders is None:
+                log.error(path, line, f"Câu `{key}` có dấu {{ hoặc }} lẻ. Chỗ trống viết `{{tên}}`; "
+                                      "muốn in chính dấu ngoặc thì viết hai lần: `{{{{` hoặc `}}}}`.")
+            elif key not in fallback:
                 # A key only a translation has would never be used: a typo in the catalogue.
                 close = difflib.get_close_matches(key, list(fallback), n=1)
                 log.error(path, line, f"Khoá `{key}` không có trong vi.yml." + (f" Có phải `{close[0]}`?" if close else ""))
-            elif _placeholders(text) != _placeholders(fallback[key]):
-                expected = ", ".join(sorted(_placeholders(fallback[key]))) or "không có"
+            elif placeholders != _placeholders(fallback[key]):
+                expected = ", ".join(sorted(_placeholders(fallback[key]) or ())) or "không có"
                 log.error(path, line, f"Câu `{key}` phải dùng đúng các chỗ trống {{...}} của bản tiếng Việt ({expected}).")
         languages.append(Language(
             code=catalogue.data.code, html_lang=catalogue.data.html_lang, name=catalogue.data.name,
@@ -118,5 +122,9 @@ def _read_catalogue(path: Path, log: ProblemLog) -> _Catalogue | None:
     return _Catalogue(data, dict(data.strings), {k: strings_node.line_of(k) for k in data.strings})
 
 
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def _placeholders(text: str) -> set[str] | None:
+    """The {names} a string fills in; None if its braces do not pair up."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    except ValueError:
+        return None

@@ -59,6 +59,18 @@ SHEETS = {
     "a5-flyer": {"k": 1, "header_mm": 58, "gap_mm": 7, "body_mm": 135, "band_mm": 16, "action_mm": 95, "footer_mm": 77},
     "a3-poster": {"k": 2, "header_mm": 112, "gap_mm": 10, "body_mm": 170, "band_mm": 0, "action_mm": 0, "footer_mm": 110},
 }
+# A commune's or campaign's edition of a flyer or poster: its block takes the slogan's place in the
+# header band, which grows by this many mm, taken from the body (a poster's body has little to spare),
+# in type of this size (pt).
+EDITION_BAND = {"a5-flyer": (16, 9.5), "a3-poster": (12, 14)}
+
+
+def edition_sheet(name: str) -> dict:
+    sheet = dict(SHEETS.get(name, {}))
+    if sheet:
+        extra, type_pt = EDITION_BAND[name]
+        sheet.update(header_mm=sheet["header_mm"] + extra, body_mm=sheet["body_mm"] - extra, edition_pt=type_pt)
+    return sheet
 
 
 def folds(panels_mm: tuple[int, ...]) -> tuple[int, ...]:
@@ -155,6 +167,27 @@ def fitted_address(address: str, width_mm: float, sizes_pt: tuple[float, ...]) -
         if _width_pt(address, size) <= width:
             return Address(size, address)
     return Address(sizes_pt[-1], address.replace("/", "/\u200b").rstrip("\u200b"))
+
+
+# A draft build's mark along each edge: once per panel-wide cell (about 100 mm: each panel of a tri-fold is
+# seen alone once folded; an A5 flyer has one), in the largest size that fits its cell, letter-spaced.
+DRAFT_MARK_SIZES_PT = (11, 10, 9, 8, 7)
+DRAFT_MARK_SPACING_EM = 0.09
+
+
+@dataclass(frozen=True)
+class DraftMark:
+    text: str
+    cells: int
+    size_pt: float
+    spacing_em: float = DRAFT_MARK_SPACING_EM
+
+
+def draft_mark(text: str, sheet_width_mm: float) -> DraftMark:
+    cells = max(1, round(sheet_width_mm / 100))
+    width = sheet_width_mm / cells * MM_TO_PT * 0.95
+    fits = [size for size in DRAFT_MARK_SIZES_PT if _width_pt(text, size) + len(text) * DRAFT_MARK_SPACING_EM * size <= width]
+    return DraftMark(text, cells, fits[0] if fits else DRAFT_MARK_SIZES_PT[-1])
 
 
 @functools.lru_cache(maxsize=4096)

@@ -238,7 +238,7 @@ def _blamed_part(anchors, region: Region, leaflet: Leaflet, page, right, bottom)
 
 def render_leaflet(leaflet: Leaflet) -> Rendered:
     """Every variant of one sheet, laid out once; runs in a worker process."""
-    from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
+    from .fetcher import Refused  # imports WeasyPrint: only workers need it
 
     try:
         return _render(leaflet)
@@ -331,6 +331,10 @@ def _explain(leaflet: Leaflet, rendered: Rendered, overflow: Overflow) -> tuple[
               else f"khoảng {overflow.millimetres} mm" if overflow.millimetres
               else f"{rendered.pages} trang thay vì {leaflet.format.pages}")
     what = f"{region.name if region else 'tờ in'} dài quá {amount}"
+    if leaflet.edition is not None and overflow.region in ("header", "cover"):
+        # The edition's block stands where the slogan stands on the audience's own sheet.
+        return (leaflet.edition.path, leaflet.edition.line, what,
+                "Khối của xã hoặc chiến dịch trên tờ này quá dài: hãy viết ngắn địa chỉ, giờ làm việc, thông điệp (`message:`) của mục này")
     part = leaflet.parts[overflow.first_part] if overflow.first_part is not None else None
     if part is not None:
         fix = f"Hãy rút ngắn các phần giữa `{mark(marker, part.role)}` và `{mark(marker, closing=True)}`, bắt đầu từ phần này"
@@ -344,7 +348,7 @@ def _explain(leaflet: Leaflet, rendered: Rendered, overflow: Overflow) -> tuple[
 
 
 def thumbnail_file(leaflet: Leaflet, page: int) -> str:
-    return f"{SHEETS_DIR}/{leaflet.lang}/{leaflet.audience}-{leaflet.format.name}-{page}.png"
+    return f"{SHEETS_DIR}/{leaflet.lang}/{leaflet.stem}-{page}.png"
 
 
 def leaflet_files(rendered: list[tuple[Leaflet, Rendered]], team_language: Language) -> dict[str, bytes]:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from html import escape as html_escape, unescape as html_unescape
 from pathlib import Path
-from typing import Mapping
+from typing import Mapping, Protocol
 from urllib.parse import urlsplit
 
 import jinja2
@@ -124,6 +124,30 @@ class Part:
 
 
 @dataclass(frozen=True)
+class EditionMark:
+    """Whose edition a sheet is (a commune's, a campaign's): small, as a sheet travels to the render workers."""
+
+    kind: str  # commune | campaign
+    tag: str  # its code
+    folder: str  # inside the language's leaflet folder: "xa/plk/"
+    path: Path  # where it is declared (communes.yml, campaigns.yml), for messages
+    line: int
+
+
+class SheetEdition(Protocol):
+    """What planning needs of a commune's or a campaign's edition (editions.Edition is one)."""
+
+    formats: tuple[str, ...]
+
+    @property
+    def mark(self) -> EditionMark: ...
+
+    def code_for(self, lang: str, audience: str) -> QrCode | None: ...
+
+    def context(self, language: Language) -> dict: ...
+
+
+@dataclass(frozen=True)
 class Leaflet:
     """One sheet of one audience in one language, with its HTML document per variant."""
 
@@ -140,17 +164,19 @@ class Leaflet:
     status: str  # the least finished text it carries: source | reviewed | draft | fallback
     unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
     roots: tuple[Path, ...]  # what its renderer may read besides the generator's fonts: the content tree
+    edition: EditionMark | None = None  # a commune's or a campaign's edition, with its own block and code
+
+    @property
+    def stem(self) -> str:
+        """Its file name inside its language's folder, without variant and extension: "xa/plk/tu-nguyen-a5-flyer"."""
+        return (self.edition.folder if self.edition else "") + f"{self.audience}-{self.format.name}"
 
     def file(self, variant: str = "standard") -> str:
-        return leaflet_file(self.lang, self.audience, self.format.name, variant)
+        suffix = "" if variant == "standard" else f"-{variant}"
+        return f"{LEAFLET_DIR}/{self.lang}/{self.stem}{suffix}.pdf"
 
     def document(self, variant: str) -> str:
         return dict(self.documents)[variant]
-
-
-def leaflet_file(lang: str, audience: str, fmt: str, variant: str) -> str:
-    suffix = "" if variant == "standard" else f"-{variant}"
-    return f"{LEAFLET_DIR}/{lang}/{audience}-{fmt}{suffix}.pdf"
 
 
 # --- planning ----------------------------------------------------------------
@@ -165,8 +191,12 @@ def plan_leaflets(
     release: bool,
     log: ProblemLog,
     variants: tuple[str, ...] = layout.VARIANTS,
+    editions: list[SheetEdition] = (),
 ) -> list[Leaflet]:
     """Every sheet with marked content, in every language; `variants` chooses which documents to prepare.
+
+    Each edition (a commune's, a campaign's) adds its formats of the audiences and languages it covers,
+    with its own block and its tagged code.
 
     Every sheet of a draft build carries the draft mark; a release marks only the unreviewed
     translations a communicator allowed to print.
@@ -180,7 +210,7 @@ def plan_leaflets(
                 key=lambda i: (not i.key.is_overview, i.original.order, i.key.name),
             )
             overview = next((i for i in members if i.key.is_overview), None)
-            qr = qr_codes.get((language.code, PageKey(audience.slug, "index")))
+            qr = qr_codes.get((language.code, PageKey.overview(audience.slug)))
             if overview is None or qr is None:
                 continue
             renderer = Renderer(language, policy, site, as_of, log, paper=PaperLinks(language, qr_codes))
@@ -191,6 +221,11 @@ def plan_leaflets(
                 for fmt in (f for f in FORMATS if f.marker == marker):
                     chosen = tuple(v for v in variants if v in fmt.variants)
                     leaflets.append(_leaflet(overview, audience.icon, fmt, chosen, content, qr, policy, site, as_of, release))
+                    for edition in editions:
+                        tagged = edition.code_for(language.code, audience.slug)
+                        if tagged is not None and fmt.name in edition.formats:
+                            leaflets.append(_leaflet(overview, audience.icon, fmt, chosen, content, tagged, policy, site, as_of,
+                                                     release, edition))
     return leaflets
 
 
@@ -240,12 +275,18 @@ def _content(members: list[PageInLanguage], marker: str, renderer: Renderer, log
 
 
 def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, variants: tuple[str, ...],
-             content: _Content, qr: QrCode, policy: PolicyData, site: SiteConfig, as_of: dt.date, release: bool) -> Leaflet:
+             content: _Content, qr: QrCode, policy: PolicyData, site: SiteConfig, as_of: dt.date, release: bool,
+             edition: SheetEdition | None = None) -> Leaflet:
     language = overview.language
     change = _next_change(content.figures, policy, as_of)
-    status = weakest_status(p.status for p in content.parts)
+    statuses = {p.status for p in content.parts}
+    # A sheet printing any draft translation is a draft, whatever it borrows from Vietnamese: a release
+    # refuses it, or with --allow-draft marks it.
+    status = "draft" if "draft" in statuses else weakest_status(statuses)
     context = _context(overview, icon, fmt, content, qr, site, as_of, change)
-    context["draft_mark"] = draft_mark(language, release, status)
+    context["edition"] = edition.context(language) if edition else None
+    mark = draft_mark(language, release, status)
+    context["draft_mark"] = layout.draft_mark(mark, fmt.size_mm[0]) if mark else None
     documents = tuple((variant, _document(fmt, variant, context)) for variant in variants)
     return Leaflet(
         lang=language.code,
@@ -261,6 +302,7 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
         status=status,
         unverified=tuple(sorted(f.key for f in content.figures if not f.verified)),
         roots=(site.path.parent,),
+        edition=edition.mark if edition else None,
     )
 
 
@@ -332,7 +374,7 @@ def _document(fmt: LeafletFormat, variant: str, context: dict) -> str:
         "phone_band_uri": layout.icon_uri("phone", colours["on-brand"]),
         "qr_uri": layout.coloured_qr(context["qr_svg"], colours["qr"]),
         "folds": [layout.folds(panels) for panels in fmt.panels_mm],
-        "sheet": layout.SHEETS.get(fmt.name, {}),
+        "sheet": layout.edition_sheet(fmt.name) if context["edition"] else layout.SHEETS.get(fmt.name, {}),
         "part_index": {part: index for index, part in enumerate(context["all_parts"])},
     }
     css = TEMPLATES.get_template("leaflet.css").render(**context, **design)
@@ -356,14 +398,16 @@ def notice(language: Language, statuses: set[str]) -> str | None:
 
 
 def downloads_for(leaflets: list[Leaflet], language_strings) -> dict[tuple[str, PageKey], list[Download]]:
-    """Links for each audience overview to its own language's sheets, every variant."""
+    """Links for each audience overview to its own language's sheets, every variant (editions are on their own pages)."""
     links: dict[tuple[str, PageKey], list[Download]] = {}
     for leaflet in leaflets:
+        if leaflet.edition is not None:
+            continue
         t = language_strings[leaflet.lang]
         name = t(f"leaflet.format.{leaflet.format.name}")
         for variant, _ in leaflet.documents:
             label = name if variant == "standard" else t(f"leaflet.variant.{variant}", format=name)
-            links.setdefault((leaflet.lang, PageKey(leaflet.audience, "index")), []).append(Download(label, leaflet.file(variant)))
+            links.setdefault((leaflet.lang, PageKey.overview(leaflet.audience)), []).append(Download(label, leaflet.file(variant)))
     return links
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from .editions import TaggedCode
 from .images import CardSpec
 from .languages import Language
 from .leaflet_render import Rendered, thumbnail_file
@@ -19,7 +20,8 @@ MANIFEST_NAME = "manifest.json"
 
 def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, languages: tuple[Language, ...],
                    pages: list[SitePage], policy: PolicyData, qr_codes: list[QrCode],
-                   printed: list[tuple[Leaflet, Rendered]], cards: list[CardSpec]) -> dict:
+                   printed: list[tuple[Leaflet, Rendered]], cards: list[CardSpec],
+                   tagged_codes: list[TaggedCode] = ()) -> dict:
     return {
         "as_of": as_of.isoformat(),
         "site_url": site_url,
@@ -55,11 +57,15 @@ def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, 
                 "valid_until": leaflet.valid_until.isoformat() if leaflet.valid_until else None,
                 "previews": [thumbnail_file(leaflet, page) for page in range(1, len(rendered.thumbnails) + 1)],
                 "status": leaflet.status, "release": release, "unverified_figures": list(leaflet.unverified),
+                "commune": leaflet.edition.tag if leaflet.edition and leaflet.edition.kind == "commune" else None,
+                "campaign": leaflet.edition.tag if leaflet.edition and leaflet.edition.kind == "campaign" else None,
             }
             for leaflet, rendered in printed
             for variant in rendered.variants
         ],
         "qr": [qr.as_manifest() for qr in qr_codes],
+        # `q/<guide code>-<commune or campaign>/`: the same guide, counted apart in access logs.
+        "tagged_codes": [t.as_manifest() for t in tagged_codes],
         "images": [
             {"kind": card.kind, "lang": card.lang, "audience": card.audience, "file": card.file,
              "width": card.width, "height": card.height, "status": card.status, "release": release,

@@ -9,6 +9,9 @@ links, site name, interface strings, and a base URL at its language's root
 per language). mkdocs-static-i18n would be the library for this, but it
 rejects the ISO 639-3 codes `bdq` and `jra` and builds each language again.
 
+What is language or shard here is decided in `website.py` (plain Python); this
+plugin only applies it to MkDocs' objects.
+
 Shards: MkDocs renders pages one after another on one core. The publisher
 runs one build per core, each seeing the whole site (navigation, URLs, links)
 but rendering only its share of the pages; shard 0 also writes the theme's
@@ -31,8 +34,9 @@ from mkdocs.structure.files import InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url, get_theme_dir
+from mkdocs.utils import get_relative_url
 
+from . import material, website
 from .cache import machine_cache
 
 
@@ -63,7 +67,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
     def on_files(self, files, config):
         pages = sorted((f for f in files if f.is_documentation_page()), key=lambda f: f.src_uri)
         self._all_pages = pages
-        mine = set(pages[self.config.shard::self.config.shards])
+        mine = set(website.shard_share(pages, self.config.shard, self.config.shards))
         for file in files:
             shared = not file.is_documentation_page() and self.config.shard == 0
             if file not in mine and not shared:
@@ -82,7 +86,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         others = {_not_found_page(l) for l in self._languages if l["prefix"]}
         env.loader = jinja2.ChoiceLoader([
             env.loader,
-            jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(get_theme_dir("material"))}),
+            jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(material.theme_dir())}),
             jinja2.FunctionLoader(lambda name: '{% extends "404.html" %}' if name in others else None),
         ])
         return env
@@ -94,7 +98,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
             language_nav = Navigation(items, pages)
             language_nav.homepage = next((p for p in pages if p.url == language["prefix"]), None)
             # MkDocs links pages in one chain; a reader's "next" stays in their language.
-            for before, page, after in zip([None, *pages[:-1]], pages, [*pages[1:], None]):
+            for before, page, after in website.chained(pages):
                 page.previous_page, page.next_page = before, after
             self._navs[language["code"]] = language_nav
         return nav
@@ -119,7 +123,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         # Pages outside the navigation belong to the language whose folder they
         # are written in: 404.html to the default one, bahnar/404.html to Bahnar.
         # The sitemap lists every shard's pages.
-        language = next(l for l in self._languages if template_name.startswith(l["prefix"]))
+        language = website.language_of(template_name, self._languages)
         context["config"] = self._views[language["code"]]
         context["nav"] = self._navs[language["code"]]
         context["pages"] = self._all_pages
@@ -129,8 +133,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         return context
 
     def _language_of(self, page: Page | None) -> dict:
-        url = page.url if page is not None else ""
-        return next(l for l in self._languages if url.startswith(l["prefix"]))
+        return website.language_of(page.url if page is not None else "", self._languages)
 
 
 def _not_found_page(language: dict) -> str:

@@ -154,7 +154,7 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
         for audience in site.audience_slugs:
             originals = sorted((p for p in pages if p.lang.is_default and p.audience == audience and p.infographics),
                                key=lambda p: (not p.key.is_overview, p.order, p.key.name))
-            overview = by_lang_key.get((language.code, PageKey(audience, "index")))
+            overview = by_lang_key.get((language.code, PageKey.overview(audience)))
             if not originals or overview is None:
                 continue
             key = PageKey(audience, INFOGRAPHIC_PAGE)
@@ -184,7 +184,7 @@ def draft_mark(language: Language, release: bool, status: str) -> str:
     unreviewed translations a communicator allowed to print."""
     if not release:
         return language.t("print.draft_mark")
-    return language.t("print.draft_translation_mark", language=language.name_vi) if status == "draft" else ""
+    return language.t("print.draft_translation_mark") if status == "draft" else ""
 
 
 def weakest_status(statuses) -> str:

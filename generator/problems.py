@@ -58,7 +58,13 @@ class ProblemLog:
         self.problems: list[Problem] = []
 
     def _display_path(self, path: Path | str) -> str:
+        if str(path).startswith("--"):
+            return str(path)  # a command-line option (--site-url) is where the mistake was typed
         # The path as the author knows it: a symbolic link is named where it lies, not where it points.
+        # A relative one is already the project's.
+        path = Path(path)
+        if not path.is_absolute():
+            return path.as_posix()
         path = Path(os.path.abspath(path))
         for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
             if path.is_relative_to(root):

@@ -118,7 +118,7 @@ class Renderer:
     def body(self, text: str, place: Place, page: PageKey) -> Rendered:
         """A Markdown body (a page, or a part marked for print) as sanitized HTML with its infographics."""
         text = text.replace(SLOT_MARK, "")
-        slug_stem = "tong-quan" if page.name == "index" else page.name
+        slug_stem = "tong-quan" if page.opens_folder else page.name
         text, specs = extract_blocks(text, place.line, place.path, slug_stem, self.log)
         uses = _Uses()
         blocks = tuple(self._infographic(spec, page.audience, uses) for spec in specs)

@@ -19,8 +19,10 @@ and script, the theme) is added after cleaning and is not subject to it.
 
 from __future__ import annotations
 
+import contextlib
 import html as html_text
 import re
+import signal
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -131,7 +133,23 @@ _CLEANER = nh3.Cleaner(
 
 def clean(html: str) -> str:
     """`html` with everything outside the allowlist removed; safe to put in a citizen's page or leaflet."""
-    return _CLEANER.clean(html)
+    with _interrupt_after():
+        return _CLEANER.clean(html)
+
+
+@contextlib.contextmanager
+def _interrupt_after():
+    """Ctrl+C held back while nh3 calls `_keep_attribute`, and delivered once it returns.
+
+    nh3 swallows an exception raised inside its callback: a KeyboardInterrupt there would be
+    printed as an English traceback, the attribute dropped, and the page reported as if its
+    author had written something not allowed.
+    """
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 class Removal(str):

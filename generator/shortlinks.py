@@ -53,9 +53,15 @@ class Lock:
     codes: dict[str, str]  # code -> "lang/rel" as first issued
     moves: dict[str, str]  # code -> "lang/rel" it opens now
     lines: dict[str, int]  # code -> line in the lockfile, for messages
+    codes_line: int = 1  # the `codes:` line: where a deleted code is to be written back
 
     def target(self, code: str) -> str:
         return self.moves.get(code, self.codes[code])
+
+    def page(self, code: str) -> tuple[str, PageKey]:
+        """The language and the page that `code` opens now."""
+        lang, rel = self.target(code).split("/", 1)
+        return lang, PageKey.from_rel(rel)
 
 
 def read_lock(path: Path, languages: tuple[Language, ...], log: ProblemLog, text: str | None = None,
@@ -93,7 +99,7 @@ def read_lock(path: Path, languages: tuple[Language, ...], log: ProblemLog, text
         if code not in codes:
             log.error(label, line, f"`moves:` chuyển mã `{code}`, nhưng mã này chưa từng được cấp trong `codes:`. Kiểm tra lại tên mã.")
             return None
-    return Lock({c: t for c, (t, _) in codes.items()}, {c: t for c, (t, _) in moves.items()}, lines)
+    return Lock({c: t for c, (t, _) in codes.items()}, {c: t for c, (t, _) in moves.items()}, lines, data.line_of("codes"))
 
 
 def _legacy(data: yamlfile.LineDict) -> yamlfile.LineDict:
@@ -138,15 +144,15 @@ def assign_short_links(lock: Lock, lock_path: Path, sources: list[SourcePage], l
     originals = {p.key: p for p in sources if p.lang == DEFAULT_LANGUAGE}
     orphans: dict[str, list[str]] = {}  # a missing page -> the codes that open it, in any language
     for code in lock.codes:
-        rel = lock.target(code).split("/", 1)[1]
-        if (DEFAULT_LANGUAGE, PageKey.from_rel(rel)) not in pages:
-            orphans.setdefault(rel, []).append(code)
+        key = lock.page(code)[1]
+        if (DEFAULT_LANGUAGE, key) not in pages:
+            orphans.setdefault(key.rel, []).append(code)
     for rel, orphaned in orphans.items():
         listed = ", ".join(f"`{code}`" for code in orphaned)
         log.error(lock_path, lock.lines[orphaned[0]],
                   f"Mã QR {listed} đã cấp (có thể đã in trên giấy) mở trang `content/{DEFAULT_LANGUAGE}/{rel}`, nhưng trang này không còn. "
                   f"Khôi phục trang, hoặc khai báo trang mới của từng mã trong mục `moves:` của content/qr-lock.yml "
-                  f"(ví dụ `{orphaned[0]}: {lock.target(orphaned[0]).split('/', 1)[0]}/<đường dẫn mới>.md`).")
+                  f"(ví dụ `{orphaned[0]}: {lock.page(orphaned[0])[0]}/<đường dẫn mới>.md`).")
     codes = dict(lock.codes)
     code_of = {target: code for code, target in reversed(list(codes.items()))}
     code_of.update({target: code for code, target in lock.moves.items()})
@@ -169,11 +175,10 @@ def assign_short_links(lock: Lock, lock_path: Path, sources: list[SourcePage], l
             code = _free_code(stem + suffix, codes)
             codes[code] = target
             code_of[target] = code
-    issued = Lock(codes, dict(lock.moves), lock.lines)
+    issued = Lock(codes, dict(lock.moves), lock.lines, lock.codes_line)
     links = []
     for code in codes:
-        lang, rel = issued.target(code).split("/", 1)
-        key = PageKey.from_rel(rel)
+        lang, key = issued.page(code)
         if (DEFAULT_LANGUAGE, key) in pages:
             links.append(ShortLink(code, lang, key))
     return sorted(links, key=lambda link: link.code), issued
@@ -199,22 +204,26 @@ def check_history(lock: Lock, lock_path: Path, root: Path, previous_manifest: Pa
     Compared with the last committed lockfile and with the codes the previous site published.
     """
     committed = _committed_lock(lock_path, root, languages)
+    reported = set()  # one mistake, one line: a code git and the published site both remember is reported once
     for code, target in (committed.codes.items() if committed else ()):
-        _compare(code, target, lock.codes.get(code), lock, lock_path, "bản đã commit trong git", log)
+        if _compare(code, target, lock.codes.get(code), lock, lock_path, "bản đã commit trong git", log):
+            reported.add(code)
     for code, target in _published_codes(previous_manifest).items():
         now = lock.target(code) if code in lock.codes else None
-        if code not in lock.moves:
+        if code not in lock.moves and code not in reported:
             _compare(code, target, now, lock, lock_path, "trang web đã xuất bản lần trước", log)
 
 
-def _compare(code: str, earlier: str, now: str | None, lock: Lock, lock_path: Path, where: str, log: ProblemLog) -> None:
+def _compare(code: str, earlier: str, now: str | None, lock: Lock, lock_path: Path, where: str, log: ProblemLog) -> bool:
+    """Whether the code was deleted or re-pointed since `where` (then logged)."""
     if now is None:
-        log.error(lock_path, 1, f"Mã QR `{code}` (mở `{earlier}`) có trong {where} nhưng đã bị xoá khỏi content/qr-lock.yml. "
-                                f"Giấy đã in vẫn dùng mã này: thêm lại dòng `{code}: {earlier}` vào `codes:`.")
+        log.error(lock_path, lock.codes_line, f"Mã QR `{code}` (mở `{earlier}`) có trong {where} nhưng đã bị xoá khỏi content/qr-lock.yml. "
+                                              f"Giấy đã in vẫn dùng mã này: thêm lại dòng `{code}: {earlier}` vào `codes:`.")
     elif now != earlier:
         log.error(lock_path, lock.lines.get(code, 1),
                   f"Mã QR `{code}` trong {where} mở `{earlier}`, nay lại mở `{now}`. Không sửa dòng trong `codes:`: "
                   f"trả lại `{code}: {earlier}`, rồi khai báo việc chuyển trang bằng dòng `{code}: {now}` trong `moves:`.")
+    return now != earlier
 
 
 def _published_codes(manifest: Path | None) -> dict[str, str]:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
 def page_url(key: "PageKey", prefix: str = "") -> str:
     """Directory-style URL, as MkDocs writes it with use_directory_urls: "tu-nguyen/", "tu-nguyen/hoi-dap/"."""
     folder = f"{key.audience}/" if key.audience else ""
-    return prefix + folder + ("" if key.name == "index" else f"{key.name}/")
+    return prefix + folder + ("" if key.opens_folder else f"{key.name}/")
 
 
 def relative_url(from_url: str, to_url: str) -> str:

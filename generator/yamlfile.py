@@ -162,7 +162,7 @@ def parse(text: str, first_line: int = 1, max_bytes: int = MAX_BYTES, plain: boo
         raise YamlError(error.line + first_line - 1, f"khoá `{error.key}` viết hai lần (lần đầu ở dòng "
                                                      f"{error.first + first_line - 1}); giữ lại một dòng") from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = _cause(error)
         raise YamlError((mark.line if mark else 0) + first_line, _in_vietnamese(error)) from None
     except yaml.YAMLError as error:
         raise YamlError(first_line, str(error)) from None
@@ -197,6 +197,17 @@ _EXPLANATIONS = (
      "giá trị bắt đầu bằng `!` (ký hiệu riêng của YAML): đặt cả giá trị trong ngoặc kép"),
     (r"found unhashable key", "tên mục không hợp lệ: tên mục là chữ, không phải danh sách"),
 )
+
+
+# The parser notices an unclosed quote or bracket, or a key without its colon, only lines later (at
+# the end of the file for a quote); the line to fix is the one where the value or key began.
+_STARTED_AT = ("while scanning a quoted scalar", "while parsing a flow", "while scanning a simple key")
+
+
+def _cause(error: yaml.MarkedYAMLError):
+    if error.context_mark and (error.context or "").startswith(_STARTED_AT):
+        return error.context_mark
+    return error.problem_mark or error.context_mark
 
 
 def _in_vietnamese(error: yaml.MarkedYAMLError) -> str:

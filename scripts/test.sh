@@ -25,8 +25,24 @@ fi
 
 # A virtual environment in the project: Debian and Ubuntu refuse `pip install`
 # into the system Python (PEP 668, "externally managed environment").
+# Exact versions, with their hashes (requirements-test.lock; `pip-compile` wrote it from pyproject.toml).
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+pip_install() { "$1/bin/python" -m pip install -q --disable-pip-version-check "${@:2}"; }
+pip_install .venv -r requirements-test.lock
+pip_install .venv --no-deps -e .
+
+# ProperDocs, the maintained MkDocs 1.x fork, in an environment of its own: tests/test_properdocs.py
+# builds the sample with it in place of MkDocs and compares the two sites (skipped if this failed).
+if [ ! -f .venv-properdocs/installed ] || [ requirements.lock -nt .venv-properdocs/installed ]; then
+  rm -rf .venv-properdocs
+  if python3 -m venv .venv-properdocs && pip_install .venv-properdocs -r requirements.lock -r requirements-properdocs.lock \
+     && pip_install .venv-properdocs --no-deps -e .; then
+    touch .venv-properdocs/installed
+  else
+    echo "ProperDocs could not be installed: tests/test_properdocs.py will be skipped" >&2
+    rm -rf .venv-properdocs
+  fi
+fi
 
 # axe-core and the Nu Html Checker's jar, at the versions tests/node/package-lock.json pins.
 # Install scripts stay off: vnu-jar's would download a Java runtime; the jar is in the package.

@@ -7,8 +7,11 @@ import datetime as dt
 import functools
 import hashlib
 import http.server
+import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
 import zlib
 from pathlib import Path
@@ -219,3 +222,42 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+class GeneratorCopy:
+    """A copy of the `generator` package in a folder of its own, run in a fresh Python process.
+
+    Tests that must change a file of the generator itself (a renderer's code, an
+    interface catalogue) change the copy, never the checkout, and run it for real.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.package = folder / "generator"
+        shutil.copytree(REPO / "generator", self.package, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def run(self, code: str, *, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Python `code` run with the copy first on the path (it checks that it runs the copy)."""
+        prelude = f"import generator\nassert generator.__file__ == {str(self.package / '__init__.py')!r}, generator.__file__\n"
+        return subprocess.run([sys.executable, "-c", prelude + code], cwd=self.folder, capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(self.folder), **(env or {})}, timeout=600)
+
+    def outreach(self, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """The command line of the copy."""
+        return self.run(f"import sys\nfrom generator.cli import main\nmain({list(args)!r}, prog_name='outreach')", env=env)
+
+
+@pytest.fixture
+def generator_copy(tmp_path) -> GeneratorCopy:
+    return GeneratorCopy(tmp_path / "code")
+
+
+def settled(page) -> None:
+    """Wait until the page has run what its loading and the last click queued.
+
+    Two rendering frames: autofocus, `toggle` events and a clicked `javascript:` address
+    run by the first. An event to wait for, not a guessed delay; the attack tests' controls
+    (the same payloads unsanitized) show that it is long enough for each of them to fire.
+    """
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")

@@ -56,10 +56,10 @@ import yaml
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
-from conftest import REPO, pdf_attachments, pdf_stream_texts, serving, write_project
+from conftest import REPO, pdf_attachments, pdf_stream_texts, serving, settled, write_project
 from generator import yamlfile
 from generator.content import content_hash
-from generator.translations import file_fingerprint
+from generator.translation_sheets import file_fingerprint
 
 AS_OF = "2026-11-25"
 TIME_BOUND = 15  # seconds for a bomb: "within seconds", on a loaded 2-core machine
@@ -359,7 +359,7 @@ class Reader:
                 self.page.get_by_text(click, exact=True).first.click(timeout=2000, no_wait_after=True)
             except PlaywrightError:
                 pass  # hidden or inert: a reader could not click it either
-        self.page.wait_for_timeout(300)
+        settled(self.page)
         for frame in self.page.frames:
             try:
                 self.fired.update(frame.evaluate(MARKERS_IN))

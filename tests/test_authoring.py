@@ -179,10 +179,12 @@ def test_check_renders_leaflets_but_writes_nothing(make_project, machine_cache, 
 
 
 def test_serve_rebuilds_when_content_changes(make_project, tmp_path):
+    import os
+    import queue
     import socket
     import subprocess
     import sys
-    import time
+    import threading
     import urllib.request
 
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
@@ -196,30 +198,38 @@ def test_serve_rebuilds_when_content_changes(make_project, tmp_path):
     server = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--project", str(project.root), "--port", str(port),
          "--as-of", "2026-11-25"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
+    said: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [said.put(line) for line in server.stdout], daemon=True).start()
+    heard: list[str] = []
 
-    def page_title(deadline: float) -> str:
-        while time.monotonic() < deadline:
+    def wait_for(words: str) -> None:
+        """The next line of the server's output that holds `words` (what it says when it is ready or has rebuilt)."""
+        while True:
             try:
-                html = urllib.request.urlopen(f"http://127.0.0.1:{port}/tu-nguyen/", timeout=2).read().decode()
-                return BeautifulSoup(html, "html.parser").select_one("article h1").get_text()
-            except OSError:
-                time.sleep(0.3)
-        server.terminate()
-        raise AssertionError("preview server did not answer: " + server.stdout.read().decode()[-3000:])
+                line = said.get(timeout=180)
+            except queue.Empty:
+                raise AssertionError(f"the preview never said {words!r}: " + "".join(heard)[-3000:]) from None
+            heard.append(line)
+            if words in line:
+                return
+
+    def page_title() -> str:
+        html = urllib.request.urlopen(f"http://127.0.0.1:{port}/tu-nguyen/", timeout=10).read().decode()
+        return BeautifulSoup(html, "html.parser").select_one("article h1").get_text()
 
     try:
-        assert page_title(time.monotonic() + 180) == "Tự nguyện"
+        wait_for("Mở http://127.0.0.1")  # the pages are built and served
+        assert page_title() == "Tự nguyện"
+        wait_for("Đã cập nhật.")  # the leaflets and cards followed
         page = project.content_dir / "vi/tu-nguyen/index.md"
         page.write_text(OVERVIEW.replace("title: Tự nguyện", "title: Tự nguyện (sửa)"), encoding="utf-8")
-        deadline = time.monotonic() + 180
-        while page_title(deadline) != "Tự nguyện (sửa)":
-            assert time.monotonic() < deadline, "the preview was not rebuilt"
-            time.sleep(0.5)
-        html = urllib.request.urlopen(f"http://127.0.0.1:{port}/tu-nguyen/", timeout=2).read().decode()
+        wait_for("Đã cập nhật.")  # the edit seen and built
+        assert page_title() == "Tự nguyện (sửa)"
+        html = urllib.request.urlopen(f"http://127.0.0.1:{port}/tu-nguyen/", timeout=10).read().decode()
         assert "/__outreach/build" in html  # the open page asks for the current build and reloads
-        assert int(urllib.request.urlopen(f"http://127.0.0.1:{port}/__outreach/build", timeout=2).read()) >= 2
+        assert int(urllib.request.urlopen(f"http://127.0.0.1:{port}/__outreach/build", timeout=10).read()) >= 2
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -66,8 +66,11 @@ def test_fallback_page_in_bahnar_tells_the_reader(server, browser):
 def test_search_index_waits_until_the_reader_searches(server, browser):
     page = browser.new_page(viewport=PHONE)
     requested = recorded_requests(page)
-    page.goto(server + "tu-nguyen/quyen-loi/", wait_until="networkidle")
-    page.wait_for_timeout(1000)
+    page.goto(server + "tu-nguyen/quyen-loi/", wait_until="load")
+    # Material's bundle runs after load; once it has set itself up (it then publishes component$),
+    # and the requests it started are over, nothing may have asked for the index.
+    page.wait_for_function("'component$' in window")
+    page.wait_for_load_state("networkidle")
     assert not [u for u in requested if u.endswith("search_index.json")]
     assert any("/assets/javascripts/bundle." in u for u in requested)  # Material's scripts still load, after paint
     search(page, "thai san")

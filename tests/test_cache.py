@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -112,14 +113,35 @@ def test_a_policy_figure_change_reaches_every_artifact_that_shows_it(project, tm
     assert "23%" in text
 
 
-def test_renderer_code_is_part_of_the_key(project, tmp_path, monkeypatch):
-    import generator.leaflet_render as leaflets
+BUILD_WITH_THE_COPY = """
+import datetime as dt, json
+from pathlib import Path
+from generator.build import BuildOptions, Project, build
+from generator.cache import ArtifactCache
+result = build(Project(Path({root!r})), Path({site!r}), BuildOptions(dt.date(2026, 11, 25)), cache=ArtifactCache(Path({cache!r})))
+print(json.dumps({{"hits": result.cache.hits, "misses": result.cache.misses,
+                  "sheets": [l["file"] for l in result.manifest["leaflets"] if l["variant"] == "standard"],
+                  "cards": [i["file"] for i in result.manifest["images"]]}}))
+"""
 
-    real = leaflets.code_digest
-    monkeypatch.setattr(leaflets, "code_digest", lambda *files: real(*files) + "-changed")
-    (project.content_dir / "vi/index.md").write_text(HOME + "\nThêm.\n", encoding="utf-8")
-    result = rebuild(project, tmp_path)
-    assert rendered_sheets(result) <= set(result.cache.misses)
+
+def test_a_change_to_a_renderers_code_renders_again(make_project, tmp_path, generator_copy):
+    """The sheet renderer's source edited in a copy of the generator: its sheets render again, the cards do not."""
+    project = make_project(PAGES)
+
+    def build_with_the_copy(name):
+        run = generator_copy.run(BUILD_WITH_THE_COPY.format(root=str(project.root), site=str(tmp_path / name),
+                                                            cache=str(tmp_path / "cache")))
+        assert run.returncode == 0, run.stderr[-3000:]
+        return json.loads(run.stdout.splitlines()[-1])
+
+    first = build_with_the_copy("one")
+    assert first["sheets"] and first["cards"] and not first["hits"]
+    renderer = generator_copy.package / "leaflet_render.py"
+    renderer.write_text(renderer.read_text(encoding="utf-8") + "\n# A change to the sheet renderer.\n", encoding="utf-8")
+    second = build_with_the_copy("two")
+    assert set(second["misses"]) == set(second["sheets"]) == set(first["sheets"])
+    assert set(second["hits"]) == set(second["cards"]) == set(first["cards"])  # the card renderer did not change
 
 
 def test_cached_output_is_identical_to_a_fresh_render(project, tmp_path):

@@ -11,7 +11,8 @@ from generator.problems import ProblemLog
 from conftest import REPO
 
 # (month paid, income typed, group, months) -> (person pays, State pays) for the whole period,
-# worked out by hand from shared/facts/bhxh-facts.md.
+# worked out by hand from tests/data/facts.md ("Voluntary contributions": 22% of the income, the
+# State's share a percentage of 22% x the poverty line, floor and ceiling by date, rounding).
 CASES = [
     ("2026-11", "1.500.000", "poor", 1, 165_000, 165_000),                 # the floor
     ("2026-11", "1500000", "ethnic_minority", 12, 2_772_000, 1_188_000),

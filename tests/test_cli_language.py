@@ -135,3 +135,22 @@ def test_a_usage_mistake_shows_how_to_get_help():
     result = outreach("buil")
     assert result.output.startswith("Cách dùng: outreach [TÙY CHỌN] LỆNH [THAM SỐ]...\n"
                                     "Gõ 'outreach --help' để xem hướng dẫn.\n")
+
+
+def test_ctrl_c_while_a_page_is_sanitized_stops_the_command(make_project, monkeypatch):
+    # nh3 swallows what its attribute callback raises: Ctrl+C there printed an English traceback and
+    # reported the page's own markup as not allowed.
+    import nh3
+
+    import generator.sanitize as sanitize
+
+    def ctrl_c_pressed(tag, attribute, value):
+        os.kill(os.getpid(), signal.SIGINT)
+        return value
+
+    monkeypatch.setattr(sanitize, "_CLEANER", nh3.Cleaner(attribute_filter=ctrl_c_pressed))
+    page = "---\ntitle: Tự nguyện\n---\n\nĐóng {{ policy.voluntary.rate }} thu nhập [tự chọn](https://vssid.vn).\n"
+    project = make_project({"vi/index.md": "---\ntitle: Trang chủ\n---\n\nXin chào.\n", "vi/tu-nguyen/index.md": page})
+    result = outreach("check", "--project", str(project.root))
+    assert result.exit_code == 1
+    assert result.output.strip() == "Đã dừng.", result.output

@@ -114,3 +114,57 @@ def test_check_passes_with_warnings_only_on_the_sample(make_project):
     result = CliRunner().invoke(main, ["check", "--project", str(project.root), "--as-of", "2026-11-25"])
     assert result.exit_code == 0, result.output
     assert "cảnh báo" in result.output  # unverified figures are listed for checking before print
+
+
+# --- the interface catalogues (generator/i18n/*.yml) -------------------------------------------
+
+def broken_catalogues(tmp_path, edits: dict[str, tuple[str, str]]):
+    """A copy of the catalogues with `old` replaced by `new` in each file named; returns its folder."""
+    import shutil
+
+    from generator.languages import CATALOGUE_DIR
+
+    folder = tmp_path / "generator" / "i18n"
+    shutil.copytree(CATALOGUE_DIR, folder)
+    for name, (old, new) in edits.items():
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+def line_of(folder, name: str, needle: str) -> int:
+    return next(n for n, line in enumerate((folder / name).read_text(encoding="utf-8").split("\n"), 1)
+                if needle in line and not line.startswith("#"))
+
+
+@pytest.mark.parametrize("name, old, new, at, words", [
+    ("vi.yml", '"Gọi tổng đài BHXH: {hotline}"', '"Gọi tổng đài BHXH: {hotline"', "{hotline\"", "dấu { hoặc } lẻ"),
+    ("jrai.yml", "strings: {}", "strings:\n  hotline.call: \"Gọi {hotlin}\"", "{hotlin}", "chỗ trống {...} của bản tiếng Việt (hotline)"),
+    ("jrai.yml", "strings: {}", "strings:\n  hotline.cal: Gọi", "hotline.cal:", "Có phải `hotline.call`?"),
+    ("bahnar.yml", "status: needs-review", "status: done", "status: done", "status"),
+    ("bahnar.yml", "name_vi: tiếng Bahnar", "name_vi: tiếng: Bahnar", "name_vi:", "YAML không hợp lệ"),
+    ("bahnar.yml", "strings: {}", "strings:\n  - hotline.call", "strings:", "`strings` phải gồm các dòng `tên: giá trị`"),
+    ("bahnar.yml", "strings: {}", "strings: {}\ncolour: red", "colour:", "colour"),
+])
+def test_a_broken_catalogue_is_named_at_its_line(tmp_path, name, old, new, at, words):
+    from generator.languages import load_languages
+
+    folder = broken_catalogues(tmp_path, {name: (old, new)})
+    with pytest.raises(ContentError) as caught:
+        load_languages(folder)
+    [error] = [p.format() for p in caught.value.problems]
+    assert error.startswith(f"generator/i18n/{name}:{line_of(folder, name, at)}: lỗi:"), error
+    assert words in error, error
+
+
+def test_a_broken_catalogue_stops_the_command_line_with_one_vietnamese_line(generator_copy, make_project):
+    project = make_project({"vi/index.md": HOME})
+    catalogue = generator_copy.package / "i18n" / "vi.yml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("{hotline}", "{hotline", 1), encoding="utf-8")
+    run = generator_copy.outreach("check", "--project", str(project.root), "--as-of", AS_OF.isoformat())
+    output = run.stdout + run.stderr
+    assert run.returncode == 1 and "Traceback" not in output, output
+    line = line_of(generator_copy.package / "i18n", "vi.yml", "{hotline\"")
+    assert f"i18n/vi.yml:{line}: lỗi: Câu `hotline.call` có dấu {{ hoặc }} lẻ" in output, output

@@ -44,6 +44,7 @@ def test_cards_carry_drawn_text_and_a_working_qr_code(built_site):
         with Image.open(built_site.site_dir / image["file"]) as png:
             codes = [c for c in zxingcpp.read_barcodes(png) if c.format == zxingcpp.BarcodeFormat.QRCode]
             assert len(codes) == 1
+            assert codes[0].ec_level == "M", image["file"]
             assert codes[0].text.endswith(f"/q/{codes[0].text.rstrip('/').rsplit('/', 1)[1]}/")
             body = png.convert("L").crop((72, 330, image["width"] - 72, image["height"] - 320))
             dark = sum(body.histogram()[:128])

@@ -5,13 +5,14 @@ photocopy files) is measured in test_print_design.py.
 """
 
 import datetime as dt
-import hashlib
 import posixpath
 
+import pypdfium2 as pdfium
 import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import BuildOptions, build, compose
+from generator.cache import ArtifactCache
 from generator.problems import ContentError
 from sheetcheck import pdf, pdf_text, text_runs
 
@@ -50,7 +51,7 @@ def test_every_audience_and_language_has_a_trifold_a_flyer_and_a_poster_in_every
             assert found == EXPECTED, (lang, audience)
     for entry in built_site.manifest["leaflets"]:
         assert set(entry) == {"lang", "audience", "format", "variant", "file", "pages", "qr_url", "issued", "valid_until", "previews",
-                              "status", "release", "unverified_figures"}
+                              "status", "release", "unverified_figures", "commune", "campaign"}
         assert (built_site.site_dir / entry["file"]).read_bytes().startswith(b"%PDF")
 
 
@@ -231,14 +232,90 @@ def test_overflowing_flyer_fails_with_file_line_and_amount(make_project, tmp_pat
     assert not (tmp_path / "out").exists()
 
 
-def test_same_input_gives_byte_identical_pdfs_and_images(make_project, tmp_path):
-    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": overview(3)})
+def test_same_input_gives_byte_identical_pdfs_and_images(make_project, tmp_path, monkeypatch):
+    """Two builds from empty caches (the project's and the machine's), each rendering every file itself."""
+    steps = "```infographic\nkind: steps\ntitle: Các bước\nitems:\n  - Đến đại lý thu\n```\n"
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": overview(3) + "\n" + steps})
+    # Not today: the PDFs' dates must come from the build's date, never from the clock.
+    as_of = dt.date(2026, 9, 1)
 
-    def digests(out):
-        result = build(project, out, BuildOptions(AS_OF))
-        files = ([l["file"] for l in result.manifest["leaflets"]] + [p for l in result.manifest["leaflets"] for p in l["previews"]]
-                 + [q["files"]["png"] for q in result.manifest["qr"]])
-        return {f: hashlib.sha256((out / f).read_bytes()).hexdigest() for f in files}
+    def build_afresh(name):
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / name / "machine-cache"))
+        out = tmp_path / name / "site"
+        result = build(project, out, BuildOptions(as_of, print_shop=True), cache=ArtifactCache(tmp_path / name / "cache"))
+        assert result.cache.misses and not result.cache.hits, "every file rendered by this build"
+        manifest = result.manifest
+        files = ([l["file"] for l in manifest["leaflets"]] + [p for l in manifest["leaflets"] for p in l["previews"]]
+                 + [q["files"][kind] for q in manifest["qr"] for kind in ("png", "svg")] + [i["file"] for i in manifest["images"]])
+        return out, {f: (out / f).read_bytes() for f in files}
 
-    first = digests(tmp_path / "one")
-    assert first and first == digests(tmp_path / "two")
+    first_dir, first = build_afresh("one")
+    second_dir, second = build_afresh("two")
+    kinds = {posixpath.splitext(f)[1] for f in first}
+    assert kinds == {".pdf", ".png", ".svg"} and any("print-shop" in f for f in first), sorted(first)
+    assert first.keys() == second.keys()
+    assert [f for f in first if first[f] != second[f]] == []
+    for file in (f for f in first if f.endswith(".pdf")):
+        document = pdfium.PdfDocument(first_dir / file)
+        metadata = document.get_metadata_dict()
+        document.close()
+        assert metadata["CreationDate"].startswith("D:20260901") and metadata["ModDate"].startswith("D:20260901"), (file, metadata)
+
+
+def test_draft_marks_fit_the_sheet_and_a_draft_translation_is_never_printed_unmarked(make_project, tmp_path, machine_cache):
+    # Through the command line. A Jrai sheet with a draft part and a borrowed Vietnamese call to action
+    # is a draft: a release refuses it, or with --allow-draft marks every panel, each mark inside its panel.
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.content import content_hash
+    from sheetcheck import DRAFT_MARKS
+
+    source = overview(1)
+    project = make_project({
+        "vi/index.md": HOME, "vi/tu-nguyen/index.md": source,
+        "jrai/tu-nguyen/index.md": (f"---\ntitle: Jrai\nstatus: draft\nsource: vi/tu-nguyen/index.md\n"
+                                    f"source_hash: {content_hash(source)}\n---\n\n<!-- flyer -->\nƀing ta\n<!-- /flyer -->\n"),
+    })
+
+    def build_site(name, *options):
+        return CliRunner().invoke(main, ["build", "--project", str(project.root), "--site-dir", str(tmp_path / name),
+                                         "--as-of", AS_OF.isoformat(), *options])
+
+    release = ("--release", "--site-url", "https://bhxh.gialai.gov.vn/tt/")
+    refused = build_site("refused", *release)
+    assert refused.exit_code == 1 and "--allow-draft jrai" in refused.output, refused.output
+    assert build_site("release", *release, "--allow-draft", "jrai").exit_code == 0
+    assert build_site("draft").exit_code == 0
+    for site, lang, mark, cells in (("release", "jrai", "BẢN DỊCH NHÁP — CHƯA NGƯỜI BẢN NGỮ DUYỆT", 1), ("draft", "vi", DRAFT_MARKS[0], 1)):
+        path = tmp_path / site / "leaflets" / lang / "tu-nguyen-a5-flyer.pdf"
+        for page in pdf(path):
+            assert len(_marks_clear_of_edges_and_folds(page, mark, ())) == 2 * cells, path
+    assert "nháp" not in pdf_text(tmp_path / "release" / "leaflets" / "vi" / "tu-nguyen-a5-flyer.pdf").lower()
+
+
+def _marks_clear_of_edges_and_folds(page, mark: str, folds: tuple[float, ...]) -> list:
+    """The draft marks along the page's edges, each checked to keep 4 mm from the sheet's edges and folds
+    (an office printer's margin; a folded panel shows its own mark whole)."""
+    from sheetcheck import PT_PER_MM
+
+    trim = page.get_trimbox()
+    width = (trim[2] - trim[0]) / PT_PER_MM
+    marks = [r for r in text_runs(page, with_draft_mark=True) if r.text.strip() == mark]
+    bounds = (0, *folds, width)
+    for run in marks:
+        panel = next(i for i in range(len(bounds) - 1) if bounds[i] <= (run.left + run.right) / 2 < bounds[i + 1])
+        assert bounds[panel] + 4 <= run.left and run.right <= bounds[panel + 1] - 4, (run.text, run.left, run.right, bounds)
+    return marks
+
+
+def test_every_panel_of_a_draft_shows_the_draft_mark_whole(built_site):
+    from sheetcheck import DRAFT_MARKS
+
+    # Folds of each page; marks along each edge: one per panel of a tri-fold, one on a flyer, three across a poster.
+    folds = {"a4-trifold": ((97, 197), (100, 200)), "a5-flyer": ((), ()), "a3-poster": ((),)}
+    marks_per_edge = {"a4-trifold": 3, "a5-flyer": 1, "a3-poster": 3}
+    for entry in leaflets(built_site, variant="standard"):
+        for page, page_folds in zip(pdf(built_site.site_dir / entry["file"]), folds[entry["format"]]):
+            marks = _marks_clear_of_edges_and_folds(page, DRAFT_MARKS[0], page_folds)
+            assert len(marks) == 2 * marks_per_edge[entry["format"]], entry["file"]

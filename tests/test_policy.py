@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
 from generator.languages import load_languages
 from generator.policy import format_figure, load_policy
 from generator.problems import ProblemLog
@@ -17,18 +18,15 @@ def value_on(policy, key, day):
     return policy.figures[key].in_force(day).value
 
 
-# The derived minimum monthly voluntary contributions, checked by hand in
-# shared/facts/bhxh-facts.md: 22% x floor - state support.
-@pytest.mark.parametrize(
-    "group, through_2026, from_2027",
-    [
-        ("poor", 165000, 242000),
-        ("near_poor", 198000, 290400),
-        ("ethnic_minority", 231000, 338800),
-        ("others", 264000, 387200),
-        ("no_support", 330000, 484000),
-    ],
-)
+def minimum_contributions() -> list[tuple[str, int, int]]:
+    """The derived minimum monthly contributions as tests/data/facts.md lists them (22% x floor - state support)."""
+    text = (REPO / "tests" / "data" / "facts.md").read_text(encoding="utf-8")
+    table = text.split("| group | floor 1,500,000 (through 2026) |", 1)[1].split("\n\n", 1)[0]
+    rows = [[cell.strip() for cell in line.strip("|").split("|")] for line in table.splitlines()[2:] if line.startswith("|")]
+    return [(group, int(through.replace(",", "")), int(since.replace(",", ""))) for group, through, since in rows]
+
+
+@pytest.mark.parametrize("group, through_2026, from_2027", minimum_contributions())
 def test_minimum_voluntary_contribution_per_support_group(policy, group, through_2026, from_2027):
     key = f"voluntary.min_monthly.{group}"
     assert value_on(policy, key, dt.date(2026, 12, 31)) == through_2026

@@ -214,6 +214,7 @@ def test_qr_codes_are_25_mm_with_quiet_zone_and_survive_a_cheap_copy(built_site)
         image = raster(page, dpi)
         [code] = _decode(image)
         assert code.text == entry["qr_url"], entry["file"]
+        assert code.ec_level == "M", entry["file"]  # read from the printed symbol's format information
         position = code.position
         width_mm = abs(position.top_right.x - position.top_left.x) / dpi * MM_PER_INCH
         modules = 17 + 4 * int(code.extra["Version"])
@@ -267,3 +268,19 @@ def test_photocopy_variant_is_grey_with_strong_contrast(built_site):
                 box = (*to_px(page, dpi, run.left - 0.3, run.top - 0.3), *to_px(page, dpi, run.right + 0.3, run.bottom + 0.3))
                 ink, paper = grey.crop(box).getextrema()
                 assert contrast(ink, paper) >= 7, (entry["file"], run.text, ink, paper)
+
+
+def test_each_qr_code_has_its_short_address_beside_it_in_a_clear_face(built_site):
+    # For a reader whose phone cannot scan: the address to type, at least 10 pt, next to the code.
+    dpi = 150
+    for entry in sheets(built_site, variant="standard"):
+        page = document(built_site, entry)[QR_PAGE[entry["format"]]]
+        [code] = _decode(raster(page, dpi))
+        corners = [code.position.top_left, code.position.bottom_right]
+        left, top = (min(p.x for p in corners) / dpi * MM_PER_INCH, min(p.y for p in corners) / dpi * MM_PER_INCH)
+        right, bottom = (max(p.x for p in corners) / dpi * MM_PER_INCH, max(p.y for p in corners) / dpi * MM_PER_INCH)
+        address = entry["qr_url"].split("://", 1)[1].rstrip("/")
+        [run] = [r for r in text_runs(page) if r.text.replace("\u200b", "").strip() == address]
+        assert run.size_pt >= 10, (entry["file"], run.size_pt)
+        gap = max(run.left - right, left - run.right, run.top - bottom, top - run.bottom)
+        assert gap <= (20 if entry["format"] == "a3-poster" else 12), (entry["file"], gap)  # mm between the code and its address

@@ -1,8 +1,10 @@
 """The website stage: shards, and what is cached per machine."""
 
 import datetime as dt
+import subprocess
+import sys
 
-from generator import publisher
+from generator import website
 from generator.build import BuildOptions, build
 from generator.cache import ArtifactCache
 
@@ -24,9 +26,9 @@ PAGES = {
 
 def test_shards_render_the_same_site_as_one_build(make_project, tmp_path, monkeypatch):
     project = make_project(PAGES)
-    monkeypatch.setattr(publisher, "shard_count", lambda pages: 1)
+    monkeypatch.setattr(website, "shard_count", lambda pages: 1)
     build(project, tmp_path / "one", BuildOptions(AS_OF), cache=ArtifactCache(None))
-    monkeypatch.setattr(publisher, "shard_count", lambda pages: 3)
+    monkeypatch.setattr(website, "shard_count", lambda pages: 3)
     build(project, tmp_path / "three", BuildOptions(AS_OF), cache=ArtifactCache(None))
 
     def files(root):
@@ -40,24 +42,6 @@ def test_shards_render_the_same_site_as_one_build(make_project, tmp_path, monkey
     assert not list((tmp_path).glob("*-shard-*")) and not list(tmp_path.glob(".*-new-*"))
 
 
-def test_trimmed_stylesheet_is_cached_per_machine_by_its_content(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    first = tmp_path / "a.css"
-    first.write_text(".md-typeset .tabbed-set{color:red}.md-header{color:blue}", encoding="utf-8")
-    publisher.purge_stylesheet(first)
-    assert first.read_text(encoding="utf-8") == ".md-header{color:blue}"
-    # Another Material release, another stylesheet: never served the old trimmed copy.
-    second = tmp_path / "b.css"
-    second.write_text(".md-header{color:green}.md-clipboard{top:0}", encoding="utf-8")
-    publisher.purge_stylesheet(second)
-    assert second.read_text(encoding="utf-8") == ".md-header{color:green}"
-    again = tmp_path / "c.css"
-    again.write_text(".md-typeset .tabbed-set{color:red}.md-header{color:blue}", encoding="utf-8")
-    publisher.purge_stylesheet(again)
-    assert again.read_text(encoding="utf-8") == ".md-header{color:blue}"
-    assert len(list((tmp_path / "cache" / "bhxh-outreach" / "stylesheets").iterdir())) == 2
-
-
 def test_a_build_works_without_a_writable_machine_cache(make_project, tmp_path, monkeypatch):
     not_a_folder = tmp_path / "cache-is-a-file"
     not_a_folder.write_text("", encoding="utf-8")
@@ -65,3 +49,20 @@ def test_a_build_works_without_a_writable_machine_cache(make_project, tmp_path, 
     result = build(make_project(PAGES), tmp_path / "site", BuildOptions(AS_OF), cache=ArtifactCache(None))
     assert (result.site_dir / "tu-nguyen" / "quyen-loi" / "index.html").is_file()
     assert list((result.site_dir / "assets" / "stylesheets").glob("main.*.min.css"))
+
+
+def test_what_the_website_holds_and_the_search_folding_are_plain_python():
+    """The language layer's data, shards and search folding outlive MkDocs and Material: they never import them."""
+    probe = ("import sys, generator.website, generator.textfold, generator.material; "
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material', 'properdocs'}))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+def test_shares_languages_and_chains():
+    assert website.shard_share(list("abcdefg"), 1, 3) == ["b", "e"]
+    languages = [{"prefix": ""}, {"prefix": "bahnar/"}, {"prefix": "jrai/"}]
+    assert website.language_of("bahnar/tu-nguyen/", languages)["prefix"] == "bahnar/"
+    assert website.language_of("tu-nguyen/", languages)["prefix"] == ""
+    assert website.language_of("bahnar/404.html", languages)["prefix"] == "bahnar/"
+    assert website.chained(["a", "b", "c"]) == [(None, "a", "b"), ("a", "b", "c"), ("b", "c", None)]

@@ -41,6 +41,8 @@ def test_qr_images_decode_to_the_short_url(built_site):
         assert decoded.text == entry["url"]
         assert decoded.format == zxingcpp.BarcodeFormat.QRCode
         assert decoded.symbology_identifier  # really decoded, not guessed
+        # The level as the symbol's own format information says: M survives a smudge, L would not.
+        assert decoded.ec_level == entry["error_correction"] == "M"
         modules = 17 + 4 * entry["version"] + 2 * QUIET_ZONE
         module_px = image.width // modules
         assert image.width == modules * module_px
@@ -208,6 +210,44 @@ def test_check_never_writes_the_lockfile(make_project):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
     compose(project, BuildOptions(AS_OF))
     assert not project.qr_lockfile.exists()
+
+
+def test_the_site_address_comes_from_site_yml_and_the_option_overrides_it(make_project):
+    flyer = OVERVIEW + "\n<!-- flyer -->\nĐến đại lý thu.\n<!-- /flyer -->\n"
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": flyer})
+    # A site_url in MkDocs' settings is the publisher's business only: QR codes never read it.
+    with project.config_file.open("a", encoding="utf-8") as settings:
+        settings.write("\nsite_url: https://mkdocs-settings.example/\n")
+    from_site_yml = compose(project, BuildOptions(AS_OF))
+    assert from_site_yml.site_url == "https://bhxh-gialai.example/"
+    assert {qr.short_url.split("/q/")[0] for qr in from_site_yml.qr_codes} == {"https://bhxh-gialai.example"}
+    overridden = compose(project, BuildOptions(AS_OF, "https://gialai.example/tt/"))
+    assert {qr.short_url.split("/q/")[0] for qr in overridden.qr_codes} == {"https://gialai.example/tt"}
+    assert {l.qr_url.split("/q/")[0] for l in overridden.leaflets} == {"https://gialai.example/tt"}
+
+
+def test_a_code_deleted_from_the_lockfile_is_one_error_at_the_codes_line(make_project, tmp_path, machine_cache):
+    # Git and the published site both remember the code: one mistake, one line, where the code goes back.
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    build_site = lambda: CliRunner().invoke(main, ["build", "--project", str(project.root), "--site-dir", str(project.root / "site"),  # noqa: E731
+                                                   "--as-of", AS_OF.isoformat()])
+    first = build_site()
+    assert first.exit_code == 0, first.output
+    git = ["git", "-C", str(project.root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "content/qr-lock.yml"], check=True)
+    subprocess.run([*git, "commit", "-qm", "lock"], check=True)
+    lines = project.qr_lockfile.read_text(encoding="utf-8").splitlines(keepends=True)
+    project.qr_lockfile.write_text("".join(line for line in lines if not line.startswith("  tnb:")), encoding="utf-8")
+    result = build_site()
+    assert result.exit_code == 1
+    [error] = [line for line in result.output.splitlines() if ": lỗi: " in line]
+    codes_line = next(number for number, line in enumerate(lines, start=1) if line.startswith("codes:"))
+    assert error.startswith(f"content/qr-lock.yml:{codes_line}: lỗi: Mã QR `tnb`") and "đã bị xoá" in error, error
 
 
 MARKED = "<!-- leaflet -->\n<!-- flyer -->\nNội dung.\n<!-- /flyer -->\n<!-- /leaflet -->"

@@ -124,7 +124,11 @@ def test_check_writes_nothing_into_the_project(make_project, tmp_path, files_of,
     ("title: Lương hưu\n\tkind: guide", 3, "ký tự tab"),
     ("title: \"Lương hưu", 2, "không đóng lại"),
     ("title: *Lưu ý", 2, "ngoặc kép"),
-], ids=["colon in value", "tab", "unclosed quote", "star"])
+    # The parser finds these lines later (an unclosed quote at the end of the file): the error names the line that began it.
+    ("title: \"Lương hưu\ndescription: Một câu.\norder: 1", 2, "không đóng lại"),
+    ("title: [Lương hưu\ndescription: Một câu.", 2, "ngoặc vuông"),
+    ("title: Lương hưu\nMột câu tóm tắt\norder: 1", 3, "thiếu dấu hai chấm"),
+], ids=["colon in value", "tab", "unclosed quote", "star", "quote left open", "bracket left open", "key without colon"])
 def test_yaml_mistakes_are_explained_in_vietnamese_at_their_line(make_project, front, line, words):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": f"---\n{front}\n---\n\nNội dung.\n"})
     result = run(project, "check")

@@ -4,6 +4,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import settled
 from generator.sanitize import clean, removed
 
 # Each payload sets window.pwned<N> (or opens a dialog) if it runs.
@@ -61,7 +62,7 @@ def test_cleaned_payloads_run_nothing_in_chromium(browser):
     page.set_content("<!doctype html><body>" + "\n".join(clean(p) for p in SCRIPT_PAYLOADS.values()) + "</body>")
     for number in (6, 7, 8, 13, 16, 17):
         page.get_by_text(f"click{number}").first.click(timeout=2000) if page.get_by_text(f"click{number}").count() else None
-    page.wait_for_timeout(300)
+    settled(page)
     fired = [name for frame in page.frames
              for name in frame.evaluate("Object.keys(window).filter(k => /^pwned/.test(k))")]
     assert fired == [] and dialogs == []
@@ -74,7 +75,7 @@ def test_the_payloads_do_run_when_not_cleaned(browser):
     page = browser.new_page()
     page.on("dialog", lambda dialog: dialog.dismiss())
     page.set_content("<!doctype html><body>" + "\n".join(list(SCRIPT_PAYLOADS.values())[:4]) + "</body>")
-    page.wait_for_timeout(300)
+    settled(page)  # the wait the test above relies on: long enough for these to run
     fired = {name for frame in page.frames for name in frame.evaluate("Object.keys(window).filter(k => /^pwned/.test(k))")}
     assert {"pwned1", "pwned2", "pwned4"} <= fired
     page.close()

@@ -10,7 +10,6 @@ import gzip
 import json
 import re
 import subprocess
-import time
 import urllib.robotparser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -320,13 +319,17 @@ def test_a_page_opened_once_and_the_calculator_reopen_without_coverage(built_sit
     page = context.new_page()
     with serving_under_base_path(built_site.site_dir, tmp_path) as site:
         page.goto(site + "bahnar/tu-nguyen/hoi-dap/", wait_until="load")
+        # The worker stores the page and the calculator while it activates: wait for it to be activated.
+        activated = """() => Promise.race([
+            navigator.serviceWorker.ready.then(({active}) => active.state === "activated" || new Promise(done =>
+                active.addEventListener("statechange", () => active.state === "activated" && done(true)))),
+            new Promise(done => setTimeout(() => done(false), 20000)),
+        ])"""
+        assert page.evaluate(activated), "the service worker was not activated"
         stored = """async () => navigator.serviceWorker.controller !== null
             && await caches.match(location.href) !== undefined
             && await caches.match(new URL("../tinh-tien-dong/", location.href).href) !== undefined"""
-        deadline = time.monotonic() + 20
-        while not page.evaluate(stored):
-            assert time.monotonic() < deadline, "the service worker did not store the page and the calculator"
-            page.wait_for_timeout(200)
+        assert page.evaluate(stored), "the service worker did not store the page and the calculator"
     # The server is gone: no coverage.
     page.reload(wait_until="load")
     assert page.locator("article h1").inner_text() == "Hỏi đáp về BHXH tự nguyện"
