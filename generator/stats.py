@@ -53,6 +53,8 @@ import jinja2
 from crawlerdetect import CrawlerDetect
 
 from .build import Project
+from .campaigns import load_campaigns
+from .communes import load_communes
 from .content import load_site_config
 from .languages import Language
 from .problems import ProblemLog
@@ -135,15 +137,19 @@ def code_book_from_lock(lock: Lock, site_url: str) -> CodeBook:
 
 
 def code_book_from_project(project: Project, languages: tuple[Language, ...], site_url: str | None = None) -> CodeBook:
-    """The codes of content/qr-lock.yml, under the base path of `site_url` or content/site.yml.
+    """The codes of content/qr-lock.yml, tagged with the communes and campaigns of communes.yml and
+    campaigns.yml, under the base path of `site_url` or content/site.yml.
 
-    ContentError (from the log) if either file has mistakes.
+    ContentError (from the log) if any of these files has mistakes.
     """
     log = ProblemLog(project.root)
     site = load_site_config(project.site_file, log)
     lock = read_lock(project.qr_lockfile, languages, log)
+    communes = load_communes(project.communes_file, log)
+    campaigns = load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
     log.raise_if_errors()
-    return code_book_from_lock(lock, site_url or site.site_url)
+    tags = {**{c.code: "commune" for c in communes}, **{c.code: "campaign" for c in campaigns}}
+    return dataclasses.replace(code_book_from_lock(lock, site_url or site.site_url), tags=tags)
 
 
 def code_book_from_manifest(path: Path, site_url: str | None = None) -> CodeBook:

@@ -320,3 +320,18 @@ def test_commune_and_campaign_tags_read_from_the_short_path(tmp_path, machine_ca
     assert {r.find_all("td")[0].get_text(): int(r.find_all("td")[-1].get_text()) for r in communes.select("tbody tr")} == {
         "plk": 4, "không rõ": 2}
     assert_nothing_personal(run.out + run.err + html)
+
+
+def test_commune_and_campaign_tags_read_from_the_project(tmp_path, machine_cache):
+    """Run in the project folder, without a built site: the tags come from communes.yml and campaigns.yml."""
+    log = tmp_path / "access.log"
+    log.write_text("\n".join([
+        entry(A, "01/Nov/2026:08:00:00 +0700", get("/q/tn-mau1/"), 200, ANDROID),
+        entry(B, "01/Nov/2026:08:00:00 +0700", get("/q/tn-tvd26/"), 200, IPHONE),
+        entry(C, "01/Nov/2026:08:00:00 +0700", get("/q/tn-khac/"), 404, ZALO),  # neither a commune nor a campaign
+    ]) + "\n", encoding="utf-8")
+    run = outreach("stats", log, "--site-url", "https://gialai.example/", "--format", "json")
+    assert run.status == 0, run.err
+    counts = json.loads(run.out)
+    assert counts["communes"] == {"mau1": 1} and counts["campaigns"] == {"tvd26": 1}
+    assert counts["codes"] == {"tn-mau1": 1, "tn-tvd26": 1} and counts["not_counted"]["unknown_codes"] == 1
