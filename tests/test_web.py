@@ -288,6 +288,8 @@ def test_key_pages_are_accessible_and_readable_on_a_phone(server, browser):
         # The hotline, one tap to call, is the first thing on the page and inside a landmark.
         hotline = page.locator("aside.outreach-hotline a[href='tel:19009068']")
         assert hotline.is_visible() and hotline.bounding_box()["y"] < 10, url
+        # Search is offered before Material's scripts arrive (they wait for the reader's first gesture).
+        assert page.locator("label.md-header__button[for=__search]").is_visible(), url
         # The site's name fits: wrapped, never cut short.
         assert page.evaluate("""() => { const name = document.querySelector(".md-header__topic .md-ellipsis");
                                         return name.scrollHeight <= name.clientHeight + 1 }"""), url
@@ -308,6 +310,9 @@ def test_key_pages_are_accessible_on_a_desktop(server, browser):
     page = browser.new_page(viewport=DESKTOP)
     for url in KEY_PAGES[:4]:
         page.goto(server + url, wait_until="networkidle")
+        page.mouse.wheel(0, 40)  # the first gesture: Material's scripts load and change the page
+        page.wait_for_function("typeof window.document$ !== 'undefined'")  # Material's bundle has run
+        page.wait_for_load_state("networkidle")
         assert inject_axe(page) == [], url
     page.close()
 
