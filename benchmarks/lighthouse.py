@@ -15,8 +15,8 @@ audits that cost points in any run, and the lowest median of each category.
 
     python3 benchmarks/lighthouse.py [--runs 3] [--where root|sub-path|both] [--pages tu-nguyen/ ...]
 
-Lighthouse is installed into benchmarks/node/node_modules on first use (npm ci,
-the versions package-lock.json pins). Figures depend on the machine's load:
+Lighthouse is installed into benchmarks/node/node_modules (npm ci, the versions
+package-lock.json pins) when it is missing or not the pinned release. Figures depend on the machine's load:
 the script prints `uptime` before and after.
 """
 
@@ -99,10 +99,11 @@ def main() -> None:
                         help="pages relative to the site's root (default: the key pages in every language)")
     parser.add_argument("--port", type=int, default=PORT)
     args = parser.parse_args()
-    if not LIGHTHOUSE.exists():
+    pinned = json.loads((TOOLS / "package.json").read_text())["dependencies"]["lighthouse"]
+    if installed_lighthouse() != pinned:
         subprocess.run(["npm", "ci", "--prefix", str(TOOLS), "--ignore-scripts", "--no-audit", "--no-fund"], check=True)
     places = ("root", "sub-path") if args.where == "both" else (args.where,)
-    version = json.loads((TOOLS / "node_modules" / "lighthouse" / "package.json").read_text())["version"]
+    version = installed_lighthouse()
     print(f"Lighthouse {version}, mobile; Chromium {chromium_version()}; {args.runs} runs per page, medians")
     print(f"load before: {uptime()}")
     medians: list[dict[str, float]] = []
@@ -130,6 +131,11 @@ def main() -> None:
     print("lowest: " + ", ".join(f"{name} {min(m[name] for m in medians):.0f}" for name in CATEGORIES))
     print(f"Material's scripts (bundle and search worker), fetched at the reader's first gesture: {scripts_kb:.1f} KB gzip")
     print(f"load after: {uptime()}")
+
+
+def installed_lighthouse() -> str | None:
+    installed = TOOLS / "node_modules" / "lighthouse" / "package.json"
+    return json.loads(installed.read_text())["version"] if installed.exists() else None
 
 
 def chromium_version() -> str:
