@@ -3,7 +3,8 @@
 Builds the sample site, serves it on loopback and opens a guide page in Debian's
 Chromium with the network throttled through the DevTools protocol (400 kbit/s,
 400 ms latency, no cache). Prints bytes per kind (raw and gzip, as a server
-would send them), first paint, and whether the search index waited for a search.
+would send them), first paint, what the reader's first gesture fetches (Material's
+scripts wait for it), and whether the search index waited for a search.
 
     python3 benchmarks/page_weight.py [--page tu-nguyen/] [--runs 7]
 
@@ -70,10 +71,7 @@ def main() -> None:
         print(f"{'kind':<13} {'file':<58} {'raw':>9} {'gzip':>9}")
         for url in at_load:
             path = urlsplit(url).path
-            file = site / path.lstrip("/")
-            if file.is_dir():
-                file = file / "index.html"
-            data = file.read_bytes()
+            data = file_of(site, url).read_bytes()
             size = [len(data), len(gzip.compress(data, 9))]
             kind = kind_of(path)
             totals.setdefault(kind, [0, 0])
@@ -88,9 +86,18 @@ def main() -> None:
         if args.runs > 1:
             print(f"first paint over {args.runs} loads: median {statistics.median(first_paints):.0f} ms "
                   f"({min(first_paints):.0f}-{max(first_paints):.0f} ms)")
+        gesture_js = sum(len(gzip.compress(file_of(site, url).read_bytes(), 9)) for url in after_search
+                         if kind_of(urlsplit(url).path) == "js")
+        print(f"JS fetched at the reader's first gesture (opening search), gzip: {gesture_js / 1024:.1f} KB; "
+              f"with the page: {(core + gesture_js) / 1024:.1f} KB")
         index_at_load = any(u.endswith("search_index.json") for u in at_load)
         index_on_search = any(u.endswith("search_index.json") for u in after_search)
         print(f"search index fetched at load: {'yes' if index_at_load else 'no'}; after starting a search: {'yes' if index_on_search else 'no'}")
+
+
+def file_of(site: Path, url: str) -> Path:
+    file = site / urlsplit(url).path.lstrip("/")
+    return file / "index.html" if file.is_dir() else file
 
 
 def first_paint(browser, url: str) -> float:

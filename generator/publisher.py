@@ -131,9 +131,12 @@ def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages
 
 
 def _theme_shell(site_dir: Path) -> dict[str, bytes]:
-    """The theme's files every page loads (site path -> content): what the service worker keeps at once."""
-    patterns = (material.STYLESHEET_GLOB, material.BUNDLE_GLOB,
-                material.SEARCH_WORKER_GLOB, website.STYLESHEET, website.PRINT_STYLESHEET)
+    """The stylesheets every page loads (site path -> content): what the service worker keeps at once.
+
+    Material's scripts wait for the reader's first gesture (templates/mkdocs/main.html):
+    the service worker stores them when a page fetches them, never as a download of its own.
+    """
+    patterns = (material.STYLESHEET_GLOB, website.STYLESHEET, website.PRINT_STYLESHEET)
     files = [path for pattern in patterns for path in site_dir.glob(pattern)]
     return {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in files}
 

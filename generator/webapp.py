@@ -38,7 +38,7 @@ MANIFEST_ICONS = (
 # files the page has just loaded (the browser's cache serves them again) and
 # the favicon. It must never grow into a download of its own on a slow network
 # (tests/test_web.py holds it to this).
-PRECACHE_BUDGET = 80 * 1024
+PRECACHE_BUDGET = 32 * 1024
 
 _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(ASSETS_DIR), undefined=jinja2.StrictUndefined)
 
