@@ -97,15 +97,19 @@ def worker_pool(workers: int):
 
 
 def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str], labels: list[str],
-                  render, progress, title: str, workers: int | None = None) -> list:
+                  render, progress, title: str, workers: int | None = None, prepare=None) -> list:
     """Each item's result from the cache, or rendered by `render` in a process pool on all cores, then cached.
 
     `render` is a module-level function of one item (it runs in worker processes).
+    `prepare`, if given, runs here once there is something to render, before the
+    workers start: what it imports, the forked workers share instead of each importing it.
     """
     results = [cache.get(kind, key, label) for key, label in zip(keys, labels)]
     todo = [i for i, result in enumerate(results) if result is None]
     progress.start(title, len(todo))
     if todo:
+        if prepare:
+            prepare()
         with worker_pool(max(1, min(len(todo), workers or os.cpu_count() or 1))) as pool:
             futures = {pool.submit(render, items[i]): i for i in todo}
             for future in concurrent.futures.as_completed(futures):

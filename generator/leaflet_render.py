@@ -236,6 +236,12 @@ def _blamed_part(anchors, region: Region, leaflet: Leaflet, page, right, bottom)
 # --- rendering -----------------------------------------------------------------
 
 
+def _import_weasyprint() -> None:
+    # Not at the top of this module: a build whose sheets all come from the cache, or a
+    # site without leaflets, never needs WeasyPrint (over half a CPU-second to import).
+    from . import fetcher  # noqa: F401  (imports WeasyPrint)
+
+
 def render_leaflet(leaflet: Leaflet) -> Rendered:
     """Every variant of one sheet, laid out once; runs in a worker process."""
     from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
@@ -298,6 +304,7 @@ def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCac
     results = render_cached(
         cache, "leaflets", leaflets, [digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents)) for leaflet in leaflets],
         [leaflet.file("standard") for leaflet in leaflets], render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
+        prepare=_import_weasyprint,
     )
     rendered = list(zip(leaflets, results))
     for leaflet, result in rendered:

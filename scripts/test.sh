@@ -30,6 +30,9 @@ fi
 pip_install() { "$1/bin/python" -m pip install -q --disable-pip-version-check "${@:2}"; }
 pip_install .venv -r requirements-test.lock
 pip_install .venv --no-deps -e .
+# A dependency added to pyproject.toml without compiling the lock files again is named here.
+.venv/bin/python -m pip check --disable-pip-version-check >&2 || {
+  echo "requirements*.lock lack what pyproject.toml asks for: compile them again (README, set-up)" >&2; exit 1; }
 
 # ProperDocs, the maintained MkDocs 1.x fork, in an environment of its own: tests/test_properdocs.py
 # builds the sample with it in place of MkDocs and compares the two sites (skipped if this failed).
