@@ -341,7 +341,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
                                composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
                                options.as_of),
             status_page_files(composition.translation_states, default_language(composition.languages)),
-            leaflet_files(printed, default_language(composition.languages)),
+            leaflet_files(printed, composition.languages),
             card_files(drawn),
             manifest_files(manifest),
         ), new_site)

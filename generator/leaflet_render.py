@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import io
 import math
+import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -25,7 +27,7 @@ import jinja2
 
 from . import leaflet_layout as layout
 from .cache import ArtifactCache, code_digest, digest, render_cached
-from .languages import Language
+from .languages import Language, default_language
 from .leaflets import TEMPLATE_DIR, Leaflet, Region
 from .policy import format_day
 from .print_marks import mark
@@ -358,7 +360,7 @@ def thumbnail_file(leaflet: Leaflet, page: int) -> str:
     return f"{SHEETS_DIR}/{leaflet.lang}/{leaflet.stem}-{page}.png"
 
 
-def leaflet_files(rendered: list[tuple[Leaflet, Rendered]], team_language: Language) -> dict[str, bytes]:
+def leaflet_files(rendered: list[tuple[Leaflet, Rendered]], languages: Sequence[Language]) -> dict[str, bytes]:
     """Site-relative path -> bytes: every PDF, every page preview and the contact sheet."""
     files: dict[str, bytes] = {}
     for leaflet, result in rendered:
@@ -366,11 +368,12 @@ def leaflet_files(rendered: list[tuple[Leaflet, Rendered]], team_language: Langu
             files[leaflet.file(variant.variant)] = variant.pdf
         for page, png in enumerate(result.thumbnails, start=1):
             files[thumbnail_file(leaflet, page)] = png
-    files[CONTACT_SHEET] = _contact_sheet(rendered, team_language).encode("utf-8")
+    files[CONTACT_SHEET] = _contact_sheet(rendered, languages).encode("utf-8")
     return files
 
 
-def _contact_sheet(rendered: list[tuple[Leaflet, Rendered]], team_language: Language) -> str:
+def _contact_sheet(rendered: list[tuple[Leaflet, Rendered]], languages: Sequence[Language]) -> str:
+    team_language = default_language(languages)
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
                                      undefined=jinja2.StrictUndefined)
     depth = "../" * SHEETS_DIR.count("/") + "../"
@@ -379,15 +382,21 @@ def _contact_sheet(rendered: list[tuple[Leaflet, Rendered]], team_language: Lang
         "audience": leaflet.audience,
         "title": leaflet.title,
         "format": team_language.t(f"leaflet.format.{leaflet.format.name}"),
-        "pages": [f"{leaflet.lang}/{leaflet.audience}-{leaflet.format.name}-{page}.png" for page in range(1, len(result.thumbnails) + 1)],
+        "pages": [posixpath.relpath(thumbnail_file(leaflet, page), SHEETS_DIR) for page in range(1, len(result.thumbnails) + 1)],
         "files": [(variant.variant, depth + leaflet.file(variant.variant)) for variant in result.variants],
         "valid_until": format_day(leaflet.valid_until) if leaflet.valid_until else None,
-        "type_pt": dict(result.type_pt).get(main_region(leaflet).id),
+        "type_pt": _decimal(dict(result.type_pt).get(main_region(leaflet).id)),
     } for leaflet, result in rendered]
-    languages = {}
+    by_language: dict[str, list[dict]] = {}
     for sheet in sheets:
-        languages.setdefault(sheet["lang"], []).append(sheet)
-    return environment.get_template("contact-sheet.html").render(t=team_language.t, languages=languages)
+        by_language.setdefault(sheet["lang"], []).append(sheet)
+    names = {language.code: language.name for language in languages}
+    return environment.get_template("contact-sheet.html").render(t=team_language.t, languages=by_language, names=names)
+
+
+def _decimal(size: float | None) -> str | None:
+    """A size as the team reads it: Vietnamese writes a decimal comma (15,75)."""
+    return None if size is None else f"{size:g}".replace(".", ",")
 
 
 def main_region(leaflet: Leaflet) -> Region:

@@ -9,6 +9,7 @@ import re
 
 import pypdfium2 as pdfium
 import pytest
+from bs4 import BeautifulSoup
 import zxingcpp
 from click.testing import CliRunner
 
@@ -150,6 +151,20 @@ def test_a_commune_edition_carries_its_office_and_its_own_code(printed):
     tagged = {t["code"]: t for t in result.manifest["tagged_codes"]}
     assert tagged["tn-iagrai"]["commune"] == "iagrai" and tagged["tn-iagrai"]["base"] == "tn"
     assert tagged["tnb-chupah"]["target"] == "bahnar/tu-nguyen/"  # every language has its code, printed or not
+
+
+def test_the_team_sees_each_edition_by_its_own_previews(printed):
+    _, _, result = printed
+    sheet = BeautifulSoup((result.site_dir / "noi-bo/to-in/index.html").read_text(encoding="utf-8"), "html.parser")
+    for entry in result.manifest["leaflets"]:
+        if entry["variant"] != "standard":
+            continue
+        def site_path(src):
+            return posixpath.normpath(posixpath.join("noi-bo/to-in/", src))
+
+        [section] = [s for s in sheet.select("section.sheet") if entry["file"] in {site_path(a["href"]) for a in s.select("a")}]
+        shown = [site_path(img["src"]) for img in section.select("img")]
+        assert shown == entry["previews"], entry["file"]
 
 
 def test_the_guides_own_sheets_stay_as_they_were(printed):

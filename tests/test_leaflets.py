@@ -6,6 +6,7 @@ photocopy files) is measured in test_print_design.py.
 
 import datetime as dt
 import posixpath
+import re
 
 import pypdfium2 as pdfium
 import pytest
@@ -167,6 +168,9 @@ def test_team_area_has_a_preview_of_every_page_and_a_contact_sheet(built_site):
     assert shown == expected
     linked = {posixpath.normpath(posixpath.join("noi-bo/to-in/", a["href"])) for a in sheet.select("a")}
     assert {l["file"] for l in built_site.manifest["leaflets"]} <= linked
+    # Headed by the languages' names, sizes with a decimal comma, as the team reads them.
+    assert [h2.get_text() for h2 in sheet.select("h2")] == ["Tiếng Việt", "Bahnar", "Jrai"]
+    assert not re.search(r"\d\.\d+ pt", sheet.get_text())
 
 
 # --- marks and overflow, on tiny projects ------------------------------------------------
