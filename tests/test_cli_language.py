@@ -154,3 +154,25 @@ def test_ctrl_c_while_a_page_is_sanitized_stops_the_command(make_project, monkey
     result = outreach("check", "--project", str(project.root))
     assert result.exit_code == 1
     assert result.output.strip() == "Đã dừng.", result.output
+
+
+def test_ctrl_c_while_the_program_loads_is_vietnamese():
+    """Interrupted before the command line exists (the first second or two of a slow start)."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    # The interrupt is delivered as the stages' first module starts to load: deterministic, no timing.
+    trigger = "import os, signal; os.kill(os.getpid(), signal.SIGINT)"
+    probe = ("import sys, importlib.abc\n"
+             "class Trip(importlib.abc.MetaPathFinder):\n"
+             "    def find_spec(self, name, path, target=None):\n"
+             f"        if name == 'generator.cli': sys.meta_path.remove(self); {trigger}\n"
+             "sys.meta_path.insert(0, Trip())\n"
+             "from generator.launch import main\nmain()\n")
+    run = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert run.returncode == 1 and run.stderr.strip() == "Đã dừng.", run.stderr
+    assert "Traceback" not in run.stderr
