@@ -23,6 +23,7 @@ import contextlib
 import html as html_text
 import re
 import signal
+import threading
 from collections import Counter
 from html.parser import HTMLParser
 
@@ -143,13 +144,21 @@ def _interrupt_after():
 
     nh3 swallows an exception raised inside its callback: a KeyboardInterrupt there would be
     printed as an English traceback, the attribute dropped, and the page reported as if its
-    author had written something not allowed.
+    author had written something not allowed. Python runs signal handlers in the main thread
+    whichever thread the signal reached, so a handler that only notes the press is what holds
+    it back (blocking the signal in this thread would not: another thread may take it).
     """
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives Ctrl+C
+        return
+    pressed = []
+    previous = signal.signal(signal.SIGINT, lambda *_: pressed.append(True))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        signal.signal(signal.SIGINT, previous)
+        if pressed:
+            signal.raise_signal(signal.SIGINT)  # as if pressed now, with the handler it would have met
 
 
 class Removal(str):
