@@ -62,7 +62,7 @@ SHEETS = {
 # A commune's or campaign's edition of a flyer or poster: its block takes the slogan's place in the
 # header band, which grows by this many mm, taken from the body (a poster's body has little to spare),
 # in type of this size (pt).
-EDITION_BAND = {"a5-flyer": (16, 9.5), "a3-poster": (12, 14)}
+EDITION_BAND = {"a5-flyer": (16, 9.5), "a3-poster": (18, 14)}
 
 
 def edition_sheet(name: str) -> dict:
