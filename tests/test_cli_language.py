@@ -137,7 +137,15 @@ def test_a_usage_mistake_shows_how_to_get_help():
                                     "Gõ 'outreach --help' để xem hướng dẫn.\n")
 
 
-def test_ctrl_c_while_a_page_is_sanitized_stops_the_command(make_project, monkeypatch):
+@pytest.fixture
+def ctrl_c_works():
+    """Ctrl+C as a terminal delivers it, even where the tests run in the background (which ignores it)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # for a child process: Python sets up its own
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_while_a_page_is_sanitized_stops_the_command(make_project, monkeypatch, ctrl_c_works):
     # nh3 swallows what its attribute callback raises: Ctrl+C there printed an English traceback and
     # reported the page's own markup as not allowed.
     import nh3
@@ -156,12 +164,8 @@ def test_ctrl_c_while_a_page_is_sanitized_stops_the_command(make_project, monkey
     assert result.output.strip() == "Đã dừng.", result.output
 
 
-def test_ctrl_c_while_the_program_loads_is_vietnamese():
+def test_ctrl_c_while_the_program_loads_is_vietnamese(ctrl_c_works):
     """Interrupted before the command line exists (the first second or two of a slow start)."""
-    import os
-    import subprocess
-    import sys
-
     from conftest import REPO
 
     # The interrupt is delivered as the stages' first module starts to load: deterministic, no timing.
@@ -173,6 +177,6 @@ def test_ctrl_c_while_the_program_loads_is_vietnamese():
              "sys.meta_path.insert(0, Trip())\n"
              "from generator.launch import main\nmain()\n")
     run = subprocess.run([sys.executable, "-c", probe, "--help"], capture_output=True, text=True, timeout=60,
-                         env={**os.environ, "PYTHONPATH": str(REPO)})
+                         env={**os.environ, "PYTHONPATH": str(REPO)}, preexec_fn=ctrl_c_works)
     assert run.returncode == 1 and run.stderr.strip() == "Đã dừng.", run.stderr
     assert "Traceback" not in run.stderr
