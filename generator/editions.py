@@ -225,6 +225,7 @@ def edition_page_files(communes: list[Commune], campaigns: list[Campaign], tagge
                 dates=language.t("edition.campaign.dates", start=format_day(campaign.start), end=format_day(campaign.end)),
                 state="archived" if campaign.archived(as_of) else ("upcoming" if as_of < campaign.start else "running"),
                 guides=guides, sheets=_sheets(url, [l for l in leaflets if l.lang == language.code], "campaign", campaign.code, language),
+                in_vietnamese="" if language.is_default else language.t("edition.campaign.in_vietnamese", language=language.name_vi),
             ).encode("utf-8")
     return files
 

@@ -228,6 +228,10 @@ def test_a_campaign_has_its_page_codes_and_sheets_and_stays_as_an_archive(make_p
         for prefix in ("", "bahnar/", "jrai/"):
             page = (result.site_dir / prefix / "chien-dich/tvd26/index.html").read_text(encoding="utf-8")
             assert f'data-state="{state}"' in page and "Tháng vận động triển khai BHXH toàn dân 2026" in page
+            # Written in Vietnamese only: a Bahnar or Jrai reader is told, and the text is marked as Vietnamese.
+            soup = BeautifulSoup(page, "html.parser")
+            assert soup.h1["lang"] == "vi" and soup.select_one("p.message")["lang"] == "vi"
+            assert ("chưa có bản tiếng" in page) == bool(prefix), prefix
         assert "lưu trữ" in page if state == "archived" else "lưu trữ" not in page
         for code, target in (("tn-tvd26", "tu-nguyen/"), ("tnb-tvd26", "bahnar/tu-nguyen/"), ("tnj-tvd26", "jrai/tu-nguyen/")):
             assert resolve_redirect(result.site_dir, f"q/{code}/") == target
