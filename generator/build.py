@@ -154,6 +154,12 @@ def read_sources(project: Project, log: ProblemLog) -> tuple[tuple[Language, ...
     return languages, site, load_pages(project.content_dir, languages, site, log)
 
 
+def read_editions(project: Project, site: SiteConfig, log: ProblemLog) -> tuple[list[Commune], list[Campaign]]:
+    """communes.yml and campaigns.yml, whose codes share one namespace (the tags of short codes)."""
+    communes = load_communes(project.communes_file, log)
+    return communes, load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
+
+
 def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None) -> Composition:
     """Read and validate all content; raises ContentError listing every mistake."""
     log = ProblemLog(project.root)
@@ -162,8 +168,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     log.raise_if_errors()
     languages, site, sources = read_sources(project, log)
     site_url = options.site_url or site.site_url
-    communes = load_communes(project.communes_file, log)
-    campaigns = load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
+    communes, campaigns = read_editions(project, site, log)
     check_selection(options.editions, communes, project.communes_file, site.audience_slugs, log)
     assets = load_assets(project.content_dir, languages, log)
     check_page_links(sources, assets, log)

@@ -52,9 +52,7 @@ from urllib.parse import urlsplit
 import jinja2
 from crawlerdetect import CrawlerDetect
 
-from .build import Project
-from .campaigns import load_campaigns
-from .communes import load_communes
+from .build import Project, read_editions
 from .content import load_site_config
 from .languages import Language
 from .problems import ProblemLog
@@ -145,8 +143,7 @@ def code_book_from_project(project: Project, languages: tuple[Language, ...], si
     log = ProblemLog(project.root)
     site = load_site_config(project.site_file, log)
     lock = read_lock(project.qr_lockfile, languages, log)
-    communes = load_communes(project.communes_file, log)
-    campaigns = load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
+    communes, campaigns = read_editions(project, site, log)
     log.raise_if_errors()
     tags = {**{c.code: "commune" for c in communes}, **{c.code: "campaign" for c in campaigns}}
     return dataclasses.replace(code_book_from_lock(lock, site_url or site.site_url), tags=tags)
