@@ -24,12 +24,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+from babel.numbers import format_decimal
 
 from . import leaflet_layout as layout
 from .cache import ArtifactCache, code_digest, digest, render_cached
 from .languages import Language, default_language
 from .leaflets import TEMPLATE_DIR, Leaflet, Region
-from .policy import format_day
+from .policy import FORMAT_LOCALE, format_day
 from .print_marks import mark
 from .problems import ProblemLog
 
@@ -385,7 +386,7 @@ def _contact_sheet(rendered: list[tuple[Leaflet, Rendered]], languages: Sequence
         "pages": [posixpath.relpath(thumbnail_file(leaflet, page), SHEETS_DIR) for page in range(1, len(result.thumbnails) + 1)],
         "files": [(variant.variant, depth + leaflet.file(variant.variant)) for variant in result.variants],
         "valid_until": format_day(leaflet.valid_until) if leaflet.valid_until else None,
-        "type_pt": _decimal(dict(result.type_pt).get(main_region(leaflet).id)),
+        "type_pt": _in_vietnamese(dict(result.type_pt).get(main_region(leaflet).id)),
     } for leaflet, result in rendered]
     by_language: dict[str, list[dict]] = {}
     for sheet in sheets:
@@ -394,9 +395,10 @@ def _contact_sheet(rendered: list[tuple[Leaflet, Rendered]], languages: Sequence
     return environment.get_template("contact-sheet.html").render(t=team_language.t, languages=by_language, names=names)
 
 
-def _decimal(size: float | None) -> str | None:
-    """A size as the team reads it: Vietnamese writes a decimal comma (15,75)."""
-    return None if size is None else f"{size:g}".replace(".", ",")
+def _in_vietnamese(size: float | None) -> str | None:
+    """A size as the team reads it, with a decimal comma (15,75), as policy figures are written."""
+    return None if size is None else format_decimal(size, locale=FORMAT_LOCALE)
+
 
 
 def main_region(leaflet: Leaflet) -> Region:
