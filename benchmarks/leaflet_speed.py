@@ -13,7 +13,7 @@ from _common import REPO
 
 from generator.build import BuildOptions, Progress, Project, compose
 from generator.cache import ArtifactCache
-from generator.leaflet_render import render_all
+from generator.paper.leaflet_render import render_all
 
 
 def main() -> None:

@@ -39,8 +39,8 @@ from _common import REPO
 
 from generator.build import BuildOptions, Progress, Project, compose
 from generator.cache import ArtifactCache
-from generator.leaflet_layout import FONTS_DIR
-from generator.leaflet_render import render_all
+from generator.paper.leaflet_layout import FONTS_DIR
+from generator.paper.leaflet_render import render_all
 
 AS_OF = dt.date(2026, 11, 25)
 COMMUNE_AUDIENCE = "tu-nguyen"

@@ -74,7 +74,7 @@ def title(rel: str) -> str:
 
 
 def synthetic_project(root: Path, per_language: int) -> Path:
-    from generator.content import content_hash  # here: the measured processes import only what their side needs
+    from generator.sources.content import content_hash  # here: the measured processes import only what their side needs
 
     content = root / "content"
     content.mkdir(parents=True, exist_ok=True)

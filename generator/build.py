@@ -29,28 +29,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import publisher
-from .campaigns import Campaign, load_campaigns
-from .cache import PACKAGE_DIR, ArtifactCache, digest, files_digest, library_versions, machine_cache
-from .communes import Commune, load_communes, refuse_samples
-from .content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
+from .web import publisher
+from .sources.campaigns import Campaign, load_campaigns
+from .assets import PACKAGE_DIR
+from .cache import ArtifactCache, digest, files_digest, library_versions, machine_cache
+from .sources.communes import Commune, load_communes, refuse_samples
+from .sources.content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
                        plan_tagged_codes)
-from .images import CardSpec, card_files, card_specs, draw_all
-from .languages import Language, default_language, load_languages
-from .leaflet_render import leaflet_files, render_all
-from .leaflet_layout import VARIANTS
-from .leaflets import Leaflet, downloads_for, plan_leaflets
+from .paper.images import CardSpec, card_files, card_specs, draw_all
+from .sources.languages import Language, default_language, load_languages
+from .paper.leaflet_render import leaflet_files, render_all
+from .paper.leaflet_layout import VARIANTS
+from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
 from .manifest import MANIFEST_NAME, build_manifest, manifest_files
 from .output import gather, write_files
-from .pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
-from .policy import PolicyData, load_policy
+from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
+from .sources.policy import PolicyData, load_policy
 from .problems import ContentError, Problem, ProblemLog, Severity
-from .qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
-from .redirects import redirect_files
-from .render import Place, Renderer
-from .shortlinks import Lock, assign_short_links, check_history, lock_text, read_lock, write_lock
-from .translations import TranslationState, status_page_files, translation_states
+from .compose.qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
+from .web.redirects import redirect_files
+from .render.renderer import Place, Renderer
+from .sources.shortlinks import Lock, assign_short_links, check_history, lock_text, read_lock, write_lock
+from .compose.translations import TranslationState, status_page_files, translation_states
 
 # Hosts no reader can reach: a leaflet printed with one of them leads nowhere.
 PLACEHOLDER_DOMAINS = (".example", ".test", ".invalid", ".local", ".localhost", ".internal", ".lan", ".home.arpa")

@@ -22,8 +22,8 @@ import signal
 import tempfile
 from importlib import metadata
 from pathlib import Path
+from .assets import FONTS_DIR
 
-PACKAGE_DIR = Path(__file__).parent
 FINGERPRINT_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "babel",
                          "weasyprint", "pillow", "qrcode", "jinja2", "pyyaml")
 
@@ -48,7 +48,7 @@ def library_versions(names=FINGERPRINT_LIBRARIES) -> str:
 
 def code_digest(*module_files: Path) -> str:
     """The rendering code itself: a change to it is a change to every artifact it made."""
-    fonts = sorted((PACKAGE_DIR / "fonts").glob("*.ttf"))
+    fonts = sorted(FONTS_DIR.glob("*.ttf"))
     return digest(files_digest([Path(f) for f in module_files] + fonts), library_versions())
 
 

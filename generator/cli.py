@@ -15,15 +15,15 @@ from pathlib import Path
 
 import click
 
-from . import preview, stats
+from .team import preview, stats
 from .build import BuildOptions, BuildResult, Progress, Project, build, check, read_sources
 from .cli_language import VietnameseGroup
-from .content import check_site_url
+from .sources.content import check_site_url
 from .editions import EditionChoice
-from .languages import default_language, load_languages
+from .sources.languages import default_language, load_languages
 from .problems import ContentError, Problem, ProblemLog, WarningMemory, one_line_per_mistake, report
-from .translation_sheets import EXPORT_FOLDER, export_csv, export_target, import_translations
-from .translations import STATES, translation_states
+from .team.translation_sheets import EXPORT_FOLDER, export_csv, export_target, import_translations
+from .compose.translations import STATES, translation_states
 
 
 def _project(path: str) -> Project:
@@ -103,6 +103,8 @@ as_of_option = click.option("--as-of", default=None, metavar="YYYY-MM-DD", help=
 
 
 @click.group(cls=VietnameseGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="bhxh-outreach", prog_name="outreach", message="%(prog)s, phiên bản %(version)s",
+                      help="Hiện phiên bản rồi thoát.")
 def main() -> None:
     """Tạo trang web, tờ gấp và mã QR tuyên truyền BHXH từ các tệp Markdown."""
 

@@ -23,9 +23,10 @@ import click
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from .assets import CATALOGUE_DIR
 from .cache import digest, machine_cache
 
-CATALOGUE = Path(__file__).parent / "i18n" / "click.vi.po"
+CATALOGUE = CATALOGUE_DIR / "click.vi.po"
 DOMAIN = "bhxh-outreach-click"
 OPTIONS_METAVAR = "[TÙY CHỌN]"
 

@@ -25,17 +25,18 @@ from pathlib import Path
 
 import jinja2
 
-from .campaigns import Campaign
-from .communes import Commune
-from .content import PageKey
-from .languages import Language
-from .leaflets import EditionMark, Leaflet
-from .policy import format_day
+from .assets import TEMPLATES_DIR
+from .sources.campaigns import Campaign
+from .sources.communes import Commune
+from .sources.content import PageKey
+from .sources.languages import Language
+from .paper.leaflets import EditionMark, Leaflet
+from .sources.policy import format_day
 from .problems import ProblemLog
-from .qr import MAX_URL_BYTES, AddressTooLong, QrCode, plan_qr_codes
-from .shortlinks import ShortLink
-from .urls import relative_url
-from .webapp import FAVICON
+from .compose.qr import MAX_URL_BYTES, AddressTooLong, QrCode, plan_qr_codes
+from .sources.shortlinks import ShortLink
+from .render.urls import relative_url
+from .web.webapp import FAVICON
 
 ALL = "all"
 COMMUNE_FORMATS = ("a4-trifold", "a5-flyer", "a3-poster")
@@ -44,7 +45,7 @@ COMMUNE_DIR = "xa"
 CAMPAIGN_DIR = "chien-dich"
 
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "site"),
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "site"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 from .editions import TaggedCode
-from .images import CardSpec
-from .languages import Language
-from .leaflet_render import Rendered, thumbnail_file
-from .leaflets import Leaflet
-from .pages import SitePage
-from .policy import PolicyData
-from .qr import QrCode
+from .paper.images import CardSpec
+from .sources.languages import Language
+from .paper.leaflet_render import Rendered, thumbnail_file
+from .paper.leaflets import Leaflet
+from .compose.pages import SitePage
+from .sources.policy import PolicyData
+from .compose.qr import QrCode
 
 MANIFEST_NAME = "manifest.json"
 

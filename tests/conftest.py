@@ -24,7 +24,7 @@ from playwright import sync_api as playwright_api
 
 from generator.build import BuildOptions, Project, build
 from generator.cache import ArtifactCache
-from generator.policy import load_policy
+from generator.sources.policy import load_policy
 from generator.problems import ProblemLog
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """Reading printed sheets back: PDF boxes, text runs with their size and colour, rasters, panels.
 
 Positions are in mm from the top-left corner of the trimmed sheet, as the
-design in generator/leaflet_layout.py states them.
+design in generator/paper/leaflet_layout.py states them.
 """
 
 from __future__ import annotations

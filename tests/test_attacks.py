@@ -57,9 +57,9 @@ from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
 from conftest import REPO, pdf_attachments, pdf_stream_texts, serving, settled, write_project
-from generator import yamlfile
-from generator.content import content_hash
-from generator.translation_sheets import file_fingerprint
+from generator.sources import yamlfile
+from generator.sources.content import content_hash
+from generator.team.translation_sheets import file_fingerprint
 
 AS_OF = "2026-11-25"
 TIME_BOUND = 15  # seconds for a bomb: "within seconds", on a loaded 2-core machine

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from generator.build import BuildOptions, build, compose
 from generator.cli import main
-from generator.content import content_hash
+from generator.sources.content import content_hash
 from generator.problems import ContentError
 
 AS_OF = dt.date(2026, 11, 25)
@@ -240,7 +240,7 @@ def test_serve_rebuilds_when_content_changes(make_project, tmp_path):
 
 
 def test_an_all_digit_source_hash_is_still_a_hash(make_project, monkeypatch):
-    import generator.content as content
+    import generator.sources.content as content
 
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
     monkeypatch.setattr(content, "content_hash", lambda text: "012345678901")

@@ -12,7 +12,8 @@ import pytest
 
 import generator.build
 from generator.build import BuildOptions, build, inputs_digest
-from generator.cache import PACKAGE_DIR, ArtifactCache
+from generator.assets import PACKAGE_DIR
+from generator.cache import ArtifactCache
 from generator.problems import ContentError
 
 AS_OF = dt.date(2026, 11, 25)
@@ -137,7 +138,7 @@ def test_a_change_to_a_renderers_code_renders_again(make_project, tmp_path, gene
 
     first = build_with_the_copy("one")
     assert first["sheets"] and first["cards"] and not first["hits"]
-    renderer = generator_copy.package / "leaflet_render.py"
+    renderer = generator_copy.package / "paper" / "leaflet_render.py"
     renderer.write_text(renderer.read_text(encoding="utf-8") + "\n# A change to the sheet renderer.\n", encoding="utf-8")
     second = build_with_the_copy("two")
     assert set(second["misses"]) == set(second["sheets"]) == set(first["sheets"])

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from generator.calculator import InputError, calculator_data, compute
-from generator.policy import load_policy
+from generator.compose.calculator import InputError, calculator_data, compute
+from generator.sources.policy import load_policy
 from generator.problems import ProblemLog
 
 from conftest import REPO

@@ -52,6 +52,15 @@ def commands(group: click.Group, path=()):
             yield (*path, name)
 
 
+def test_version_names_the_installed_release_in_vietnamese():
+    from importlib.metadata import version
+
+    result = outreach("--version")
+    assert result.exit_code == 0
+    assert result.output == f"outreach, phiên bản {version('bhxh-outreach')}\n"
+    assert "--version" in outreach("--help").output
+
+
 @pytest.mark.parametrize("path", list(commands(main)), ids=lambda path: " ".join(path) or "outreach")
 def test_help_is_in_vietnamese(path):
     result = outreach(*path, "--help")
@@ -150,7 +159,7 @@ def test_ctrl_c_while_a_page_is_sanitized_stops_the_command(make_project, monkey
     # reported the page's own markup as not allowed.
     import nh3
 
-    import generator.sanitize as sanitize
+    import generator.render.sanitize as sanitize
 
     def ctrl_c_pressed(tag, attribute, value):
         os.kill(os.getpid(), signal.SIGINT)

@@ -122,7 +122,7 @@ def broken_catalogues(tmp_path, edits: dict[str, tuple[str, str]]):
     """A copy of the catalogues with `old` replaced by `new` in each file named; returns its folder."""
     import shutil
 
-    from generator.languages import CATALOGUE_DIR
+    from generator.sources.languages import CATALOGUE_DIR
 
     folder = tmp_path / "generator" / "i18n"
     shutil.copytree(CATALOGUE_DIR, folder)
@@ -149,7 +149,7 @@ def line_of(folder, name: str, needle: str) -> int:
     ("bahnar.yml", "strings: {}", "strings: {}\ncolour: red", "colour:", "colour"),
 ])
 def test_a_broken_catalogue_is_named_at_its_line(tmp_path, name, old, new, at, words):
-    from generator.languages import load_languages
+    from generator.sources.languages import load_languages
 
     folder = broken_catalogues(tmp_path, {name: (old, new)})
     with pytest.raises(ContentError) as caught:

@@ -8,8 +8,8 @@ from PIL import Image
 from weasyprint import HTML
 
 from conftest import pdf_attachments, pdf_images, pdf_stream_texts
-from generator.fetcher import PrintFetcher, Refused, open_image, without_attachments
-from generator.leaflet_layout import FONTS_DIR
+from generator.paper.fetcher import PrintFetcher, Refused, open_image, without_attachments
+from generator.paper.leaflet_layout import FONTS_DIR
 
 
 @pytest.fixture(scope="module")

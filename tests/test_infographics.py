@@ -11,7 +11,7 @@ from fontTools.ttLib import TTFont
 from PIL import Image
 
 from generator.build import BuildOptions, compose
-from generator.images import BOLD, REGULAR
+from generator.paper.images import BOLD, REGULAR
 from generator.problems import ContentError
 
 AS_OF = dt.date(2026, 11, 25)

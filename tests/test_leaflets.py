@@ -213,7 +213,7 @@ def test_a_short_note_in_a_comment_is_read_as_a_mark(make_project):
 
 
 def test_a_translation_without_a_call_to_action_borrows_the_vietnamese_one(make_project):
-    from generator.content import content_hash
+    from generator.sources.content import content_hash
 
     source = overview(1)
     project = make_project({
@@ -272,7 +272,7 @@ def test_draft_marks_fit_the_sheet_and_a_draft_translation_is_never_printed_unma
     from click.testing import CliRunner
 
     from generator.cli import main
-    from generator.content import content_hash
+    from generator.sources.content import content_hash
     from sheetcheck import DRAFT_MARKS
 
     source = overview(1)

@@ -10,7 +10,7 @@ import jinja2
 import pytest
 from click.testing import CliRunner
 
-from generator import material
+from generator.web import material
 from generator.build import BuildOptions, build
 from generator.cache import ArtifactCache
 from generator.cli import main

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from generator.languages import load_languages
-from generator.policy import format_figure, load_policy
+from generator.sources.languages import load_languages
+from generator.sources.policy import format_figure, load_policy
 from generator.problems import ProblemLog
 
 VI = load_languages()[0].strings

@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import ImageChops
 
-from generator import leaflet_layout as layout
+from generator.paper import leaflet_layout as layout
 from sheetcheck import MM_PER_INCH, PT_PER_MM, contrast, ink_reach, mark_at, pdf, photocopied, raster, text_runs, to_px
 
 SIZES_MM = {"a4-trifold": (297, 210), "a5-flyer": (148, 210), "a3-poster": (297, 420)}

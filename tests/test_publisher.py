@@ -4,7 +4,7 @@ import datetime as dt
 import subprocess
 import sys
 
-from generator import website
+from generator.web import website
 from generator.build import BuildOptions, build
 from generator.cache import ArtifactCache
 
@@ -53,7 +53,7 @@ def test_a_build_works_without_a_writable_machine_cache(make_project, tmp_path, 
 
 def test_what_the_website_holds_and_the_search_folding_are_plain_python():
     """The language layer's data, shards and search folding outlive MkDocs and Material: they never import them."""
-    probe = ("import sys, generator.website, generator.textfold, generator.material; "
+    probe = ("import sys, generator.web.website, generator.textfold, generator.web.material; "
              "print(sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material', 'properdocs'}))")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"

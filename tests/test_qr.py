@@ -15,8 +15,8 @@ from PIL import Image
 
 from generator.build import BuildOptions, build, compose
 from generator.problems import ContentError
-from generator import qr as qr_module
-from generator.qr import MAX_VERSION, QUIET_ZONE, image_files
+from generator.compose import qr as qr_module
+from generator.compose.qr import MAX_VERSION, QUIET_ZONE, image_files
 
 AS_OF = dt.date(2026, 11, 25)
 HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"

@@ -21,7 +21,7 @@ from PIL import Image, ImageChops
 from conftest import AS_OF, REPO, write_project
 from generator.build import BuildOptions, Project, compose
 from generator.cli import main
-from generator.content import content_hash
+from generator.sources.content import content_hash
 from generator.problems import ContentError
 
 REAL_ADDRESS = "https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from generator.cli import main
-from generator.policy import load_policy
+from generator.sources.policy import load_policy
 from generator.problems import ProblemLog
 
 pytestmark = pytest.mark.usefixtures("machine_cache")

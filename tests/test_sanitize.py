@@ -5,7 +5,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import settled
-from generator.sanitize import clean, removed
+from generator.render.sanitize import clean, removed
 
 # Each payload sets window.pwned<N> (or opens a dialog) if it runs.
 SCRIPT_PAYLOADS = {

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.content import content_hash
+from generator.sources.content import content_hash
 
 from conftest import REPO
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pytest
 from bs4 import BeautifulSoup
 
-from generator.languages import load_languages
-from generator.policy import format_day, format_value
+from generator.sources.languages import load_languages
+from generator.sources.policy import format_day, format_value
 
 from conftest import AS_OF
 from test_leaflets import pdf_text

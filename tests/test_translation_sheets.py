@@ -15,7 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.content import content_hash
+from generator.sources.content import content_hash
 
 pytestmark = pytest.mark.usefixtures("machine_cache")
 

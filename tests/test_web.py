@@ -20,11 +20,11 @@ import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from generator import webapp
+from generator.web import webapp
 from generator.build import BuildOptions, Project, build
 from generator.cache import ArtifactCache
-from generator.content import content_hash
-from generator.languages import load_languages
+from generator.sources.content import content_hash
+from generator.sources.languages import load_languages
 
 from conftest import AS_OF, REPO, SITE_URL, node_tool, serving_under_base_path
 

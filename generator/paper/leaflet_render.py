@@ -1,0 +1,405 @@
+"""Printed sheets, rendered: HTML to PDF with WeasyPrint, type fitted to each box, previews.
+
+For each sheet the standard document is laid out at growing type sizes until
+each region that may grow is as full as it can be without overflowing (a few
+layouts, guided by how full the last size left it); a box still too empty at
+its largest type shows the sheet's key figures. The other variants
+(print shop, photocopy) share that layout: the same sizes, other colours, and
+for the print shop a slug with bleed and marks. Anything that does not fit
+even at the smallest size is reported with the part to shorten; nothing is
+cut and no page is added. Renders run on all cores and are cached.
+
+The build also gets a PNG preview of every page and a contact sheet for the
+communication team (`noi-bo/to-in/`).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from babel.numbers import format_decimal
+
+from . import leaflet_layout as layout
+from ..cache import ArtifactCache, code_digest, digest, render_cached
+from ..sources.languages import Language, default_language
+from .leaflets import TEMPLATE_DIR, Leaflet, Region
+from ..sources.policy import FORMAT_LOCALE, format_day
+from ..sources.print_marks import mark
+from ..problems import ProblemLog
+
+SHEETS_DIR = "noi-bo/to-in"  # previews for the communication team; not linked from citizens' pages
+CONTACT_SHEET = f"{SHEETS_DIR}/index.html"
+THUMBNAIL_PX = 720  # long side of a page preview
+
+_TOLERANCE = 0.5  # CSS px: rounding in layout
+_PX_PER_MM = 96 / 25.4
+_PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Overflow:
+    region: str
+    columns: int  # how many columns' worth spilled over (0 when it spilled downwards)
+    millimetres: int
+    first_part: int | None  # index of the first part that does not fit
+
+
+@dataclass(frozen=True)
+class RenderedVariant:
+    variant: str
+    pdf: bytes
+
+
+@dataclass(frozen=True)
+class Rendered:
+    variants: tuple[RenderedVariant, ...]
+    pages: int
+    overflows: tuple[Overflow, ...]
+    type_pt: tuple[tuple[str, float], ...]  # the body size each growing region got
+    thumbnails: tuple[bytes, ...]  # PNG, one per page of the first variant
+    refused: tuple[tuple[str, str], ...] = ()  # (url, reason) the document asked for and may not have
+
+
+class Typesetter:
+    """One document, laid out as often as needed with other type sizes; parsed once.
+
+    The one place WeasyPrint reads a document. It reads only the generator's fonts and
+    the project's content (`roots`), never another file of the machine nor the network,
+    and the PDF embeds no attachment.
+    """
+
+    def __init__(self, html: str, roots: tuple[Path, ...]):
+        # Imported here: WeasyPrint takes most of a second to load, only workers need it, and
+        # a build that finds nothing changed must not wait for it (the fetcher loads it too).
+        from weasyprint import HTML
+        from weasyprint.text.fonts import FontConfiguration
+
+        from .fetcher import PrintFetcher
+
+        self.source = html
+        self.fonts = FontConfiguration()
+        # The sheet's own QR code and icons come as data URLs; nothing else may.
+        self.fetcher = PrintFetcher([layout.FONTS_DIR, layout.ICONS_DIR, *roots], data_types=["image/svg+xml"])
+        self.html = HTML(string=html, base_url=str(layout.FONTS_DIR) + "/", url_fetcher=self.fetcher)
+
+    def layout(self, css: str = ""):
+        from weasyprint import CSS
+
+        from .fetcher import without_attachments
+
+        # A user stylesheet's !important rules win over the document's own sizes.
+        document = self.html.render(stylesheets=[CSS(string=css, font_config=self.fonts)], font_config=self.fonts)
+        if self.fetcher.refused:  # asked for inside an SVG image, where WeasyPrint catches even a fatal error
+            raise self.fetcher.refused[0]
+        return without_attachments(document)
+
+
+# --- fitting -------------------------------------------------------------------
+
+
+@dataclass
+class _Layout:
+    sizes: dict[str, int]  # region id -> index in TYPE_SCALES
+    fillers: tuple[str, ...]  # regions whose key-figures block is shown
+    document: object
+    overflows: dict[str, Overflow]
+    fills: dict[str, float]
+    pages_ok: bool
+
+    @property
+    def fits(self) -> bool:
+        return not self.overflows and self.pages_ok
+
+
+def fitted_css(leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = ()) -> str:
+    """The type size of each growing region, and the fillers shown, as a stylesheet that overrides the document's."""
+    css = [f"#region-{region} {{ font-size: {_type_pt(leaflet, index):.2f}pt !important; }}" for region, index in sizes.items()]
+    css += [f"#filler-{region} {{ display: block !important; }}" for region in fillers]
+    return "".join(css)
+
+
+def _attempt(typesetter: Typesetter, leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = ()) -> _Layout:
+    document = typesetter.layout(fitted_css(leaflet, sizes, fillers))
+    anchors = {}
+    for page_index, page in enumerate(document.pages):
+        for name, box in page.anchors.items():
+            anchors[name] = (page_index, box)
+    overflows, fills = {}, {}
+    page_height = document.pages[0].height
+    for region in leaflet.format.regions:
+        overflow, fill = _measure(anchors, region, leaflet, page_height)
+        if overflow:
+            overflows[region.id] = overflow
+        fills[region.id] = fill
+    return _Layout(dict(sizes), fillers, document, overflows, fills, len(document.pages) == leaflet.format.pages)
+
+
+def _type_pt(leaflet: Leaflet, index: int) -> float:
+    return leaflet.format.body_pt * layout.TYPE_SCALES[index]
+
+
+def fit(typesetter: Typesetter, leaflet: Leaflet) -> _Layout:
+    """Type as large as each growing region takes without overflowing; a short text also gets its key figures.
+
+    Text area grows about with the square of the type size, so each layout
+    predicts the next size from how full it left the region; the search stops
+    when no region is predicted to take a larger size: a few layouts a sheet.
+    A region still less than MIN_FILL full at its largest type shows the
+    sheet's key figures below its text (when the sheet has a block for it),
+    and the search runs again.
+    """
+    best = _search(typesetter, leaflet, ())
+    if not best.fits:
+        return best  # too long even in the smallest type: reported as it is
+    short = tuple(r for r, fill in best.fills.items()
+                  if fill < layout.MIN_FILL and f'id="filler-{r}"' in typesetter.source)
+    if short:
+        filled = _search(typesetter, leaflet, short)
+        if filled.fits:
+            return filled
+    return best
+
+
+def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...]) -> _Layout:
+    growing = [r for r in leaflet.format.regions if r.fit]
+    best = _attempt(typesetter, leaflet, {r.id: 0 for r in growing}, fillers)
+    if not best.fits:
+        return best
+    low = {r.id: 0 for r in growing}
+    high = {r.id: max(i for i, s in enumerate(layout.TYPE_SCALES) if s <= r.max_scale) for r in growing}
+    fills = dict(best.fills)
+    while True:
+        trial = {r: min(_predict(low[r], fills[r]), high[r]) for r in low}
+        if all(trial[r] <= low[r] for r in low):
+            break
+        sizes = {r: max(trial[r], low[r]) for r in low}
+        attempt = _attempt(typesetter, leaflet, sizes, fillers)
+        for r in low:
+            if sizes[r] == low[r]:
+                continue
+            if attempt.pages_ok and r not in attempt.overflows:
+                low[r], fills[r] = sizes[r], attempt.fills[r]
+            else:
+                high[r] = sizes[r] - 1
+        if attempt.fits:
+            best = attempt
+    return best if best.sizes == low else _attempt(typesetter, leaflet, low, fillers)
+
+
+def _predict(index: int, fill: float) -> int:
+    """The largest scale the region would take, judged from its fill at scale `index`."""
+    limit = layout.TYPE_SCALES[index] * math.sqrt(1 / max(fill, 0.05)) * 0.99
+    return max(i for i, s in enumerate(layout.TYPE_SCALES) if s <= limit or i == 0)
+
+
+def _measure(anchors, region: Region, leaflet: Leaflet, page_height: float) -> tuple[Overflow | None, float]:
+    """Whether the region overflows, and how much of its height its content takes."""
+    page, (left, top, right, bottom) = anchors[f"region-{region.id}"]
+    if f"end-{region.id}" not in anchors:
+        # WeasyPrint drops what it cannot place at all: that is overflow too.
+        return Overflow(region.id, 0, 0, _blamed_part(anchors, region, leaflet, page, right, bottom)), 1.0
+    # The end marker is empty: where it starts, everything before it has been placed.
+    end_page, (end_x, end_y, _, _) = anchors[f"end-{region.id}"]
+    if f"limit-{region.id}" in anchors:
+        # Something sits at the foot of the region (see trifold.html): the text above must end before it.
+        bottom = min(bottom, anchors[f"limit-{region.id}"][1][1])
+    fill = (end_y - top) / (bottom - top)
+    spilled_right = end_x > right + _TOLERANCE
+    spilled_down = end_y > bottom + _TOLERANCE
+    if end_page == page and not spilled_right and not spilled_down:
+        return None, fill
+    pitch = (right - left) / region.columns
+    extra_columns = math.ceil((end_x - right) / pitch) if spilled_right and end_page == page else 0
+    if extra_columns and region.columns == 1:
+        # A one-column box spills sideways into columns of its own height: say it in millimetres.
+        below = (extra_columns - 1) * (bottom - top) + (end_y - top)
+        extra_columns = 0
+    else:
+        # Text pushed onto the following pages counts with their height.
+        below = end_y - bottom + (end_page - page) * page_height
+    millimetres = max(1, round(below / _PX_PER_MM)) if not extra_columns else 0
+    return Overflow(region.id, extra_columns, millimetres, _blamed_part(anchors, region, leaflet, page, right, bottom)), fill
+
+
+def _blamed_part(anchors, region: Region, leaflet: Leaflet, page, right, bottom) -> int | None:
+    """The part that crosses the region's edge: the last of its parts that starts inside it."""
+    mine = [i for i, part in enumerate(leaflet.parts) if part.role in region.roles]
+    inside = [i for i in mine if f"part-{i}" in anchors and anchors[f"part-{i}"][0] == page
+              and anchors[f"part-{i}"][1][0] <= right + _TOLERANCE and anchors[f"part-{i}"][1][1] <= bottom + _TOLERANCE]
+    return inside[-1] if inside else (mine[0] if mine else None)
+
+
+# --- rendering -----------------------------------------------------------------
+
+
+def _import_weasyprint() -> None:
+    # Not at the top of this module: a build whose sheets all come from the cache, or a
+    # site without leaflets, never needs WeasyPrint (over half a CPU-second to import).
+    from . import fetcher
+
+
+def render_leaflet(leaflet: Leaflet) -> Rendered:
+    """Every variant of one sheet, laid out once; runs in a worker process."""
+    from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
+
+    try:
+        return _render(leaflet)
+    except Refused as refusal:
+        return Rendered((), 0, (), (), (), ((refusal.url, refusal.reason),))
+
+
+def _render(leaflet: Leaflet) -> Rendered:
+    (first_variant, first_html), *others = leaflet.documents
+    fitted = fit(Typesetter(first_html, leaflet.roots), leaflet)
+    pages, overflows = len(fitted.document.pages), tuple(fitted.overflows.values())
+    if not fitted.fits:
+        return Rendered((), pages, overflows, (), ())  # reported, never printed
+    variants = [RenderedVariant(first_variant, _write(fitted.document, first_variant))]
+    for variant, html in others:
+        document = Typesetter(html, leaflet.roots).layout(fitted_css(leaflet, fitted.sizes, fitted.fillers))
+        variants.append(RenderedVariant(variant, _write(document, variant)))
+    type_pt = tuple((region, round(_type_pt(leaflet, index), 2)) for region, index in fitted.sizes.items())
+    return Rendered(tuple(variants), pages, overflows, type_pt, _thumbnails(variants[0].pdf))
+
+
+def _write(document, variant: str) -> bytes:
+    return document.write_pdf(finisher=_bleed_box if variant == "print-shop" else None)
+
+
+def _bleed_box(document, pdf) -> None:
+    """The BleedBox at exactly 3 mm beyond the TrimBox (WeasyPrint puts it anywhere up to 10 pt into the slug)."""
+    import pydyf
+
+    bleed = layout.BLEED_MM * _PT_PER_MM
+    for entry in pdf.objects:
+        if isinstance(entry, pydyf.Dictionary) and entry.get("Type") == "/Page":
+            left, top, right, bottom = entry["TrimBox"]
+            entry["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
+
+
+def _thumbnails(pdf: bytes) -> tuple[bytes, ...]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    previews = []
+    for page in document:
+        width, height = page.get_size()
+        image = page.render(scale=THUMBNAIL_PX / max(width, height)).to_pil()
+        png = io.BytesIO()
+        image.save(png, format="PNG", optimize=True)
+        previews.append(png.getvalue())
+    document.close()
+    return tuple(previews)
+
+
+def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCache,
+               workers: int | None = None) -> list[tuple[Leaflet, Rendered]]:
+    """Render every sheet on all cores, or take it from the cache; raise ContentError for any that does not fit."""
+    log = ProblemLog(root)
+    code = code_digest(Path(__file__), Path(layout.__file__), Path(__file__).with_name("fetcher.py"))
+    results = render_cached(
+        cache, "leaflets", leaflets, [digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents)) for leaflet in leaflets],
+        [leaflet.file("standard") for leaflet in leaflets], render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
+        prepare=_import_weasyprint,
+    )
+    rendered = list(zip(leaflets, results))
+    for leaflet, result in rendered:
+        for url, reason in result.refused:
+            part = next((p for p in leaflet.parts if url in p.html or Path(urlsplit(url).path).name in p.html), None)
+            where, line = (part.path, part.line) if part else (leaflet.overview, 1)
+            log.error(where, line, f"Tờ in {leaflet.file('standard')} không được đọc `{url[:120]}`: {reason}")
+    # One mistake, one line: the same part too long on several sheets is reported once, naming them all.
+    reports: dict[tuple[Path, int], list[tuple[Leaflet, str, str]]] = {}
+    for leaflet, result in rendered:
+        for overflow in (result.overflows or (Overflow("", 0, 0, None),)) if not _fits(leaflet, result) and not result.refused else ():
+            where, line, what, fix = _explain(leaflet, result, overflow)
+            reports.setdefault((where, line), []).append((leaflet, what, fix))
+    for (where, line), sheets in reports.items():
+        leaflet, what, fix = sheets[0]
+        also = f" (cả {len(sheets) - 1} tờ khác: {', '.join(s[0].file('standard') for s in sheets[1:])})" if len(sheets) > 1 else ""
+        log.error(where, line, f"Tờ in {leaflet.file('standard')}{also}: {what}. {fix}. Không cắt chữ, không thêm trang.")
+    log.raise_if_errors()
+    return rendered
+
+
+def _fits(leaflet: Leaflet, rendered: Rendered) -> bool:
+    return not rendered.overflows and rendered.pages == leaflet.format.pages
+
+
+def _explain(leaflet: Leaflet, rendered: Rendered, overflow: Overflow) -> tuple[Path, int, str, str]:
+    """Where to shorten (file, line), what is too long by how much, and the fix."""
+    marker = leaflet.format.marker
+    region = next((r for r in leaflet.format.regions if r.id == overflow.region), None)
+    amount = (f"khoảng {overflow.columns} cột" if overflow.columns
+              else f"khoảng {overflow.millimetres} mm" if overflow.millimetres
+              else f"{rendered.pages} trang thay vì {leaflet.format.pages}")
+    what = f"{region.name if region else 'tờ in'} dài quá {amount}"
+    if leaflet.edition is not None and overflow.region in ("header", "cover"):
+        # The edition's block stands where the slogan stands on the audience's own sheet.
+        return (leaflet.edition.path, leaflet.edition.line, what,
+                "Khối của xã hoặc chiến dịch trên tờ này quá dài: hãy viết ngắn địa chỉ, giờ làm việc, thông điệp (`message:`) của mục này")
+    part = leaflet.parts[overflow.first_part] if overflow.first_part is not None else None
+    if part is not None:
+        fix = f"Hãy rút ngắn các phần giữa `{mark(marker, part.role)}` và `{mark(marker, closing=True)}`, bắt đầu từ phần này"
+        return part.path, part.line, what, fix
+    if region is not None and not region.roles:
+        return leaflet.overview, 1, what, "Hãy dùng ít số liệu hơn trong các phần in: căn cứ pháp lý của chúng in ở đây"
+    return leaflet.overview, 2, what, "Hãy rút ngắn tiêu đề trang (`title:` ở phần đầu trang)"
+
+
+# --- what the build writes -------------------------------------------------------
+
+
+def thumbnail_file(leaflet: Leaflet, page: int) -> str:
+    return f"{SHEETS_DIR}/{leaflet.lang}/{leaflet.stem}-{page}.png"
+
+
+def leaflet_files(rendered: list[tuple[Leaflet, Rendered]], languages: Sequence[Language]) -> dict[str, bytes]:
+    """Site-relative path -> bytes: every PDF, every page preview and the contact sheet."""
+    files: dict[str, bytes] = {}
+    for leaflet, result in rendered:
+        for variant in result.variants:
+            files[leaflet.file(variant.variant)] = variant.pdf
+        for page, png in enumerate(result.thumbnails, start=1):
+            files[thumbnail_file(leaflet, page)] = png
+    files[CONTACT_SHEET] = _contact_sheet(rendered, languages).encode("utf-8")
+    return files
+
+
+def _contact_sheet(rendered: list[tuple[Leaflet, Rendered]], languages: Sequence[Language]) -> str:
+    team_language = default_language(languages)
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                                     undefined=jinja2.StrictUndefined)
+    depth = "../" * SHEETS_DIR.count("/") + "../"
+    sheets = [{
+        "lang": leaflet.lang,
+        "audience": leaflet.audience,
+        "title": leaflet.title,
+        "format": team_language.t(f"leaflet.format.{leaflet.format.name}"),
+        "pages": [posixpath.relpath(thumbnail_file(leaflet, page), SHEETS_DIR) for page in range(1, len(result.thumbnails) + 1)],
+        "files": [(variant.variant, depth + leaflet.file(variant.variant)) for variant in result.variants],
+        "valid_until": format_day(leaflet.valid_until) if leaflet.valid_until else None,
+        "type_pt": _in_vietnamese(dict(result.type_pt).get(main_region(leaflet).id)),
+    } for leaflet, result in rendered]
+    by_language: dict[str, list[dict]] = {}
+    for sheet in sheets:
+        by_language.setdefault(sheet["lang"], []).append(sheet)
+    names = {language.code: language.name for language in languages}
+    return environment.get_template("contact-sheet.html").render(t=team_language.t, languages=by_language, names=names)
+
+
+def _in_vietnamese(size: float | None) -> str | None:
+    """A size as the team reads it, with a decimal comma (15,75), as policy figures are written."""
+    return None if size is None else format_decimal(size, locale=FORMAT_LOCALE)
+
+
+
+def main_region(leaflet: Leaflet) -> Region:
+    return next(r for r in leaflet.format.regions if "" in r.roles)

@@ -1,0 +1,236 @@
+"""Publishing the composed pages as a website with MkDocs and Material.
+
+With its plugin (`mkdocs_plugin.py`), this is all that knows MkDocs; what it
+knows of Material's internals is declared in `material.py`. Material announces
+end of life in 2027 and MkDocs 2 is coming, so everything before this stage
+(content, figures, languages, fallbacks) is plain data, and so is what the
+website holds (`website.py`: navigation, the language layer's settings, page
+metadata, shards, search indexes per language). Swapping the publisher means
+rewriting these two files and the theme overrides they point at
+(docs/design/after-material.md).
+
+One site holds every language: Vietnamese at the root, the others under their
+prefix (`/bahnar/`, `/jrai/`). It is rendered by one MkDocs build per core,
+each rendering a share of the pages, and assembled here; each language gets
+its own search index, split from Material's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import logging
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import rcssmin
+import yaml
+
+from ..assets import STYLES_DIR
+from . import material, webapp, website
+from ..cache import worker_pool
+from ..sources.content import SiteConfig
+from ..sources.languages import Language, default_language
+from ..compose.pages import SitePage
+from ..problems import ContentError, ProblemLog
+
+LANGUAGE_PLUGIN = "outreach-languages"  # entry point of mkdocs_plugin.LanguageLayer
+
+
+@contextlib.contextmanager
+def publishing(
+    pages: list[SitePage],
+    assets: dict[str, dict[str, Path]],
+    languages: tuple[Language, ...],
+    site: SiteConfig,
+    site_url: str,
+    config_file: Path,
+    site_dir: Path,
+    work_dir: Path,
+) -> Iterator[None]:
+    """Render the website into `site_dir` on every core while the `with` block writes other files there.
+
+    The website is in place when the block ends; if the block raises, the
+    rendering is abandoned.
+    """
+    docs_dir, rendered_dir = work_dir / "docs", work_dir / "rendered"
+    front_matter = website.front_matter(pages)
+    for language in languages:
+        _stage_docs([p for p in pages if p.lang == language], front_matter, assets[language.code],
+                    docs_dir / language.url_prefix, rendered_dir / language.url_prefix)
+    for stylesheet, source in ((website.STYLESHEET, "outreach.css"), (website.PRINT_STYLESHEET, "print.css")):
+        (docs_dir / stylesheet).parent.mkdir(parents=True, exist_ok=True)
+        # Comments explain the rules to developers; phones on a slow network get none of them.
+        (docs_dir / stylesheet).write_text(rcssmin.cssmin((STYLES_DIR / source).read_text(encoding="utf-8")), encoding="utf-8")
+    layer = website.language_layer(languages, site, pages, front_matter, site_url)
+    overrides = _config_overrides(_read_base_config(config_file), languages, layer, pages, docs_dir, site_url)
+    shards = website.shard_count(len(pages))
+    # Shards write beside the site (one file system, so assembling it is renaming).
+    shard_dirs = [site_dir.with_name(f"{site_dir.name}-shard-{shard}") for shard in range(shards)]
+    site_dir.mkdir(parents=True, exist_ok=True)
+    with worker_pool(shards) as pool:
+        futures = [
+            pool.submit(_build_shard, str(config_file), overrides, layer, str(rendered_dir), shard, shards, str(shard_dir))
+            for shard, shard_dir in enumerate(shard_dirs)
+        ]
+        try:
+            yield
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        try:
+            indexes = [future.result() for future in futures]
+        except material.MaterialMismatch as mismatch:  # nothing half-patched is published
+            raise ContentError(mismatch.problems) from None
+    _assemble(shard_dirs, indexes, site_dir, pages, languages, site_url)
+
+
+def check_theme(log: ProblemLog) -> None:
+    """What `outreach check` verifies of the theme: the installed Material is the one the overrides and patches expect."""
+    material.check_installed(log)
+
+
+def _build_shard(config_file: str, overrides: dict, layer: list[dict], rendered_dir: str, shard: int, shards: int,
+                 shard_dir: str) -> dict:
+    """Render one shard of the website; returns its search index (the publisher writes one per language)."""
+    overrides = copy.deepcopy(overrides)  # MkDocs consumes parts of the config it validates
+    overrides["site_dir"] = shard_dir
+    overrides["plugins"].append({LANGUAGE_PLUGIN: {"languages": layer, "rendered": rendered_dir, "shard": shard, "shards": shards}})
+    _run_mkdocs(Path(config_file), overrides)
+    # Finishing touches run here, on the shard's core, rather than after every shard is done.
+    shard_dir = Path(shard_dir)
+    index_file = shard_dir / material.SEARCH_INDEX
+    index = material.read_search_index(index_file)
+    index_file.unlink()
+    for doc in index["docs"]:
+        website.add_folded_fields(doc)
+    for bundle in shard_dir.glob(material.BUNDLE_GLOB):
+        material.patch_bundle(bundle)
+    return index
+
+
+def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages: list[SitePage],
+              languages: tuple[Language, ...], site_url: str) -> None:
+    for shard_dir in shard_dirs:
+        _move_tree(shard_dir, site_dir)
+    website.write_search_indexes(indexes, site_dir, pages)
+    for stylesheet in site_dir.glob(material.STYLESHEET_GLOB):
+        material.purge_stylesheet(stylesheet)
+    calculators: dict[str, list[str]] = {}
+    for page in pages:
+        if page.kind == "calculator":
+            calculators.setdefault(page.lang.url_prefix, []).append(page.url)
+    files = webapp.site_files(_theme_shell(site_dir), calculators, languages)
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {website.site_base(site_url)}sitemap.xml\n".encode("utf-8")
+    for path, data in files.items():
+        (site_dir / path).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / path).write_bytes(data)
+
+
+def _theme_shell(site_dir: Path) -> dict[str, bytes]:
+    """The stylesheets every page loads (site path -> content): what the service worker keeps at once.
+
+    Material's scripts wait for the reader's first gesture (templates/mkdocs/main.html):
+    the service worker stores them when a page fetches them, never as a download of its own.
+    """
+    patterns = (material.STYLESHEET_GLOB, website.STYLESHEET, website.PRINT_STYLESHEET)
+    files = [path for pattern in patterns for path in site_dir.glob(pattern)]
+    return {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in files}
+
+
+def _move_tree(source: Path, target: Path) -> None:
+    """Move everything in `source` into `target`, merging folders both have."""
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in source.iterdir():
+        destination = target / entry.name
+        if entry.is_dir() and destination.is_dir():
+            _move_tree(entry, destination)
+        else:
+            entry.replace(destination)
+    source.rmdir()
+
+
+def _read_base_config(config_file: Path) -> dict:
+    from mkdocs.utils import yaml_load  # MkDocs is imported only when a site is made (see _run_mkdocs)
+
+    with config_file.open(encoding="utf-8") as handle:
+        return yaml_load(handle) or {}
+
+
+def _stage_docs(pages: list[SitePage], front_matter: dict[str, dict], assets: dict[str, Path], docs_dir: Path,
+                rendered_dir: Path) -> None:
+    """A stub Markdown file per page (MkDocs needs one to make a page: its front matter is what the
+    templates read) and the page's finished HTML beside it."""
+    for page in pages:
+        target = docs_dir / page.rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        meta = yaml.safe_dump(front_matter[page.url], allow_unicode=True, sort_keys=False)
+        target.write_text("---\n" + meta + "---\n", encoding="utf-8")
+        rendered = (rendered_dir / page.rel).with_suffix(".json")
+        rendered.parent.mkdir(parents=True, exist_ok=True)
+        rendered.write_text(json.dumps({"html": str(page.html), "toc": website.toc_tokens(page.toc)}, ensure_ascii=False), encoding="utf-8")
+    for rel, source in assets.items():
+        target = docs_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+
+
+def _config_overrides(base, languages, layer, pages, docs_dir, site_url) -> dict:
+    base = copy.deepcopy(base)
+    theme = dict(base.get("theme") or {"name": "material"})
+    theme.update(custom_dir=str(material.OVERRIDES_DIR), language="vi", font=False, favicon=webapp.FAVICON)
+    extra = dict(base.get("extra") or {})
+    # Whatever renders outside a page (Material's search settings, 404.html) speaks the default language.
+    extra["outreach"] = next(l["outreach"] for l in layer if l["code"] == default_language(languages).code)
+    # Shows Material's language menu (our partials/alternate.html opens the same page) and no
+    # links of Material's to each language's home: each page names its own translations
+    # (main.html, absolute hreflang links). See material.TEMPLATE_CONTEXT.
+    extra[material.LANGUAGE_MENU] = True
+    nav = []
+    for language in languages:
+        nav += website.navigation([p for p in pages if p.lang == language], language.url_prefix)
+    return {
+        "docs_dir": str(docs_dir),
+        "site_url": website.site_base(site_url),
+        "use_directory_urls": True,
+        "nav": nav,
+        "theme": theme,
+        "extra": extra,
+        "extra_css": list(base.get("extra_css") or []) + [website.STYLESHEET],
+        "plugins": _plugins(base),
+        # Pages arrive as finished HTML (render.py); MkDocs converts only the stubs.
+        "markdown_extensions": [],
+    }
+
+
+def _plugins(base) -> list:
+    plugins = []
+    for entry in base.get("plugins") or ["search"]:
+        name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
+        if name == "search":
+            folded = {name: {"boost": boost} for name, boost in material.FOLDED_FIELDS.values()}
+            options = {**(options or {}), "fields": {**(options or {}).get("fields", {}), **folded}}
+        plugins.append({name: options})
+    return plugins
+
+
+def _run_mkdocs(config_file: Path, overrides: dict) -> None:
+    # Imported here, not with this module: loading MkDocs takes a quarter of a second, which a
+    # build that finds nothing changed (its whole budget is one second) does not spend.
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    mkdocs_logger = logging.getLogger("mkdocs")
+    level = mkdocs_logger.level
+    mkdocs_logger.setLevel(logging.WARNING)
+    try:
+        config = load_config(config_file=str(config_file), **overrides)
+        mkdocs_build(config)
+    finally:
+        mkdocs_logger.setLevel(level)
+
+
+# --- search ------------------------------------------------------------------

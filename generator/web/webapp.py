@@ -1,0 +1,87 @@
+"""The website as something a phone keeps: a service worker, web app manifests, icons.
+
+A reader opens a guide from a QR code where there is coverage and reads it
+again in a field or a village hall where there is none. The service worker
+(`webapp/sw.js`, hand-written) keeps each page the reader opened and the
+calculator in their language; each language has a web app manifest so the
+site can be added to a phone's home screen and opens in that language.
+
+Everything here is returned as files to write (site path -> bytes). The build's
+inventory is `manifest.json`; the web app manifest is `site.webmanifest`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jinja2
+
+from ..assets import WEBAPP_DIR
+from ..cache import digest
+from ..sources.languages import Language
+
+
+ICONS_DIR = "assets/icons"
+FAVICON = f"{ICONS_DIR}/icon.svg"
+APPLE_TOUCH_ICON = f"{ICONS_DIR}/apple-touch-icon.png"
+SHARE_ICON = f"{ICONS_DIR}/icon-512.png"  # the shared preview of a page outside any audience
+SERVICE_WORKER = "sw.js"
+WEB_MANIFEST = "site.webmanifest"
+# The header's colour (generator/styles/outreach.css, --md-primary-fg-color): the phone's status bar matches it.
+THEME_COLOR = "#0b3b6f"
+MANIFEST_ICONS = (
+    ("icon-192.png", "192x192", "any"),
+    ("icon-512.png", "512x512", "any"),
+    ("icon-maskable-512.png", "512x512", "maskable"),
+)
+# What the service worker stores when it installs, gzip as sent: the theme
+# files the page has just loaded (the browser's cache serves them again) and
+# the favicon. It must never grow into a download of its own on a slow network
+# (tests/test_web.py holds it to this).
+PRECACHE_BUDGET = 32 * 1024
+
+_TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(WEBAPP_DIR), undefined=jinja2.StrictUndefined)
+
+
+def site_files(shell: dict[str, bytes], calculators: dict[str, list[str]], languages: tuple[Language, ...]) -> dict[str, bytes]:
+    """The service worker, one web app manifest per language, and the icons.
+
+    `shell`: the theme files every page loads (site path -> content);
+    `calculators`: per language prefix, the calculator pages' URLs.
+    """
+    icons = {f"{ICONS_DIR}/{path.name}": path.read_bytes() for path in sorted(WEBAPP_DIR.glob("*.png"))}
+    icons[FAVICON] = (WEBAPP_DIR / "icon.svg").read_bytes()
+    precached = {**shell, FAVICON: icons[FAVICON]}
+    settings = {
+        "version": digest(*(part for path in sorted(precached) for part in (path, precached[path])))[:16],
+        "shell": sorted(precached),
+        "prefixes": [language.url_prefix for language in languages],
+        "calculators": calculators,
+    }
+    files = dict(icons)
+    files[SERVICE_WORKER] = _TEMPLATES.get_template("sw.js").render(settings=settings).encode("utf-8")
+    for language in languages:
+        files[language.url_prefix + WEB_MANIFEST] = _web_manifest(language).encode("utf-8")
+    return files
+
+
+def _web_manifest(language: Language) -> str:
+    # Paths are relative to the manifest, which sits at its language's root:
+    # the site works under any base path.
+    to_root = "../" * language.url_prefix.count("/")
+    return json.dumps({
+        "name": language.t("site.name"),
+        "short_name": language.t("site.short_name"),
+        "description": language.t("site.description"),
+        "lang": language.html_lang,
+        "start_url": "./",
+        "scope": to_root or "./",  # one app for every language: the language menu stays inside it
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOR,
+        "icons": [
+            {"src": f"{to_root}{ICONS_DIR}/{name}", "sizes": sizes, "type": "image/png", "purpose": purpose}
+            for name, sizes, purpose in MANIFEST_ICONS
+        ],
+    }, ensure_ascii=False, indent=1)
