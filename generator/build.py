@@ -49,6 +49,7 @@ from .sources.policy import PolicyData, load_policy
 from .problems import ContentError, Problem, ProblemLog, Severity
 from .compose.qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .web.redirects import redirect_files
+from .web.server import server_files
 from .render.renderer import Place, Renderer
 from .sources.shortlinks import Lock, assign_short_links, check_history, lock_text, read_lock, write_lock
 from .compose.translations import TranslationState, status_page_files, translation_states
@@ -340,9 +341,10 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,
             qr_codes=composition.qr_codes, printed=printed, cards=cards, tagged_codes=composition.tagged_codes)
-        write_files(gather(
+        short_codes = composition.qr_codes + [t.qr for t in composition.tagged_codes]
+        files = gather(
             image_files(composition.qr_codes),
-            redirect_files(composition.qr_codes + [t.qr for t in composition.tagged_codes], composition.site_url),
+            redirect_files(short_codes, composition.site_url),
             edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes, leaflets,
                                composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
                                options.as_of),
@@ -350,7 +352,10 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             leaflet_files(printed, composition.languages),
             card_files(drawn),
             manifest_files(manifest),
-        ), new_site)
+        )
+        # Last: the server's Content-Security-Policy lists the inline scripts of every page written.
+        files = gather(files, server_files(new_site, files, short_codes, composition.site_url, composition.languages))
+        write_files(files, new_site)
         _swap_in(new_site, site_dir)
         after = before
         if not preview and lock_text(composition.lock) != lock_before:

@@ -13,6 +13,7 @@ also gets a page collecting its infographics.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
@@ -26,6 +27,7 @@ from ..render import infographics
 from ..sources.content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from ..render.infographics import Infographic
 from ..sources.languages import DEFAULT_LANGUAGE, Language
+from ..sources.policy import format_day
 from ..render.renderer import FigureUse, Place, Renderer, heading_slug
 from .translations import state_of
 from ..render.urls import page_url, relative_url
@@ -60,6 +62,7 @@ class SitePage:
     toc: tuple  # headings, for the table of contents
     figures: tuple[FigureUse, ...]
     infographics: tuple[Infographic, ...] = ()
+    valid_until: dt.date | None = None  # the last day its figures hold (the day before one of them changes)
 
     @property
     def audience(self) -> str | None:
@@ -121,6 +124,8 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> Si
     source, original, language, status = item.source, item.original, item.language, item.status
     url = page_url(source.key, language.url_prefix)
     rendered = renderer.body(source.body, Place(source.path, source.body_line), source.key)
+    figure_keys = [f.key for f in rendered.figures] + (list(calculator.FIGURES.values()) if source.kind == "calculator" else [])
+    valid_until = renderer.policy.valid_until(figure_keys, renderer.as_of)
     parts = [_heading(source.title)] + [_notice(language, kind, url, original) for kind in _notice_kinds(item)]
     if status == "fallback":
         # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
@@ -128,7 +133,7 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> Si
     else:
         parts.append(rendered.html)
     if source.kind == "calculator":
-        parts.append(_calculator(language, renderer))
+        parts.append(_calculator(language, renderer, valid_until))
     if extras.downloads:
         parts.append(_template("downloads.html", heading=language.t("leaflet.download"),
                                items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads]))
@@ -136,11 +141,13 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> Si
         parts.append(_qr_block(extras.qr, url, source.title, language))
     if rendered.figures:
         parts.append(_template("figures.html", heading=language.t("figures.heading"),
-                               unverified=language.t("figures.unverified"), items=rendered.figures))
+                               unverified=language.t("figures.unverified"), items=rendered.figures,
+                               valid_until=language.t("figures.valid_until", date=format_day(valid_until)) if valid_until else ""))
     return SitePage(
         lang=language, key=original.key, url=url, title=source.title, kind=source.kind, order=original.order,
         description=source.description, status=status, outdated=item.outdated, source=source,
         html=Markup("\n\n").join(parts), toc=rendered.toc, figures=rendered.figures, infographics=rendered.infographics,
+        valid_until=valid_until,
     )
 
 
@@ -199,11 +206,14 @@ def _heading(title: str) -> Markup:
     return Markup('<h1 id="{}">{}</h1>').format(heading_slug(title, "-"), title)
 
 
-def _calculator(language: Language, renderer: Renderer) -> Markup:
+def _calculator(language: Language, renderer: Renderer, valid_until: dt.date | None) -> Markup:
     prefix = "calculator."
     strings = {key[len(prefix):]: value for key, value in language.strings.items() if key.startswith(prefix)}
+    # What the refusal says when a stored copy is used after the figures' last day (see calculator.html).
+    data = {**calculator.calculator_data(renderer.policy), "valid_until": format_day(valid_until) if valid_until else "",
+            "hotline": renderer.site.hotline}
     return _template("calculator.html", t=language.t, groups=calculator.GROUPS, periods=calculator.PERIODS,
-                     data=calculator.calculator_data(renderer.policy), strings=strings)
+                     data=data, strings=strings)
 
 
 def _qr_block(qr: "QrCode", url: str, title: str, language: Language) -> Markup:

@@ -123,7 +123,8 @@ def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages
     for page in pages:
         if page.kind == "calculator":
             calculators.setdefault(page.lang.url_prefix, []).append(page.url)
-    files = webapp.site_files(_theme_shell(site_dir), calculators, languages)
+    pages_written = {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in site_dir.rglob("*.html")}
+    files = webapp.site_files(_theme_shell(site_dir), calculators, languages, pages_written)
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {website.site_base(site_url)}sitemap.xml\n".encode("utf-8")
     for path, data in files.items():
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from . import material, webapp
 from ..sources.content import SiteConfig
 from ..paper.images import audience_cards
 from ..sources.languages import DEFAULT_LANGUAGE, Language
+from ..sources.policy import format_day
 from ..compose.pages import SitePage
 from ..textfold import fold
 
@@ -56,6 +57,9 @@ def front_matter(pages: list[SitePage]) -> dict[str, dict]:
         # A translation without infographics of its own lends the Vietnamese card, as its infographic page does.
         card = cards.get((page.lang.code, page.audience)) or cards.get((DEFAULT_LANGUAGE, page.audience))
         meta = {"title": theme_text(page.title), "share_image": card or webapp.SHARE_ICON}
+        if page.valid_until:
+            meta["valid_until"] = page.valid_until.isoformat()
+            meta["valid_until_text"] = format_day(page.valid_until)
         if described.description:
             meta["description"] = theme_text(described.description)
             meta["description_lang"] = described.lang.html_lang

@@ -1,0 +1,239 @@
+"""The province's server, for real: Debian's nginx with the configuration the build writes.
+
+nginx runs in the foreground on 127.0.0.1 with a prefix, temporary folders and
+logs of its own; the site sits under its base path in a root of the test's, as
+the README tells the province to install it. The one change to the build's
+file is where the access log goes (the test cannot write /var/log/nginx).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import http.client
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import BASE_PATH, REPO, SITE_URL, settled
+from generator.web import server as nginx_config
+
+NGINX = "/usr/sbin/nginx"
+ANDROID = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
+INJECTED = "injected/index.html"  # a page whose markup let an inline script through
+
+
+class Nginx:
+    def __init__(self, url: str, access_log: Path):
+        self.url = url  # the site's root: http://127.0.0.1:PORT/tt/
+        self.access_log = access_log
+        self.port = int(url.split(":")[2].split("/")[0])
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """GET a path under the site's base path, redirects not followed."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("GET", BASE_PATH + path, headers={"User-Agent": ANDROID, **(headers or {})})
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def nginx_serving(site_dir: Path, work: Path, extra: dict[str, bytes] | None = None) -> Iterator[Nginx]:
+    """`site_dir` under BASE_PATH of a server root, with its `_server/nginx.conf` included in the server block.
+
+    The site is linked into the root entry by entry, so `extra` files (site path -> bytes)
+    can sit beside it without touching the shared build.
+    """
+    assert Path(NGINX).exists(), "Debian's nginx is required: apt-get install nginx (scripts/test.sh does)"
+    root = work / "www"
+    served = root / BASE_PATH.strip("/")
+    served.mkdir(parents=True)
+    for entry in site_dir.iterdir():
+        (served / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    for rel, data in (extra or {}).items():
+        (served / rel).parent.mkdir(parents=True, exist_ok=True)
+        (served / rel).write_bytes(data)
+    access_log = work / "access.log"
+    config = (site_dir / nginx_config.NGINX_CONF).read_text(encoding="utf-8")
+    assert f'access_log "{nginx_config.ACCESS_LOG}" combined;' in config
+    included = work / "site-nginx.conf"
+    included.write_text(config.replace(nginx_config.ACCESS_LOG, str(access_log)), encoding="utf-8")
+    for temp in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (work / "temp" / temp).mkdir(parents=True)
+    port = _free_port()
+    main = work / "nginx.conf"
+    main.write_text(f"""
+daemon off;
+master_process off;
+worker_processes 1;
+pid {work}/nginx.pid;
+error_log {work}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    client_body_temp_path {work}/temp/body;
+    proxy_temp_path {work}/temp/proxy;
+    fastcgi_temp_path {work}/temp/fastcgi;
+    uwsgi_temp_path {work}/temp/uwsgi;
+    scgi_temp_path {work}/temp/scgi;
+    access_log off;
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        include {included};
+    }}
+}}
+""", encoding="utf-8")
+    checked = subprocess.run([NGINX, "-t", "-p", str(work), "-c", str(main), "-e", str(work / "error.log")],
+                             capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    process = subprocess.Popen([NGINX, "-p", str(work), "-c", str(main), "-e", str(work / "error.log")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        # nginx says nothing when it is ready: it is once it accepts a connection (or it has exited).
+        while not _listening(port):
+            assert process.poll() is None, process.stderr.read().decode()
+            time.sleep(0.01)
+        yield Nginx(f"http://127.0.0.1:{port}{BASE_PATH}", access_log)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def injected_page(site_dir: Path) -> bytes:
+    """A real page of the site with a script the sanitizer would never let through, as if it had."""
+    html = (site_dir / "tu-nguyen" / "hoi-dap" / "index.html").read_text(encoding="utf-8")
+    html = html.replace("</article>", '<script>window.injected = "inline"</script>'
+                                      '<img src="x" onerror="window.injected = \'handler\'"></article>', 1)
+    assert "window.injected" in html
+    return html.encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def nginx(built_site, tmp_path_factory):
+    with nginx_serving(built_site.site_dir, tmp_path_factory.mktemp("nginx"),
+                       {INJECTED: injected_page(built_site.site_dir)}) as served:
+        yield served
+
+
+# --- headers per kind of file -------------------------------------------------
+
+
+def test_each_kind_of_file_has_its_cache_control_and_every_one_the_security_headers(built_site, nginx):
+    site_dir = built_site.site_dir
+    bundle = next(site_dir.glob("assets/javascripts/bundle.*.min.js")).relative_to(site_dir).as_posix()
+    stylesheet = next(site_dir.glob("assets/stylesheets/main.*.min.css")).relative_to(site_dir).as_posix()
+    pdf = next(site_dir.glob("leaflets/vi/*.pdf")).relative_to(site_dir).as_posix()
+    card = built_site.manifest["cards"][0]["file"]
+    expected = {
+        "tu-nguyen/": nginx_config.HTML, "bahnar/tu-nguyen/hoi-dap/": nginx_config.HTML, "404.html": nginx_config.HTML,
+        "sw.js": nginx_config.WORKER,
+        bundle: nginx_config.HASHED, stylesheet: nginx_config.HASHED,
+        pdf: nginx_config.REVALIDATED, card: nginx_config.REVALIDATED, "assets/outreach.css": nginx_config.REVALIDATED,
+    }
+    for path, kind in expected.items():
+        status, headers, body = nginx.get(path)
+        assert status == 200 and body == (site_dir / (path + "index.html" if path.endswith("/") else path)).read_bytes(), path
+        assert headers["cache-control"] == kind.cache_control, path
+        assert headers["x-content-type-options"] == "nosniff", path
+        assert headers["referrer-policy"] == "same-origin", path
+        assert headers["content-security-policy"].startswith("default-src 'self'; script-src 'self'"), path
+    assert nginx.get("tu-nguyen/")[1]["content-type"] == "text/html; charset=utf-8"
+    assert nginx.get("bahnar/site.webmanifest")[1]["content-type"] == "application/manifest+json"
+    # Short codes and missing pages carry the same headers.
+    for path in ("q/tn/", "khong-co/"):
+        assert "script-src 'self'" in nginx.get(path)[1]["content-security-policy"], path
+
+
+def test_text_is_sent_compressed_and_the_configuration_itself_is_not_served(built_site, nginx):
+    for path in ("tu-nguyen/", "assets/outreach.css", next(built_site.site_dir.glob("assets/javascripts/bundle.*.min.js"))
+                 .relative_to(built_site.site_dir).as_posix()):
+        status, headers, body = nginx.get(path, {"Accept-Encoding": "gzip"})
+        assert status == 200 and headers.get("content-encoding") == "gzip", path
+        assert gzip.decompress(body).startswith((b"<!doctype html>", b"<!DOCTYPE html>")) or path != "tu-nguyen/"
+    assert nginx.get(nginx_config.NGINX_CONF)[0] == 404
+
+
+# --- short codes and missing pages ---------------------------------------------
+
+
+def test_a_short_code_and_a_tagged_commune_code_answer_302_to_their_guide(built_site, nginx):
+    commune_code = next(t for t in built_site.manifest["tagged_codes"] if t.get("commune"))
+    for entry in [*built_site.manifest["qr"][:3], commune_code]:
+        short_path = entry["url"][len(SITE_URL):]
+        for path in (short_path, short_path.rstrip("/")):
+            status, headers, _ = nginx.get(path)
+            assert status == 302, path
+            assert headers["location"] == BASE_PATH + entry["target"], path
+        assert nginx.get(entry["target"])[0] == 200
+
+
+def test_a_missing_page_shows_its_languages_404_page(built_site, nginx):
+    for prefix, lang in (("bahnar/", "bdq"), ("jrai/", "jra"), ("", "vi")):
+        status, _, body = nginx.get(prefix + "khong-co-trang-nay/")
+        assert status == 404, prefix
+        assert body == (built_site.site_dir / prefix / "404.html").read_bytes(), prefix
+        assert f'<html lang="{lang}"'.encode() in body, prefix
+
+
+def test_a_scan_in_nginxs_own_access_log_is_counted_by_outreach_stats(built_site, nginx):
+    entry = next(t for t in built_site.manifest["tagged_codes"] if t.get("commune"))
+    short_path = entry["url"][len(SITE_URL):]
+    assert nginx.get(short_path)[0] == 302
+    counted = subprocess.run([sys.executable, "-m", "generator", "stats", str(nginx.access_log), "--format", "json",
+                              "--manifest", str(built_site.site_dir / "manifest.json")],
+                             cwd=REPO, capture_output=True, text=True)
+    assert counted.returncode == 0, counted.stderr
+    scans = json.loads(counted.stdout)
+    assert scans["codes"] == {entry["code"]: 1}
+    assert scans["communes"] == {entry["commune"]: 1}
+    assert scans["not_counted"]["malformed_lines"] == 0
+
+
+# --- in the browser --------------------------------------------------------------
+
+VIOLATIONS = """
+window.violations = [];
+document.addEventListener("securitypolicyviolation", (e) => window.violations.push(e.violatedDirective + " " + e.blockedURI));
+"""
+
+
+@pytest.mark.browser
+def test_the_content_security_policy_blocks_an_injected_script_and_lets_the_sites_own_run(nginx, browser):
+    page = browser.new_page()
+    page.add_init_script(VIOLATIONS)
+    page.goto(nginx.url + INJECTED.removesuffix("index.html"), wait_until="load")
+    settled(page)
+    assert page.evaluate("window.injected") is None
+    assert len(page.evaluate("window.violations")) == 2  # the inline script and the event handler
+    # The page's own inline scripts ran (the first marks the page as scripted).
+    assert page.evaluate("document.documentElement.classList.contains('js')")
+    for path in ("tu-nguyen/", "bahnar/tu-nguyen/tinh-tien-dong/", "khong-co/"):
+        page.goto(nginx.url + path, wait_until="load")
+        page.mouse.wheel(0, 40)  # the first gesture: Material's scripts load
+        page.wait_for_function("typeof window.document$ !== 'undefined'")
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.violations") == [], path
+    page.close()
