@@ -9,9 +9,11 @@ file is where the access log goes (the test cannot write /var/log/nginx).
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gzip
 import http.client
 import json
+import re
 import shutil
 import socket
 import subprocess
@@ -22,7 +24,9 @@ from typing import Iterator
 
 import pytest
 
-from conftest import BASE_PATH, REPO, SITE_URL, settled
+from conftest import AS_OF, BASE_PATH, REPO, SITE_URL, settled
+from generator.build import BuildOptions, Project, build
+from generator.cache import ArtifactCache
 from generator.web import server as nginx_config
 
 NGINX = "/usr/sbin/nginx"
@@ -237,3 +241,95 @@ def test_the_content_security_policy_blocks_an_injected_script_and_lets_the_site
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.violations") == [], path
     page.close()
+
+
+# --- a redeploy, seen through the server by a returning reader -------------------
+
+FLOOR = "li[data-key='voluntary.floor']"
+
+
+def project_copy(root: Path) -> Project:
+    """The sample project in a folder of the test's own, to change a figure in."""
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copyfile(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return Project(root)
+
+
+def change_poverty_line(project: Project, old: int, new: int) -> None:
+    """A new value of the rural poverty line, in force since 2022: the floor of voluntary contributions follows it."""
+    policy = project.content_dir / "policy.yml"
+    head, figure = policy.read_text(encoding="utf-8").split("  rural_poverty_line:", 1)
+    assert f"value: {old}\n" in figure
+    policy.write_text(head + "  rural_poverty_line:" + figure.replace(f"value: {old}\n", f"value: {new}\n", 1), encoding="utf-8")
+
+
+def stores(page, *urls: str) -> list[str]:
+    """Wait until the page's service worker controls it and has stored `urls`; the names of its stores."""
+    page.wait_for_function("""async (urls) => navigator.serviceWorker.controller !== null
+        && (await Promise.all(urls.map((url) => caches.match(url)))).every(Boolean)""", arg=list(urls), polling=100,
+                           timeout=60_000)
+    return page.evaluate("caches.keys()")
+
+
+@pytest.mark.browser
+def test_a_redeploy_with_a_changed_figure_reaches_a_returning_reader_and_never_silently_offline(browser, tmp_path):
+    project = project_copy(tmp_path / "project")
+    site_dir = tmp_path / "site"
+    cache = ArtifactCache(tmp_path / "cache")
+
+    def deploy():
+        build(project, site_dir, BuildOptions(AS_OF, SITE_URL), cache=cache, print_materials=False)
+
+    deploy()
+    context = browser.new_context()
+    page = context.new_page()
+    with nginx_serving(site_dir, tmp_path / "nginx") as nginx:
+        qa, rates, calculator = (nginx.url + path for path in
+                                 ("tu-nguyen/hoi-dap/", "tu-nguyen/muc-dong-va-ho-tro/", "tu-nguyen/tinh-tien-dong/"))
+        page.goto(qa, wait_until="load")
+        first_store = stores(page, qa, calculator)
+        page.goto(rates, wait_until="load")
+        stores(page, rates)
+        assert "1.500.000 đ" in page.locator(FLOOR).text_content()
+
+        change_poverty_line(project, 1_500_000, 1_600_000)
+        deploy()
+        new_store = "bhxh-" + json.loads(re.search(r"^const SETTINGS = (.*);$", (site_dir / "sw.js").read_text(encoding="utf-8"),
+                                                   re.M).group(1))["version"]
+        assert [new_store] != first_store  # the store is named by the site's content
+        # The first ordinary visit after the redeploy shows the new figure.
+        page.goto(qa, wait_until="load")
+        assert "1.600.000 đ" in page.locator(FLOOR).text_content()
+        assert page.locator("[data-outreach-stored]").is_hidden()
+        # The new worker fetches the pages of the old store again, then drops it.
+        page.wait_for_function("async (name) => JSON.stringify(await caches.keys()) === JSON.stringify([name])",
+                               arg=new_store, polling=100, timeout=60_000)
+
+    # nginx is gone: no coverage. A page not opened since the redeploy is the new one, marked as a stored copy.
+    page.goto(rates, wait_until="load")
+    assert "1.600.000 đ" in page.locator(FLOOR).text_content()
+    notice = page.locator("[data-outreach-stored]")
+    assert notice.is_visible()
+    stored_at = page.evaluate("caches.match(location.href).then((r) => r.headers.get('X-Outreach-Stored'))")
+    day = dt.datetime.fromisoformat(stored_at.replace("Z", "+00:00")).astimezone()  # the browser's zone is the machine's
+    assert notice.locator("p").first.inner_text() == f"Bản lưu ngày {day:%d/%m/%Y} — có thể đã cũ. Gọi 1900 9068"
+    assert notice.locator("a[href='tel:19009068']").count() == 1
+    page.goto(calculator, wait_until="load")
+    assert "1.600.000 đ" in page.locator("#calc-range").inner_text()
+    # Pages never opened: the offline page of their language, with the hotline, not the browser's error.
+    for path, lang in (("sinh-vien/", "vi"), ("bahnar/sinh-vien/", "bdq")):
+        page.goto(nginx.url + path, wait_until="load")
+        assert page.locator("article h1").inner_text() == "Chưa có mạng", path
+        assert page.locator("html").get_attribute("lang") == lang, path
+        assert page.locator("article a[href='tel:19009068']").count() == 1, path
+    # Read after the figures' last day (31/12/2026: the poverty line changes on 01/01/2027).
+    page.clock.set_fixed_time(dt.datetime(2027, 1, 2, 9, 0))
+    page.goto(calculator, wait_until="load")
+    expired = page.locator("[data-outreach-expired]")
+    assert expired.is_visible() and "31/12/2026" in expired.inner_text()
+    page.fill("#calc-income", "2000000")
+    page.click(".outreach-calculator button[type=submit]")
+    assert "31/12/2026" in page.locator("#calc-result").inner_text()
+    assert page.locator("#calc-result [data-amount]").count() == 0
+    context.close()

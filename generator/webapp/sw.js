@@ -102,14 +102,15 @@ self.addEventListener("activate", (event) => {
 
 const twoDigits = (n) => String(n).padStart(2, "0");
 const dayOf = (date) => `${twoDigits(date.getDate())}/${twoDigits(date.getMonth() + 1)}/${date.getFullYear()}`;
+const isoDayOf = (date) => `${date.getFullYear()}-${twoDigits(date.getMonth() + 1)}-${twoDigits(date.getDate())}`;
 
 // A stored copy, shown without coverage: its notice (hidden in the page as published) shown, with its date.
 const marked = async (stored) => {
   const when = new Date(stored.headers.get(STORED_AT) || Date.now());
   const html = (await stored.text())
     .replace(" data-outreach-stored hidden", " data-outreach-stored")
-    .replace("<time data-outreach-stored-date></time>",
-             `<time data-outreach-stored-date datetime="${when.toISOString().slice(0, 10)}">${dayOf(when)}</time>`);
+    .replace("<span data-outreach-stored-date></span>",
+             `<time data-outreach-stored-date datetime="${isoDayOf(when)}">${dayOf(when)}</time>`);
   const headers = new Headers(stored.headers);
   headers.delete("Content-Length");
   return new Response(html, { status: 200, headers });
