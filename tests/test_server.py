@@ -172,11 +172,12 @@ def test_each_kind_of_file_has_its_cache_control_and_every_one_the_security_head
 
 
 def test_text_is_sent_compressed_and_the_configuration_itself_is_not_served(built_site, nginx):
-    for path in ("tu-nguyen/", "assets/outreach.css", next(built_site.site_dir.glob("assets/javascripts/bundle.*.min.js"))
-                 .relative_to(built_site.site_dir).as_posix()):
+    site_dir = built_site.site_dir
+    bundle = next(site_dir.glob("assets/javascripts/bundle.*.min.js")).relative_to(site_dir).as_posix()
+    for path, file in (("tu-nguyen/", "tu-nguyen/index.html"), ("assets/outreach.css", None), (bundle, None)):
         status, headers, body = nginx.get(path, {"Accept-Encoding": "gzip"})
         assert status == 200 and headers.get("content-encoding") == "gzip", path
-        assert gzip.decompress(body).startswith((b"<!doctype html>", b"<!DOCTYPE html>")) or path != "tu-nguyen/"
+        assert gzip.decompress(body) == (site_dir / (file or path)).read_bytes(), path
     assert nginx.get(nginx_config.NGINX_CONF)[0] == 404
 
 
