@@ -21,6 +21,7 @@ import yaml
 from bs4 import BeautifulSoup
 from PIL import Image
 
+from generator.compose import calculator
 from generator.web import webapp
 from generator.build import BuildOptions, Project, build
 from generator.cache import ArtifactCache
@@ -236,6 +237,39 @@ def test_service_worker_stores_at_install_only_the_shell_within_its_budget(built
     assert sum(len(gzip.compress(path.read_bytes(), 6)) for path in shell) <= webapp.PRECACHE_BUDGET
     calculators = {e["url"] for e in built_site.manifest["pages"] if e["kind"] == "calculator"}
     assert {url for urls in settings["calculators"].values() for url in urls} == calculators
+
+
+def test_each_language_has_an_offline_page_with_the_hotline_which_the_worker_stores(built_site):
+    site_dir = built_site.site_dir
+    offline = service_worker_settings(site_dir)["offline"]
+    assert set(offline) == {language.url_prefix for language in LANGUAGES}
+    for language in LANGUAGES:
+        page = parse(site_dir / offline[language.url_prefix])
+        assert page.html["lang"] == language.html_lang
+        assert page.select_one("article h1").get_text() == "Chưa có mạng"  # Bahnar and Jrai fall back to Vietnamese
+        assert page.select_one("article a[href='tel:19009068']") is not None
+        # It stands in for any address: its links start at the site's root path.
+        assert page.select_one(f"article a[href='/tt/{language.url_prefix}']") is not None
+
+
+def test_every_page_with_figures_carries_the_last_day_they_hold(built_site, policy):
+    site_dir = built_site.site_dir
+    for entry in built_site.manifest["pages"]:
+        page = parse(site_dir / entry["url"] / "index.html")
+        meta = page.select_one("meta[name=outreach-valid-until]")
+        if entry["kind"] != "infographic":  # an infographic page's figures are its sources' (a figure list each)
+            keys = [item["data-key"] for item in page.select("li[data-key]")]
+            if entry["kind"] == "calculator":
+                keys += list(calculator.FIGURES.values())
+            until = policy.valid_until(keys, AS_OF)
+            assert (meta["content"] if meta else None) == (until.isoformat() if until else None), entry["url"]
+        # Hidden as published: the service worker shows it on a copy it serves without coverage.
+        assert page.select_one("[data-outreach-stored]").has_attr("hidden"), entry["url"]
+    qa = parse(site_dir / "tu-nguyen" / "hoi-dap" / "index.html")
+    # The rural poverty line, the floor of voluntary contributions, rises on 01/01/2027.
+    assert qa.select_one("meta[name=outreach-valid-until]")["content"] == "2026-12-31"
+    assert "31/12/2026" in qa.select_one("[data-outreach-valid-until]").get_text()
+    assert "31/12/2026" in qa.select_one("[data-outreach-expired]").get_text()
 
 
 def test_each_language_has_a_web_app_manifest_with_icons(built_site):

@@ -168,10 +168,11 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
                 continue
             key = PageKey(audience, INFOGRAPHIC_PAGE)
             url = page_url(key, language.url_prefix)
-            sources = []
+            sources, shown_from = [], []
             for original in originals:
                 own = by_lang_key[(language.code, original.key)]
                 sources.append((own.status, own.infographics) if own.infographics else ("fallback", original.infographics))
+                shown_from.append(own if own.infographics else original)
             status = weakest_status(status for status, _ in sources)
             title = language.t("infographic.title", audience=overview.title)
             parts = [_heading(title)] + ([_notice(language, status, url, overview.source, key)] if status in ("fallback", "draft") else [])
@@ -184,6 +185,8 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
             collected.append(dataclasses.replace(
                 overview, key=key, url=url, title=title, kind="infographic", order=8, description="",
                 status=status, outdated=False, html=Markup("\n\n").join(parts), toc=(), figures=(), infographics=(),
+                # Its figures are those of the pages it shows infographics of.
+                valid_until=min((p.valid_until for p in shown_from if p.valid_until), default=None),
             ))
     return collected
 
