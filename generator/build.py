@@ -46,6 +46,7 @@ from .manifest import MANIFEST_NAME, build_manifest, manifest_files
 from .output import gather, write_files
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
+from .sources.qa_bank import Bank, bank_pages, check_links as check_bank_links, load_bank, replaces_written_pages
 from .problems import ContentError, Problem, ProblemLog, Severity
 from .compose.qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .web.redirects import redirect_files
@@ -122,6 +123,7 @@ class Composition:
     communes: list[Commune] = field(default_factory=list)
     campaigns: list[Campaign] = field(default_factory=list)
     tagged_codes: list[TaggedCode] = field(default_factory=list)  # commune- and campaign-tagged codes of every guide
+    bank: Bank = Bank((), ())  # the question-and-answer bank (content/hoi-dap/)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,11 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     communes, campaigns = read_editions(project, site, log)
     check_selection(options.editions, communes, project.communes_file, site.audience_slugs, log)
     assets = load_assets(project.content_dir, languages, log)
-    check_page_links(sources, assets, log)
+    bank = load_bank(project.content_dir, site, languages, policy, log)
+    generated = bank_pages(bank, languages, policy, options.as_of)
+    check_page_links(sources, assets, log, frozenset(p.rel for p in generated))
+    check_bank_links(bank, {p.rel for p in sources if p.lang == default_language(languages).code}, log)
+    sources = replaces_written_pages(sources, generated, log)
     resolved = resolve_languages(sources, languages)
     written = read_lock(project.qr_lockfile, languages, log)
     links, lock = [], None
@@ -199,11 +205,12 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     _warn_unverified(policy, options.as_of, log)
     if options.release:
         release_gate(site_url, site, options, policy, leaflets, cards, log)
+        refuse_unfit_answers(bank, policy, options.as_of, log)
         refuse_samples(communes, log)
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings, communes, campaigns, tagged)
+                       lock, log.warnings, communes, campaigns, tagged, bank)
 
 
 def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
@@ -272,6 +279,16 @@ def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy:
         if status == "draft" and lang not in options.allow_drafts:
             log.error(path, 1, f"{file} in bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
                                f"(`status: reviewed`), hoặc chạy với `--allow-draft {lang}` để in kèm dấu BẢN DỊCH NHÁP.")
+
+
+def refuse_unfit_answers(bank: Bank, policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
+    """A release publishes only answers that are reviewed, current and whose figures were checked."""
+    entries = {entry.id: entry for entry in bank.entries}
+    for entry_id, reasons in bank.unfit(as_of, policy).items():
+        entry = entries[entry_id]
+        log.error(entry.path, entry.line, f"Câu hỏi `{entry_id}` không phát hành được: {'; '.join(reasons)}. Cán bộ nghiệp vụ "
+                                          "duyệt lại (`status: reviewed`, `reviewer:`, `valid_to:` mới) và đối chiếu số liệu "
+                                          "trước khi phát hành.")
 
 
 def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> list[Problem]:
