@@ -44,6 +44,7 @@ from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
 from .manifest import MANIFEST_NAME, build_manifest, manifest_files
 from .output import gather, write_files
+from .compose import quick_ask
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
 from .sources.qa_bank import Bank, bank_pages, check_links as check_bank_links, load_bank, replaces_written_pages
@@ -124,6 +125,7 @@ class Composition:
     campaigns: list[Campaign] = field(default_factory=list)
     tagged_codes: list[TaggedCode] = field(default_factory=list)  # commune- and campaign-tagged codes of every guide
     bank: Bank = Bank((), ())  # the question-and-answer bank (content/hoi-dap/)
+    quick_ask: dict[str, dict[str, bytes]] = field(default_factory=dict)  # per language prefix: the "Hỏi nhanh" box's files
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,32 @@ def read_editions(project: Project, site: SiteConfig, log: ProblemLog) -> tuple[
     return communes, load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
 
 
+@dataclass(frozen=True)
+class BankReading:
+    """The Q&A bank with what its answers are rendered with: for `outreach export hoi-dap` and the benchmark."""
+
+    bank: Bank
+    languages: tuple[Language, ...]
+    site: SiteConfig
+    policy: PolicyData
+    renderers: dict[str, Renderer]
+    log: ProblemLog
+
+
+def read_bank(project: Project, as_of: dt.date) -> BankReading:
+    """The bank alone, checked as a build checks it (raises ContentError listing every mistake)."""
+    log = ProblemLog(project.root)
+    policy = load_policy(project.content_dir / "policy.yml", log)
+    log.raise_if_errors()
+    languages = load_languages()
+    site = load_site_config(project.site_file, log)
+    log.raise_if_errors()
+    bank = load_bank(project.content_dir, site, languages, policy, log)
+    log.raise_if_errors()
+    renderers = {language.code: Renderer(language, policy, site, as_of, log) for language in languages}
+    return BankReading(bank, languages, site, policy, renderers, log)
+
+
 def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None) -> Composition:
     """Read and validate all content; raises ContentError listing every mistake."""
     log = ProblemLog(project.root)
@@ -199,7 +227,8 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
     extras = {key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
               for key in qr_by_page.keys() | downloads.keys()}
-    pages = compose_pages(resolved, renderers, extras)
+    pages = compose_pages(resolved, renderers, extras, quick_ask_box=bool(bank.entries))
+    box_files = quick_ask.site_files(bank, languages, renderers, site.hotline, options.as_of, options.release, log) if bank.entries else {}
     pages += infographic_pages(pages, site)
     cards = card_specs(pages, qr_by_page, site.hotline, options.release)
     _warn_unverified(policy, options.as_of, log)
@@ -210,7 +239,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings, communes, campaigns, tagged, bank)
+                       lock, log.warnings, communes, campaigns, tagged, bank, box_files)
 
 
 def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
@@ -348,7 +377,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     try:
         new_site = staging / "site"
         website = publisher.publishing(composition.pages, composition.assets, composition.languages, composition.site, composition.site_url,
-                                       project.config_file, new_site, work_dir)
+                                       project.config_file, new_site, work_dir, composition.quick_ask)
         # Leaflets and cards render on every core while the website does.
         with website:
             printed = render_all(leaflets, project.root, progress or Progress(), cache)

@@ -21,7 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..assets import TEMPLATES_DIR
-from . import calculator
+from . import calculator, quick_ask
 from ..render import infographics
 from ..sources.content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from ..render.infographics import Infographic
@@ -112,12 +112,13 @@ def resolve_languages(sources: list[SourcePage], languages: tuple[Language, ...]
 
 
 def compose_pages(resolved: list[PageInLanguage], renderers: Mapping[str, Renderer],
-                  extras: Mapping[tuple[str, PageKey], PageExtras]) -> list[SitePage]:
-    return [_compose(item, renderers[item.language.code], extras.get((item.language.code, item.key), PageExtras()))
+                  extras: Mapping[tuple[str, PageKey], PageExtras], quick_ask_box: bool = False) -> list[SitePage]:
+    """`quick_ask_box`: the home page and every audience page get the "Hỏi nhanh" box (when there is a bank)."""
+    return [_compose(item, renderers[item.language.code], extras.get((item.language.code, item.key), PageExtras()), quick_ask_box)
             for item in resolved]
 
 
-def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> SitePage:
+def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick_ask_box: bool) -> SitePage:
     source, original, language, status = item.source, item.original, item.language, item.status
     url = page_url(source.key, language.url_prefix)
     rendered = renderer.body(source.body, Place(source.path, source.body_line), source.key)
@@ -129,6 +130,8 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> Si
         parts.append(rendered.html)
     if source.kind == "calculator":
         parts.append(_calculator(language, renderer))
+    if quick_ask_box and (original.key.audience or original.key.is_home):
+        parts.append(quick_ask.box(language, url, original.key.audience, _template))
     if extras.downloads:
         parts.append(_template("downloads.html", heading=language.t("leaflet.download"),
                                items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads]))

@@ -27,6 +27,7 @@ from ..render.urls import page_url, relative_url
 from ..sources.content import PageKey
 from ..sources.languages import Language
 from ..sources.qa_bank import PAGE_NAME, SHORT_MAX, Bank, Entry, marks_for
+from ..assets import WEBAPP_DIR
 from ..textfold import fold
 
 INDEX_FILE = "assets/hoi-nhanh.{lang}.json"
@@ -38,6 +39,14 @@ SYNONYMS = {
     "tg": "thoi gian", "sv": "sinh vien", "nn": "nha nuoc", "hkd": "ho kinh doanh", "cccd": "can cuoc",
     "1": "mot",
 }
+
+
+def site_files(bank: Bank, languages: tuple[Language, ...], renderers: Mapping[str, Renderer], hotline: str,
+               as_of: dt.date, release: bool, log: ProblemLog) -> dict[str, dict[str, bytes]]:
+    """Per language prefix, the files its question boxes load: the script and that language's index."""
+    script = (WEBAPP_DIR / "hoi-nhanh.js").read_bytes()
+    return {language.url_prefix: {SCRIPT_FILE: script, path: data}
+            for language, (path, data) in zip(languages, index_files(bank, languages, renderers, hotline, as_of, release, log).items())}
 
 
 def index_files(bank: Bank, languages: tuple[Language, ...], renderers: Mapping[str, Renderer], hotline: str,

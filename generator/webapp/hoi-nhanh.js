@@ -17,7 +17,7 @@
   var FIELD_WEIGHTS = { q: 2.0, k: 2.5, a: 0.6 };
   var PAIR_BONUS = 1.5;  // a shared word pair counts this much more than its words alone
   var HOME_BOOST = 1.1;  // on an audience's page, its own answers win a tie
-  var MIN_COVER = 0.45;  // share of the query's weight an answer must cover to be shown
+  var MIN_COVER = 0.4;  // share of the query's weight an answer must cover to be shown
   var SHOWN = 3;
 
   function fold(text) {
@@ -104,7 +104,8 @@
     return best || word;
   }
 
-  function search(prepared, query, audience) {
+  function rank(prepared, query, audience) {
+    // Every entry with its score and the share of the query's weight it covers, best first.
     var raw = words(fold(query));
     var list = expand(raw, prepared.synonyms).map(function (w) { return mend(w, prepared); });
     var seen = {};
@@ -131,10 +132,15 @@
       return { entry: doc.entry, score: score, cover: possible > 0 ? covered / possible : 0 };
     });
     results.sort(function (a, b) { return b.score - a.score || (a.entry.id < b.entry.id ? -1 : 1); });
-    return results.filter(function (r) { return r.score > 0 && r.cover >= MIN_COVER; }).slice(0, SHOWN);
+    return results;
   }
 
-  var api = { fold: fold, prepare: prepare, search: search };
+  function search(prepared, query, audience) {
+    // The answers worth showing: none when nothing covers enough of the question (the box then offers the hotline).
+    return rank(prepared, query, audience).filter(function (r) { return r.score > 0 && r.cover >= MIN_COVER; }).slice(0, SHOWN);
+  }
+
+  var api = { fold: fold, prepare: prepare, rank: rank, search: search };
   if (typeof module !== "undefined" && module.exports) { module.exports = api; return; }
 
   /* --- the box on the page --- */
