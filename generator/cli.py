@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from .team import preview, stats
-from .build import BuildOptions, BuildResult, Progress, Project, build, check, read_sources
+from .team import preview, qa_export, stats
+from .build import BuildOptions, BuildResult, Progress, Project, build, check, read_bank, read_sources
 from .cli_language import VietnameseGroup
 from .sources.content import check_site_url
 from .editions import EditionChoice
@@ -290,6 +290,36 @@ def import_command(project: str, as_of: str | None, csv_file: str, force: bool) 
     for page in pages:
         click.echo(f"Đã ghi {page.path.relative_to(proj.root)} (dòng {page.row} của bảng tính)")
     click.echo(f"Đã nhập {len(pages)} trang.")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Xuất dữ liệu cho các kênh khác (Zalo, chatbot)."""
+
+
+@export_group.command("hoi-dap")
+@project_option
+@as_of_option
+@click.option("--format", "output_format", type=click.Choice(qa_export.FORMATS), default="zalo", show_default=True,
+              help="zalo (bảng CSV cho trả lời tự động theo từ khoá của Zalo OA), json hoặc csv (mọi cột, cho chatbot).")
+@click.option("--site-url", default=None, metavar="ĐỊA_CHỈ", help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml).")
+def export_qa_command(project: str, as_of: str | None, output_format: str, site_url: str | None) -> None:
+    """Xuất ngân hàng hỏi đáp (content/hoi-dap/) cho Zalo, Facebook, chatbot: chỉ câu đã duyệt, còn hiệu lực.
+
+    Mỗi câu: mã, từ khoá có dấu và không dấu, câu trả lời ngắn, liên kết và mã ngắn, ngày hiệu lực. Kết quả in ra
+    màn hình (chuyển vào tệp bằng `> tep.csv`); những câu không xuất và lý do in ở dòng báo lỗi.
+    """
+    proj = _project(project)
+    date = _as_of(as_of)
+    try:
+        reading = read_bank(proj, date)
+    except ContentError as error:
+        _fail(error, "Không đọc được ngân hàng hỏi đáp")
+    rows, left_out = qa_export.export_rows(proj, reading, _site_url(site_url) or reading.site.site_url, date)
+    click.echo(qa_export.render(rows, left_out, output_format), nl=False)
+    for line in qa_export.left_out_lines(left_out):
+        click.echo(line, err=True)
+    click.echo(f"Đã xuất {len(rows)} câu trả lời; {len(left_out)} câu không xuất (lý do ở trên).", err=True)
 
 
 @main.command("serve")

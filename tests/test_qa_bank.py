@@ -15,9 +15,11 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 
 from conftest import AS_OF, REPO, write_project
 from generator.build import BuildOptions, Project, compose, read_bank
+from generator.cli import main
 from generator.compose import quick_ask
 from generator.problems import ContentError
 from generator.render.renderer import Place
@@ -279,3 +281,36 @@ def test_a_citizen_types_a_question_and_reads_the_answer_offline_too(server, bro
         page.locator("[data-hoi-nhanh-results] ol li").first.wait_for()
     finally:
         page.context.set_offline(False)
+
+
+# --- the export for Zalo and chatbots ---------------------------------------------
+
+
+def export(project: Project, output_format: str):
+    return CliRunner().invoke(main, ["export", "hoi-dap", "--project", str(project.root), "--as-of", AS_OF.isoformat(),
+                                                     "--format", output_format])
+
+
+def test_the_export_holds_only_reviewed_current_answers_and_says_what_it_left_out(tmp_path):
+    entries = (ENTRY.format(id="tn-ok", extra=REVIEWED).replace("keywords: [lương hưu]", "keywords: [lương hưu, đủ tuổi]")
+               + ENTRY.format(id="tn-nhap", extra="    status: draft\n")
+               + ENTRY.format(id="tn-het-han", extra="    valid_to: 2026-06-30\n" + REVIEWED))
+    project = bank_project(tmp_path / "p", entries, ready=True)
+    project.qr_lockfile.write_text("codes:\n  tn: vi/tu-nguyen/index.md\n", encoding="utf-8")
+    result = export(project, "json")
+    assert result.exit_code == 0, result.output + result.stderr
+    data = json.loads(result.stdout)
+    assert [(e["id"], e["lang"]) for e in data["entries"]] == [("tn-ok", "vi")]
+    entry = data["entries"][0]
+    assert entry["keywords"] == ["lương hưu", "đủ tuổi", "luong huu", "du tuoi"]
+    assert entry["short"] == "Đóng đủ 15 năm và đủ tuổi nghỉ hưu."  # figures filled in, nothing else added
+    assert entry["link"] == "https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/tu-nguyen/hoi-dap/"
+    assert entry["short_code"] == "tn" and entry["short_link"].endswith("/tuyen-truyen/q/tn/")
+    assert (entry["valid_from"], entry["valid_to"]) == ("2025-07-01", "")
+    reasons = {(l["id"], l["lang"]): l["reasons"] for l in data["left_out"]}
+    assert reasons[("tn-nhap", "vi")] == ["chưa duyệt"] and reasons[("tn-het-han", "vi")] == ["hết hạn ngày 30/06/2026"]
+    assert reasons[("tn-ok", "bahnar")] == ["chưa có bản dịch"]  # nothing is translated by machine
+    assert "Không xuất `tn-nhap` (vi): chưa duyệt." in result.stderr
+    zalo = export(project, "zalo").stdout.splitlines()
+    assert zalo[0] == "ma,ngon_ngu,tu_khoa,tra_loi,lien_ket,hieu_luc_tu,hieu_luc_den" and len(zalo) == 2
+    assert zalo[1].startswith('tn-ok,vi,"lương hưu, đủ tuổi, luong huu, du tuoi",Đóng đủ 15 năm và đủ tuổi nghỉ hưu. https://')
