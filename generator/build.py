@@ -42,6 +42,7 @@ from .sources.languages import Language, default_language, load_languages
 from .paper.leaflet_render import leaflet_files, render_all
 from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
+from .paper.loudspeaker import Script, plan_scripts, refuse_unverified, script_files
 from .manifest import MANIFEST_NAME, build_manifest, manifest_files
 from .output import gather, write_files
 from .compose import quick_ask
@@ -126,6 +127,7 @@ class Composition:
     tagged_codes: list[TaggedCode] = field(default_factory=list)  # commune- and campaign-tagged codes of every guide
     bank: Bank = Bank((), ())  # the question-and-answer bank (content/hoi-dap/)
     quick_ask: dict[str, dict[str, bytes]] = field(default_factory=dict)  # per language prefix: the "Hỏi nhanh" box's files
+    scripts: list[Script] = field(default_factory=list)  # loudspeaker scripts per audience and language
 
 
 @dataclass(frozen=True)
@@ -231,15 +233,17 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     box_files = quick_ask.site_files(bank, languages, renderers, site.hotline, options.as_of, options.release, log) if bank.entries else {}
     pages += infographic_pages(pages, site)
     cards = card_specs(pages, qr_by_page, site.hotline, options.release)
+    scripts = plan_scripts(resolved, renderers, policy, options.as_of, log)
     _warn_unverified(policy, options.as_of, log)
     if options.release:
         release_gate(site_url, site, options, policy, leaflets, cards, log)
         refuse_unfit_answers(bank, policy, options.as_of, log)
+        refuse_unverified(scripts, policy, options.as_of, log)
         refuse_samples(communes, log)
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings, communes, campaigns, tagged, bank, box_files)
+                       lock, log.warnings, communes, campaigns, tagged, bank, box_files, scripts)
 
 
 def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
@@ -395,6 +399,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             status_page_files(composition.translation_states, default_language(composition.languages)),
             leaflet_files(printed, composition.languages),
             card_files(drawn),
+            script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
             manifest_files(manifest),
         ), new_site)
         _swap_in(new_site, site_dir)
