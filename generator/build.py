@@ -42,6 +42,7 @@ from .paper.leaflet_render import leaflet_files, render_all
 from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
 from .paper.loudspeaker import Script, plan_scripts, refuse_unverified, script_files
+from .paper.slides import Kit, kit_files, plan_kits
 from .manifest import build_manifest, manifest_files
 from .output import gather, write_files
 from .compose import quick_ask
@@ -104,6 +105,7 @@ class BuildOptions:
     allow_drafts: tuple[str, ...] = ()  # languages whose draft translations a release may print, marked
     print_shop: bool = False  # also the print-shop and photocopy variants of every sheet (a release always has them)
     editions: EditionChoice = EditionChoice()  # the commune editions to print (`outreach print`)
+    slides: bool = False  # the meeting kit: slides and quiz sheets per audience and language (`outreach print --slides`)
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ class Composition:
     bank: Bank = Bank((), ())  # the question-and-answer bank (content/hoi-dap/)
     quick_ask: dict[str, dict[str, bytes]] = field(default_factory=dict)  # per language prefix: the "Hỏi nhanh" box's files
     scripts: list[Script] = field(default_factory=list)  # loudspeaker scripts per audience and language
+    kits: list[Kit] = field(default_factory=list)  # meeting slides and quiz sheets, when asked for
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,9 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     pages += infographic_pages(pages, site)
     cards = card_specs(pages, qr_by_page, site.hotline, options.release)
     scripts = plan_scripts(resolved, renderers, policy, options.as_of, log)
+    kits = [kit for kit in plan_kits(bank, _guide_titles(pages), qr_codes, renderers, site.audience_slugs)
+            if (not options.editions.audiences or kit.audience in options.editions.audiences)
+            and (not options.editions.languages or kit.lang.code in options.editions.languages)] if options.slides else []
     _warn_unverified(policy, options.as_of, log)
     if options.release:
         release_gate(site_url, site, options, policy, leaflets, cards, log)
@@ -243,7 +249,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings, communes, campaigns, tagged, bank, box_files, scripts)
+                       lock, log.warnings, communes, campaigns, tagged, bank, box_files, scripts, kits)
 
 
 def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
@@ -401,6 +407,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             leaflet_files(printed, composition.languages),
             card_files(drawn),
             script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
+            kit_files(composition.kits, composition.site.hotline, options.as_of, options.release),
             manifest_files(manifest),
         ), new_site)
         _swap_in(new_site, site_dir)

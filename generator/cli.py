@@ -158,22 +158,29 @@ def build_command(project: str, as_of: str | None, site_dir: str | None, site_ur
 
 
 @main.command("print")
-@click.option("--commune", "communes", multiple=True, required=True, metavar="MÃ_XÃ",
+@click.option("--commune", "communes", multiple=True, metavar="MÃ_XÃ",
               help="Mã xã trong content/communes.yml, hoặc `all` cho mọi xã. Dùng nhiều lần cho nhiều xã.")
+@click.option("--slides", is_flag=True, help="Tạo bộ tài liệu họp thôn, tập huấn: trình chiếu 16:9 và phiếu câu hỏi kiểm tra "
+                                             "(có trang đáp án riêng) cho mỗi nhóm, mỗi ngôn ngữ, từ ngân hàng hỏi đáp.")
 @click.option("--audience", "audiences", multiple=True, metavar="NHÓM", help="Chỉ nhóm đối tượng này (ví dụ tu-nguyen). Mặc định: mọi nhóm.")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(["vi", "bahnar", "jrai"]), metavar="NGÔN_NGỮ",
               help="Chỉ ngôn ngữ này (vi, bahnar, jrai). Mặc định: mọi ngôn ngữ.")
 @_build_options
-def print_command(communes: tuple[str, ...], audiences: tuple[str, ...], languages: tuple[str, ...], project: str,
+def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str, ...], languages: tuple[str, ...], project: str,
                   as_of: str | None, site_dir: str | None, site_url: str | None, release: bool, allow_drafts: tuple[str, ...],
                   print_shop: bool) -> None:
     """Tạo trang web kèm tờ gấp, tờ rơi, áp phích riêng của xã: nơi làm thủ tục, người liên hệ, mã QR của xã.
 
     Tờ của xã nằm trong site/leaflets/<ngôn ngữ>/xa/<mã xã>/ và được liệt kê ở trang site/xa/<mã xã>/.
+    Với --slides: thêm trình chiếu và phiếu kiểm tra trong site/hop-thon/<ngôn ngữ>/.
     """
+    if not communes and not slides:
+        raise click.UsageError("Cần --commune <mã xã> (tờ in của xã) hoặc --slides (trình chiếu, phiếu kiểm tra), hoặc cả hai.")
     choice = EditionChoice(tuple(sorted(set(communes))), tuple(sorted(set(audiences))), tuple(sorted(set(languages))))
-    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice)
+    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice, slides)
     result = _build_and_report(project, site_dir, options)
+    if slides:
+        click.echo(f"Trình chiếu và phiếu kiểm tra: {result.site_dir}/hop-thon/<ngôn ngữ>/.")
     editions = [l for l in result.manifest.leaflets if l.commune]
     for commune in dict.fromkeys(l.commune for l in editions):
         files = [l for l in editions if l.commune == commune]
