@@ -314,3 +314,25 @@ def test_the_export_holds_only_reviewed_current_answers_and_says_what_it_left_ou
     zalo = export(project, "zalo").stdout.splitlines()
     assert zalo[0] == "ma,ngon_ngu,tu_khoa,tra_loi,lien_ket,hieu_luc_tu,hieu_luc_den" and len(zalo) == 2
     assert zalo[1].startswith('tn-ok,vi,"lương hưu, đủ tuổi, luong huu, du tuoi",Đóng đủ 15 năm và đủ tuổi nghỉ hưu. https://')
+
+
+def test_a_translated_entry_shows_in_its_language_and_the_others_in_vietnamese_marked(tmp_path):
+    jrai = ("    translations:\n      jrai:\n        question: Pơyao hơdôm thun kơ lương hưu?\n"
+            "        answer: Bản nháp tiếng Jrai của câu trả lời.\n        status: draft\n")
+    entries = ENTRY.format(id="tn-dich", extra="    status: draft\n" + jrai) + ENTRY.format(id="tn-chua-dich", extra="    status: draft\n")
+    project = bank_project(tmp_path / "p", entries)
+    bank_file = project.content_dir / "hoi-dap" / "tu-nguyen.yml"
+    bank_file.write_text(bank_file.read_text(encoding="utf-8").replace(
+        "page:\n  title: Hỏi đáp\n", "page:\n  title: Hỏi đáp\n  translations:\n    jrai: {title: Tơlơi tơña, status: draft}\n"), encoding="utf-8")
+    pages = {(p.lang.code, p.key.name): p for p in compose(project, BuildOptions(AS_OF)).pages if p.key.audience == "tu-nguyen"}
+    page = pages[("jrai", PAGE_NAME)]
+    assert page.title == "Tơlơi tơña" and page.status == "draft"
+    soup = BeautifulSoup(page.html, "html.parser")
+    assert soup.select_one("[data-outreach-notice]") is not None  # the draft translation's notice, as on any page
+    blocks = soup.select("details.question")
+    assert blocks[0].summary.get_text(strip=True) == "Pơyao hơdôm thun kơ lương hưu?"
+    assert "Bản nháp tiếng Jrai" in blocks[0].get_text()
+    assert blocks[1].summary.get_text(strip=True) == "Đóng bao lâu thì có lương hưu?"
+    assert "chưa được dịch" in blocks[1].get_text()
+    # Bahnar translated nothing: the whole page is the Vietnamese one, with the fallback notice.
+    assert pages[("bahnar", PAGE_NAME)].status == "fallback"
