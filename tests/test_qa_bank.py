@@ -7,7 +7,6 @@ tests/data/hoi-nhanh-cau-hoi.yml (benchmarks/quick_ask.py prints the same figure
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import sys

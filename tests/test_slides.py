@@ -3,8 +3,6 @@ answer key stands on a page of its own. Measured on the PDFs: page sizes, every 
 
 from __future__ import annotations
 
-import io
-
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest

@@ -85,9 +85,9 @@ def _index_entry(entry: Entry, language: Language, renderer: Renderer, as_of: dt
     }
 
 
-def box(language: Language, page_url_: str, audience: str | None, template) -> Markup:
+def box(language: Language, url: str, audience: str | None, template) -> Markup:
     """The question box of a page: a labelled search form and a live region for the answers."""
     strings = {key.removeprefix("quick_ask."): value for key, value in language.strings.items() if key.startswith("quick_ask.")}
     return template("hoi-nhanh.html", t=language.t, audience=audience or "", strings=json.dumps(strings, ensure_ascii=False),
-                    index=relative_url(page_url_, INDEX_FILE.format(lang=language.code)),
-                    script=relative_url(page_url_, SCRIPT_FILE), root=relative_url(page_url_, ""))
+                    index=relative_url(url, INDEX_FILE.format(lang=language.code)),
+                    script=relative_url(url, SCRIPT_FILE), root=relative_url(url, ""))

@@ -40,9 +40,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
-from . import yamlfile
 from .communes import read_data_file
-from .content import LINK, SLUG, NonEmpty, PageKey, SiteConfig, SourcePage, Translation, content_hash
+from .content import LINK, NonEmpty, PageKey, SiteConfig, SourcePage, Translation, content_hash
 from .languages import DEFAULT_LANGUAGE, Language
 from .policy import LegalBasis, PolicyData, cite
 from ..problems import ProblemLog
@@ -278,10 +277,11 @@ def load_bank(content_dir: Path, site: SiteConfig, languages: tuple[Language, ..
         for lang in bank_file.page.translations:
             if lang not in language_codes:
                 log.error(path, page_node["translations"].line_of(lang), _unknown_language(lang, language_codes))
+        lines = path.read_text(encoding="utf-8").split("\n")  # to tell a `|` block from a one-line value
         pages.append(BankPage(path.stem, bank_file.page.title, bank_file.page.description, bank_file.page.order,
                               dict(bank_file.page.translations), path))
         for node in data["entries"]:
-            entry = _read_entry(node, path, site, language_codes, policy.laws, log)
+            entry = _read_entry(node, path, lines, site, language_codes, policy.laws, log)
             if entry is None:
                 continue
             if entry.id in seen:
@@ -304,13 +304,13 @@ def _unknown_language(lang: str, codes: list[str]) -> str:
     return f"Ngôn ngữ `{lang}` không có. Dùng: {', '.join(codes)}."
 
 
-def _text(node, key: str, value: str, path: Path) -> Text:
+def _text(node, key: str, value: str, lines: list[str]) -> Text:
     line = node.line_of(key)
-    raw = path.read_text(encoding="utf-8").split("\n")[line - 1] if line else ""
+    raw = lines[line - 1] if 0 < line <= len(lines) else ""
     return Text(value.rstrip("\n"), line, block=bool(re.search(r":\s*[|>][-+]?\s*(#.*)?$", raw)))
 
 
-def _read_entry(node, path: Path, site: SiteConfig, language_codes: list[str], laws, log: ProblemLog) -> Entry | None:
+def _read_entry(node, path: Path, lines: list[str], site: SiteConfig, language_codes: list[str], laws, log: ProblemLog) -> Entry | None:
     fields = validate(EntryFields, node, path, log)
     if fields is None:
         return None
@@ -341,14 +341,14 @@ def _read_entry(node, path: Path, site: SiteConfig, language_codes: list[str], l
             ok = False
             continue
         short = translation.short or fields.short
-        short_text = _text(tnode[lang], "short", short, path) if translation.short else _text(node, "short", short, path)
-        translations[lang] = EntryText(lang, translation.question, short_text, _text(tnode[lang], "answer", translation.answer, path),
+        short_text = _text(tnode[lang], "short", short, lines) if translation.short else _text(node, "short", short, lines)
+        translations[lang] = EntryText(lang, translation.question, short_text, _text(tnode[lang], "answer", translation.answer, lines),
                                        translation.status, translation.reviewer)
     if not ok:
         return None
     order = (path.stem,) + tuple(a for a in fields.audiences if a != path.stem)
     return Entry(fields.id, path.stem, order, fields.question, tuple(fields.variants), tuple(fields.keywords),
-                 _text(node, "short", fields.short, path), _text(node, "answer", fields.answer, path), tuple(bases),
+                 _text(node, "short", fields.short, lines), _text(node, "answer", fields.answer, lines), tuple(bases),
                  fields.valid_from, fields.valid_to, fields.status, fields.reviewer, translations, path, node.line)
 
 
