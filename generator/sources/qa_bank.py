@@ -223,7 +223,8 @@ class Bank:
     pages: tuple[BankPage, ...]
 
     def for_audience(self, audience: str) -> list[Entry]:
-        return [e for e in self.entries if audience in e.audiences]
+        """The entries of an audience's page: its own file's first, then those other files share with it."""
+        return sorted((e for e in self.entries if audience in e.audiences), key=lambda e: e.home != audience)
 
     def unfit(self, on: dt.date, policy: PolicyData) -> dict[str, list[str]]:
         """Per entry id, why it may not be published on `on` (nothing for an entry that may)."""
