@@ -299,3 +299,37 @@ def test_each_overview_shows_who_what_and_where_on_its_first_two_screens(server,
             assert step.locator("h2").count() == 1 and step.locator("li, p").count() >= 1
     assert len(measured) >= len(AUDIENCES)
     page.close()
+
+
+# --- shared on Zalo and Facebook ----------------------------------------------------
+
+
+def test_each_page_of_an_audience_shares_its_own_image_in_its_language(built_site):
+    import dataclasses
+    from PIL import Image
+    from generator.paper.images import SHARE_SIZE, share_file
+
+    site = built_site.site_dir
+    pages = {(page.lang.code, page.url): page for page in built_site.composition.pages}
+    images = {}
+    for (lang, url), page in pages.items():
+        if not page.audience:
+            continue
+        soup = BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser")
+        address = soup.select_one("meta[property='og:image']")["content"]
+        assert re.search(r"/assets/share/[\w-]+-[0-9a-f]{12}\.png$", address), address
+        image = Image.open(site / address.split("/tt/", 1)[1])
+        assert image.size == SHARE_SIZE
+        # The brand blue above, the pale band with the hotline below.
+        assert image.convert("RGB").getpixel((8, 8)) == (0x0d, 0x47, 0xa1)
+        assert image.convert("RGB").getpixel((8, SHARE_SIZE[1] - 8)) == (0xee, 0xf4, 0xfb)
+        images[lang, page.key] = address
+    assert len(set(images.values())) == len(images)  # one per page and language
+    guide = pages["vi", "tu-nguyen/quyen-loi/"]
+    # A translated page's image is its own (its title), not the Vietnamese one.
+    assert pages["bahnar", "bahnar/tu-nguyen/"].title != pages["vi", "tu-nguyen/"].title
+    # The address changes with what the page says: a changed figure, a changed title.
+    assert "15 năm" in guide.html
+    assert share_file(dataclasses.replace(guide, html=guide.html.replace("15 năm", "20 năm"))) != share_file(guide)
+    assert share_file(dataclasses.replace(guide, title=guide.title + "!")) != share_file(guide)
+    assert share_file(guide) == share_file(dataclasses.replace(guide))
