@@ -36,7 +36,7 @@ from .sources.communes import Commune, load_communes, refuse_samples
 from .sources.content import SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
                        plan_tagged_codes)
-from .paper.images import CardSpec, card_files, card_specs, draw_all
+from .paper.images import CardSpec, card_files, card_specs, draw_all, share_specs
 from .sources.languages import Language, default_language, load_languages
 from .paper.leaflet_render import leaflet_files, render_all
 from .paper.leaflet_layout import VARIANTS
@@ -392,7 +392,8 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         # Leaflets and cards render on every core while the website does.
         with website:
             printed = render_all(leaflets, project.root, progress or Progress(), cache)
-            drawn = draw_all(cards, project.root, progress or Progress(), cache)
+            shares = share_specs(composition.pages, composition.site, options.release) if print_materials else []
+            drawn = draw_all(cards + shares, project.root, progress or Progress(), cache)
         manifest = build_manifest(
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,

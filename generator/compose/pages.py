@@ -13,6 +13,7 @@ also gets a page collecting its infographics.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
 
@@ -25,7 +26,9 @@ from ..render import infographics
 from ..sources.content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from ..render.infographics import Infographic
 from ..sources.languages import DEFAULT_LANGUAGE, Language
-from ..render.renderer import FigureUse, Place, Renderer, heading_slug
+from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug
+from ..sources.print_marks import marked_parts
+from ..problems import ProblemLog
 from .translations import state_of
 from ..render.urls import page_url, relative_url
 
@@ -121,6 +124,8 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick
     source, original, language, status = item.source, item.original, item.language, item.status
     url = page_url(source.key, language.url_prefix)
     rendered = renderer.body(source.body, Place(source.path, source.body_line), source.key)
+    if source.key.is_overview:
+        rendered = next_step_first(rendered, source)
     parts = [_heading(source.title)] + [_notice(language, kind, url, original) for kind in _notice_kinds(item)]
     if status == "fallback":
         # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
@@ -144,6 +149,32 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick
         description=source.description, status=status, outdated=item.outdated, source=source,
         html=Markup("\n\n").join(parts), toc=rendered.toc, figures=rendered.figures, infographics=rendered.infographics,
     )
+
+
+def next_step_first(rendered: Rendered, source: SourcePage) -> Rendered:
+    """An audience's overview as a start page (GOV.UK): who it is for (the introduction), then what
+    to do and where to go (the part marked `<!-- leaflet: action -->` or `flyer: action`), then
+    the rest. On a phone the next step is then on the first two screens, not four screens down;
+    paper keeps its own layout (the marks, not this order, place it)."""
+    heading = next((match.group(1) for part in marked_parts(source, ProblemLog(source.path.parent)) if part.role == "action"
+                    for match in [_H2.search(part.text)] if match), None)
+    step = next((entry for entry in rendered.toc if entry[0] == 2 and heading and entry[2] == heading.strip()), None)
+    if step is None:
+        return rendered
+    html = str(rendered.html)
+    start = html.find(f'<h2 id="{step[1]}"')
+    end = html.find("<h2", start + 1)
+    end = len(html) if end < 0 else end
+    intro_end = min(i for i in (html.find("<h2"), html.find('<figure class="outreach-infographic'), start) if i >= 0)
+    if start < 0 or intro_end == start:
+        return rendered
+    section = Markup('<section class="outreach-next-step" aria-labelledby="{}">\n{}</section>\n').format(step[1], Markup(html[start:end]))
+    moved = Markup(html[:intro_end]) + section + Markup(html[intro_end:start] + html[end:])
+    toc = (step,) + tuple(entry for entry in rendered.toc if entry is not step)
+    return dataclasses.replace(rendered, html=moved, toc=toc)
+
+
+_H2 = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.M)
 
 
 def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]:
