@@ -150,7 +150,7 @@ def test_each_kind_of_file_has_its_cache_control_and_every_one_the_security_head
     bundle = next(site_dir.glob("assets/javascripts/bundle.*.min.js")).relative_to(site_dir).as_posix()
     stylesheet = next(site_dir.glob("assets/stylesheets/main.*.min.css")).relative_to(site_dir).as_posix()
     pdf = next(site_dir.glob("leaflets/vi/*.pdf")).relative_to(site_dir).as_posix()
-    card = next(i["file"] for i in built_site.manifest["images"] if i["kind"] == "cards")
+    card = next(i["file"] for i in built_site.manifest.as_json()["images"] if i["kind"] == "cards")
     expected = {
         "tu-nguyen/": nginx_config.HTML, "bahnar/tu-nguyen/hoi-dap/": nginx_config.HTML, "404.html": nginx_config.HTML,
         "sw.js": nginx_config.WORKER,
@@ -185,8 +185,8 @@ def test_text_is_sent_compressed_and_the_configuration_itself_is_not_served(buil
 
 
 def test_a_short_code_and_a_tagged_commune_code_answer_302_to_their_guide(built_site, nginx):
-    commune_code = next(t for t in built_site.manifest["tagged_codes"] if t.get("commune"))
-    for entry in [*built_site.manifest["qr"][:3], commune_code]:
+    commune_code = next(t for t in built_site.manifest.as_json()["tagged_codes"] if t.get("commune"))
+    for entry in [*built_site.manifest.as_json()["qr"][:3], commune_code]:
         short_path = entry["url"][len(SITE_URL):]
         for path in (short_path, short_path.rstrip("/")):
             status, headers, _ = nginx.get(path)
@@ -204,7 +204,7 @@ def test_a_missing_page_shows_its_languages_404_page(built_site, nginx):
 
 
 def test_a_scan_in_nginxs_own_access_log_is_counted_by_outreach_stats(built_site, nginx):
-    entry = next(t for t in built_site.manifest["tagged_codes"] if t.get("commune"))
+    entry = next(t for t in built_site.manifest.as_json()["tagged_codes"] if t.get("commune"))
     short_path = entry["url"][len(SITE_URL):]
     assert nginx.get(short_path)[0] == 302
     counted = subprocess.run([sys.executable, "-m", "generator", "stats", str(nginx.access_log), "--format", "json",

@@ -58,22 +58,27 @@ def content_version(pages: Mapping[str, bytes]) -> str:
 
 
 def site_files(shell: dict[str, bytes], calculators: dict[str, list[str]], languages: tuple[Language, ...],
-               pages: Mapping[str, bytes]) -> dict[str, bytes]:
+               pages: Mapping[str, bytes], quick_ask: dict[str, dict[str, bytes]] | None = None) -> dict[str, bytes]:
     """The service worker, one web app manifest per language, and the icons.
 
     `shell`: the theme files every page loads (site path -> content);
     `calculators`: per language prefix, the calculator pages' URLs;
-    `pages`: every page of the site (site path -> content), which name the store.
+    `pages`: every page of the site (site path -> content), which name the store;
+    `quick_ask`: per language prefix, the question box's script and index (site path -> content), kept
+    when a page of that language is opened, so the box answers offline after one visit.
     """
+    quick_ask = quick_ask or {}
     icons = {f"{ICONS_DIR}/{path.name}": path.read_bytes() for path in sorted(WEBAPP_DIR.glob("*.png"))}
     icons[FAVICON] = (WEBAPP_DIR / "icon.svg").read_bytes()
     precached = {**shell, FAVICON: icons[FAVICON]}
     settings = {
-        "version": content_version({**precached, **pages}),
+        # The box's files are not named by their content: they too name the store.
+        "version": content_version({**precached, **pages, **{path: data for files in quick_ask.values() for path, data in files.items()}}),
         "shell": sorted(precached),
         "prefixes": [language.url_prefix for language in languages],
         "calculators": calculators,
         "offline": {language.url_prefix: language.url_prefix + OFFLINE_PAGE for language in languages},
+        "quickAsk": {prefix: sorted(files) for prefix, files in quick_ask.items()},
     }
     files = dict(icons)
     files[SERVICE_WORKER] = _TEMPLATES.get_template("sw.js").render(settings=settings).encode("utf-8")

@@ -10,6 +10,8 @@
     figures. A stored copy answers only without coverage, and then says so, with
     the day it was stored and the hotline (the page's notice, hidden until this
     worker shows it). A page never opened gets its language's offline page.
+    The "Hỏi nhanh" box's script and index are kept with each page too, and
+    come from the network first like pages.
 
     The store is named by the site's content (SETTINGS.version): a redeploy
     that changes any page makes a new store, and the pages of the old one are
@@ -26,7 +28,12 @@ const prefixOf = (url) => {
   const path = url.slice(ROOT.length);
   return SETTINGS.prefixes.find((p) => p && path.startsWith(p)) || "";
 };
-const calculatorsFor = (url) => (SETTINGS.calculators[prefixOf(url)] || []).map((page) => ROOT + page);
+// What a page of a language takes along: its calculator pages and the question box's script and index.
+const keptWith = (url) => {
+  const prefix = prefixOf(url);
+  return [...(SETTINGS.calculators[prefix] || []), ...(SETTINGS.quickAsk[prefix] || [])].map((file) => ROOT + file);
+};
+const QUICK_ASK = new Set(Object.values(SETTINGS.quickAsk).flat().map((file) => ROOT + file));
 const isPage = (response) => (response.headers.get("Content-Type") || "").startsWith("text/html");
 
 // A copy of a page, dated: the reader offline is told how old it is.
@@ -36,11 +43,11 @@ const dated = async (response) => {
   return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
 };
 
-// The page from the network, its stored copy replaced. A navigation follows the server's
-// Cache-Control (no-cache: asked again each time); other fetches say so themselves.
-const fetchPage = async (store, request) => {
+// A page (or what it takes along) from the network, its stored copy replaced. A navigation follows
+// the server's Cache-Control (no-cache: asked again each time); other fetches say so themselves.
+const fetchKept = async (store, request, kept = isPage) => {
   const response = await fetch(request.mode === "navigate" ? request : new Request(request, { cache: "no-cache" }));
-  if (response.ok && isPage(response)) {
+  if (response.ok && kept(response)) {
     await store.put(request, await dated(response.clone()));
   }
   return response;
@@ -49,7 +56,7 @@ const fetchPage = async (store, request) => {
 const refresh = async (urls) => {
   const store = await caches.open(STORE);
   // No coverage now: the stored copies stay as they are, dated, until a later visit.
-  await Promise.all(urls.map((url) => fetchPage(store, new Request(url)).catch(() => undefined)));
+  await Promise.all(urls.map((url) => fetchKept(store, new Request(url), () => true).catch(() => undefined)));
 };
 
 // The old store's pages into the new one: fetched again, or moved as they were without coverage.
@@ -60,7 +67,7 @@ const carryOver = async (store, name) => {
     const response = await old.match(request);
     if (!isPage(response) || await store.match(request)) { continue; }
     try {
-      const fresh = await fetchPage(store, new Request(request.url));
+      const fresh = await fetchKept(store, new Request(request.url));
       if (!fresh.ok) { throw new Error(fresh.status); }
     } catch (error) {
       await store.put(request, response);
@@ -95,7 +102,7 @@ self.addEventListener("activate", (event) => {
     // The page that installed this worker was loaded before it existed.
     for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
       const page = client.url.split("#")[0];
-      await refresh([page, ...calculatorsFor(page)]);
+      await refresh([page, ...keptWith(page)]);
     }
   })());
 });
@@ -116,10 +123,12 @@ const marked = async (stored) => {
   return new Response(html, { status: 200, headers });
 };
 
+// Without coverage: a page's stored copy, marked, or its language's offline page; anything else as stored.
 const fromStore = async (request) => {
-  const stored = await caches.match(request, { ignoreSearch: true });
-  if (stored) { return marked(stored); }
-  const offline = await caches.match(ROOT + SETTINGS.offline[prefixOf(request.url)]);
+  const navigation = request.mode === "navigate";
+  const stored = await caches.match(request, { ignoreSearch: navigation });
+  if (stored) { return navigation ? marked(stored) : stored; }
+  const offline = navigation && await caches.match(ROOT + SETTINGS.offline[prefixOf(request.url)]);
   if (offline) { return offline; }
   throw new Error("not stored: " + request.url);
 };
@@ -128,8 +137,11 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !request.url.startsWith(ROOT)) { return; }
   if (request.mode === "navigate") {
-    event.respondWith(caches.open(STORE).then((store) => fetchPage(store, request)).catch(() => fromStore(request)));
-    event.waitUntil(refresh(calculatorsFor(request.url)));
+    event.respondWith(caches.open(STORE).then((store) => fetchKept(store, request)).catch(() => fromStore(request)));
+    event.waitUntil(refresh(keptWith(request.url)));
+  } else if (QUICK_ASK.has(request.url)) {
+    // The bank's answers change with the content: the current ones when there is coverage.
+    event.respondWith(caches.open(STORE).then((store) => fetchKept(store, request, () => true)).catch(() => fromStore(request)));
   } else if (KEPT_KINDS.includes(request.destination)) {
     event.respondWith(caches.match(request).then((stored) => stored || fetch(request).then(async (response) => {
       if (response.ok) { await caches.open(STORE).then((store) => store.put(request, response.clone())); }
