@@ -251,8 +251,8 @@ def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) 
     for card in drawn:
         if card.png is None:
             log.error(card.spec.path, card.spec.line,
-                      f"Ảnh {card.spec.file} ({card.spec.width}×{card.spec.height}): nội dung infographic quá dài, "
-                      "kể cả với chữ nhỏ nhất. Hãy bớt dòng hoặc rút ngắn câu trong khối này.")
+                      "Nội dung infographic quá dài, kể cả với chữ nhỏ nhất. Hãy bớt dòng hoặc rút ngắn câu trong khối này.",
+                      seen_in=f"Ảnh {card.spec.file} ({card.spec.width}×{card.spec.height})")
     log.raise_if_errors()
     return drawn
 
