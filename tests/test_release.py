@@ -177,7 +177,7 @@ def test_a_refused_release_says_every_reason_and_writes_nothing(tmp_path):
     assert {"verified: true", "status: reviewed", "--allow-draft bahnar"} <= spans, spans
     assert not any("khác" in span for span in spans), spans
     [draft] = [e for e in errors if "bahnar/tu-nguyen/index.md" in e]
-    assert draft.endswith("để in kèm dấu BẢN DỊCH NHÁP. (và 1 chỗ khác)"), draft
+    assert draft.endswith("để in kèm dấu BẢN DỊCH NHÁP. (và 2 chỗ khác)"), draft
     assert "Traceback" not in result.output
     assert sorted(p.relative_to(project.root) for p in project.root.rglob("*")) == before  # no site, no lock, no cache
 
