@@ -127,6 +127,8 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> Si
         parts.append(Markup('<div lang="{}">\n{}\n</div>').format(original.lang, rendered.html))
     else:
         parts.append(rendered.html)
+    if rendered.marked:
+        parts.append(Markup('<p class="outreach-legend">{}</p>').format(language.t("figures.legend")))
     if source.kind == "calculator":
         parts.append(_calculator(language, renderer))
     if extras.downloads:
@@ -173,7 +175,7 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
                 for block in blocks:
                     downloads = [(language.t(f"infographic.{size}"), relative_url(url, file))
                                  for size, file in infographics.image_files(block).items()]
-                    parts.append(infographics.to_html(block, downloads, language.t("figures.unverified")))
+                    parts.append(infographics.to_html(block, language.t("figures.legend"), downloads))
             collected.append(dataclasses.replace(
                 overview, key=key, url=url, title=title, kind="infographic", order=8, description="",
                 status=status, outdated=False, html=Markup("\n\n").join(parts), toc=(), figures=(), infographics=(),

@@ -37,7 +37,9 @@ from .schema import Model, validate
 # use Vietnamese number and date conventions, so every language formats as vi.
 FORMAT_LOCALE = "vi"
 
-UNITS = ("vnd", "percent", "years", "months", "age", "times", "count", "date")
+# A `statement` is a sentence of the content rather than a number: it has no value, only its legal basis and
+# `verified`, and `{{ policy.key }}` at the end of the sentence shows the unverified mark until it is checked.
+UNITS = ("vnd", "percent", "years", "months", "age", "times", "count", "date", "statement")
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 MAX_FORMULA_LENGTH = 300
 # Figures are amounts of money and rates: anything beyond this is a typing mistake, and a
@@ -97,7 +99,7 @@ class Period:
     """One value of a figure, in force from `start` until the next period."""
 
     start: dt.date
-    value: Decimal | dt.date
+    value: Decimal | dt.date | None  # None for a statement
     basis: tuple[LegalBasis, ...]
     verified: bool
 
@@ -166,7 +168,8 @@ class BasisEntry(Model):
 
 class PeriodEntry(Model):
     start: dt.date = Field(alias="from", description="Ngày bắt đầu áp dụng, dạng 2025-07-01.")
-    value: int | float | dt.date = Field(description="Con số, không gõ dấu chấm phân cách (1500000); với đơn vị `date`: ngày dạng 2025-07-01.")
+    value: int | float | dt.date | None = Field(None, description="Con số, không gõ dấu chấm phân cách (1500000); với đơn vị `date`: "
+                                                            "ngày dạng 2025-07-01; với đơn vị `statement` (một câu trong bài): bỏ trống.")
     basis: list[BasisEntry] = Field(min_length=1, description="Căn cứ pháp lý: mỗi dòng `- {law: khoá văn bản, article: điều, clause: khoản}`.")
     verified: bool = Field(description="`true` nếu đã đối chiếu văn bản gốc (vbpl.vn, congbao.chinhphu.vn), `false` nếu chưa.")
 
@@ -243,7 +246,11 @@ def _periods(key, entry: FigureEntry, node, path, log, laws) -> tuple[Period, ..
     periods = []
     for index, value in enumerate(entry.values):
         line = node["values"].line_of(index)
-        if (entry.unit == "date") != isinstance(value.value, dt.date):
+        if entry.unit == "statement":
+            if value.value is not None:
+                log.error(path, line, f"`{key}`: một câu (`unit: statement`) không có `value`. Xoá dòng `value`.")
+                continue
+        elif value.value is None or (entry.unit == "date") != isinstance(value.value, dt.date):
             log.error(path, line, f"`{key}`: `value` phải là " + ("ngày dạng 2025-07-01." if entry.unit == "date" else "một số."))
             continue
         bases = []
@@ -254,8 +261,8 @@ def _periods(key, entry: FigureEntry, node, path, log, laws) -> tuple[Period, ..
                           f"`{key}`: văn bản `{basis.law}` chưa khai báo trong `laws:`." + (f" Có phải `{close[0]}`?" if close else ""))
                 continue
             bases.append(LegalBasis(laws[basis.law], *(str(getattr(basis, f) or "") for f in ("article", "clause", "point"))))
-        amount = value.value if entry.unit == "date" else Decimal(str(value.value))
-        if not isinstance(amount, dt.date) and not amount.is_finite():
+        amount = value.value if entry.unit in ("date", "statement") else Decimal(str(value.value))
+        if isinstance(amount, Decimal) and not amount.is_finite():
             log.error(path, line, f"`{key}`: `value` phải là một số hữu hạn.")
             continue
         periods.append(Period(value.start, amount, tuple(bases), value.verified))
@@ -336,6 +343,11 @@ def _derive_all(formulas, figures: dict[str, Figure], path, log) -> None:
                 continue
             if any(k in pending for k in inputs):
                 continue
+            statements = [k for k in inputs if figures[k].unit == "statement"]
+            if statements:
+                log.error(path, node.line_of("formula"), f"`{key}`: công thức không dùng được câu `{statements[0]}` (không phải con số).")
+                del pending[key]
+                continue
             del pending[key]
             try:
                 periods = _derived_periods(tree, inputs, entry.unit, figures)
@@ -403,6 +415,8 @@ def _number(value: Decimal) -> str:
 
 
 def format_value(figure: Figure, period: Period, strings: Mapping[str, str]) -> str:
+    if figure.unit == "statement":
+        return ""  # the sentence is the content's; only its mark is shown
     if figure.unit == "date":
         return format_day(period.value)
     amount = period.value.quantize(Decimal(1)) if figure.unit == "vnd" else period.value
@@ -418,6 +432,8 @@ def format_figure(figure: Figure, on: dt.date, strings: Mapping[str, str], view:
     """
     current = figure.in_force(on)
     coming = figure.next_change(on)
+    if figure.unit == "statement" and view not in ("label", "basis", "since"):
+        return ""
     if view == "label":
         return figure.label
     if view == "basis":
