@@ -215,6 +215,13 @@ class Renderer:
             self.log.error(place.path, place.line, f"Không có số liệu `policy.{key}` trong content/policy.yml.{hint}")
         return figure
 
+    def figure_uses(self, keys) -> tuple[FigureUse, ...]:
+        """The figures `keys` as a page lists them (value with its mark, basis, check), for figures shown by a script."""
+        uses = _Uses()
+        for key in keys:
+            self._use(self.policy.figures[key], uses)
+        return tuple(uses.figures.values())
+
     def _use(self, figure: Figure, uses: _Uses) -> None:
         shown = figure.shown_on(self.as_of)
         # Unverified if any value a reader may see (in force, or the coming change) is.
