@@ -266,7 +266,7 @@ def _periods(key, entry: FigureEntry, node, path, log, laws) -> tuple[Period, ..
         line = node["values"].line_of(index)
         if entry.unit == "statement":
             if value.value is not None:
-                log.error(path, line, f"`{key}`: một câu (`unit: statement`) không có `value`. Xoá dòng `value`.")
+                log.error(path, node["values"][index].line_of("value"), f"`{key}`: một câu (`unit: statement`) không có `value`. Xoá dòng `value`.")
                 continue
         elif value.value is None or (entry.unit == "date") != isinstance(value.value, dt.date):
             log.error(path, line, f"`{key}`: `value` phải là " + ("ngày dạng 2025-07-01." if entry.unit == "date" else "một số."))
