@@ -27,8 +27,8 @@ from ..render import infographics
 from ..sources.content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from ..render.infographics import Infographic
 from ..sources.languages import DEFAULT_LANGUAGE, Language
-from ..sources.policy import format_day
-from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug
+from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug, marked
+from ..sources.policy import format_day, format_figure
 from ..sources.print_marks import marked_parts
 from ..problems import ProblemLog
 from .translations import state_of
@@ -137,8 +137,14 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick
         parts.append(Markup('<div lang="{}">\n{}\n</div>').format(original.lang, rendered.html))
     else:
         parts.append(rendered.html)
+    if rendered.marked:
+        parts.append(Markup('<p class="outreach-legend">{}</p>').format(language.t("figures.legend")))
+    figures = rendered.figures
     if source.kind == "calculator":
         parts.append(_calculator(language, renderer, valid_until))
+        # The page lists every figure the calculator uses, with its mark and basis, not only those its text names.
+        known = {f.key for f in figures}
+        figures += tuple(f for f in renderer.figure_uses(calculator.FIGURES.values()) if f.key not in known)
     if quick_ask_box and (original.key.audience or original.key.is_home):
         parts.append(quick_ask.box(language, url, original.key.audience, _template))
     if extras.downloads:
@@ -146,9 +152,9 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick
                                items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads]))
     if extras.qr is not None:
         parts.append(_qr_block(extras.qr, url, source.title, language))
-    if rendered.figures:
+    if figures:
         parts.append(_template("figures.html", heading=language.t("figures.heading"),
-                               unverified=language.t("figures.unverified"), items=rendered.figures,
+                               unverified=language.t("figures.unverified"), items=figures,
                                valid_until=language.t("figures.valid_until", date=format_day(valid_until)) if valid_until else ""))
     return SitePage(
         lang=language, key=original.key, url=url, title=source.title, kind=source.kind, order=original.order,
@@ -207,14 +213,16 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
                 sources.append((own.status, own.infographics) if own.infographics else ("fallback", original.infographics))
                 shown_from.append(own if own.infographics else original)
             status = weakest_status(status for status, _ in sources)
-            title = language.t("infographic.title", audience=overview.title)
+            # Under "this page has no Bahnar version yet" the heading is the Vietnamese one, not an unreviewed draft title.
+            audience_title = by_lang_key[(originals[0].lang.code, PageKey.overview(audience))].title if status == "fallback" else overview.title
+            title = language.t("infographic.title", audience=audience_title)
             parts = [_heading(title)] + ([_notice(language, status, url, overview.source, key)] if status in ("fallback", "draft") else [])
             parts.append(Markup("<p>{}</p>").format(language.t("infographic.intro")))
             for _, blocks in sources:
                 for block in blocks:
                     downloads = [(language.t(f"infographic.{size}"), relative_url(url, file))
                                  for size, file in infographics.image_files(block).items()]
-                    parts.append(infographics.to_html(block, downloads, language.t("figures.unverified")))
+                    parts.append(infographics.to_html(block, language.t("figures.legend"), downloads))
             collected.append(dataclasses.replace(
                 overview, key=key, url=url, title=title, kind="infographic", order=8, description="",
                 status=status, outdated=False, html=Markup("\n\n").join(parts), toc=(), figures=(), infographics=(),
@@ -245,11 +253,15 @@ def _heading(title: str) -> Markup:
 def _calculator(language: Language, renderer: Renderer, valid_until: dt.date | None) -> Markup:
     prefix = "calculator."
     strings = {key[len(prefix):]: value for key, value in language.strings.items() if key.startswith(prefix)}
+    strings["legend"] = language.t("figures.legend")
+    max_months = renderer.policy.figures["voluntary.support.max_months"]
     # What the refusal says when a stored copy is used after the figures' last day (see calculator.html).
     data = {**calculator.calculator_data(renderer.policy), "valid_until": format_day(valid_until) if valid_until else "",
             "hotline": renderer.site.hotline}
     return _template("calculator.html", t=language.t, groups=calculator.GROUPS, periods=calculator.PERIODS,
-                     data=data, strings=strings)
+                     data=data, strings=strings,
+                     max_months=marked(format_figure(max_months, renderer.as_of, language.strings, "now"),
+                                       max_months.shown_on(renderer.as_of).verified))
 
 
 def _qr_block(qr: "QrCode", url: str, title: str, language: Language) -> Markup:
