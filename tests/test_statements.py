@@ -359,8 +359,11 @@ def article_texts(built_site) -> dict[str, str]:
     for entry in built_site.manifest["pages"]:
         html = (built_site.site_dir / entry["url"] / "index.html").read_text(encoding="utf-8")
         article = BeautifulSoup(html, "html.parser").select_one("article")
-        for script in article.select("script, style"):
+        for script in article.select("script, style, #calc-months"):  # "1 tháng" there is a choice, not a figure
             script.decompose()
+        for figure in article.select(".outreach-figure"):  # read as written: "1.500.000 đ*", "kinh doanh*."
+            figure.replace_with(figure.get_text(""))
+        article.smooth()
         texts[entry["url"]] = clean(article.get_text(" "))
     return texts
 
