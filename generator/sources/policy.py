@@ -19,9 +19,10 @@ import difflib
 import functools
 import operator
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Callable, Iterable, Literal, Mapping
 
 from babel import dates as babel_dates
@@ -141,6 +142,7 @@ class Figure:
 class PolicyData:
     path: Path
     figures: Mapping[str, Figure]
+    laws: Mapping[str, str] = field(default_factory=dict)  # `laws:`: key -> the document's name, for other files' `basis`
 
     def suggest(self, key: str) -> list[str]:
         return difflib.get_close_matches(key, self.figures.keys(), n=3, cutoff=0.6)
@@ -214,7 +216,7 @@ def load_policy(path: Path, log: ProblemLog) -> PolicyData:
     _collect(raw["figures"], "", path, log, data.laws, stated, formulas)
     figures = dict(stated)
     _derive_all(formulas, figures, path, log)
-    return PolicyData(path, figures)
+    return PolicyData(path, figures, MappingProxyType(dict(data.laws)))
 
 
 def _collect(node: yamlfile.LineDict, prefix, path, log, laws, stated, formulas) -> None:
