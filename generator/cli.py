@@ -122,6 +122,8 @@ def _build_options(command):
                                                       "bản dịch nháp hoặc xã mẫu trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP."),
         click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]), metavar="NGÔN_NGỮ",
                      help="Với --release: cho in bản dịch nháp của ngôn ngữ này (bahnar, jrai), kèm dấu BẢN DỊCH NHÁP trên từng tờ."),
+        click.option("--new-site-url", is_flag=True, help="Với --release: cho phép xuất bản ở địa chỉ khác địa chỉ của trang web "
+                                                          "đã xuất bản lần trước (mã QR đã in dẫn tới địa chỉ cũ)."),
         click.option("--print-shop", is_flag=True, help="Tạo thêm bản cho nhà in (lề xén, dấu cắt, màu CMYK) và bản đen trắng để photo "
                                                         "cho mọi tờ in (bản phát hành luôn có)."),
     )):
@@ -152,9 +154,10 @@ def _build_and_report(project: str, site_dir: str | None, options: BuildOptions)
 @main.command("build")
 @_build_options
 def build_command(project: str, as_of: str | None, site_dir: str | None, site_url: str | None, release: bool,
-                  allow_drafts: tuple[str, ...], print_shop: bool) -> None:
+                  allow_drafts: tuple[str, ...], new_site_url: bool, print_shop: bool) -> None:
     """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
-    _build_and_report(project, site_dir, BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop))
+    _build_and_report(project, site_dir, BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop,
+                                                      new_site_url=new_site_url))
 
 
 @main.command("print")
@@ -166,13 +169,14 @@ def build_command(project: str, as_of: str | None, site_dir: str | None, site_ur
 @_build_options
 def print_command(communes: tuple[str, ...], audiences: tuple[str, ...], languages: tuple[str, ...], project: str,
                   as_of: str | None, site_dir: str | None, site_url: str | None, release: bool, allow_drafts: tuple[str, ...],
-                  print_shop: bool) -> None:
+                  new_site_url: bool, print_shop: bool) -> None:
     """Tạo trang web kèm tờ gấp, tờ rơi, áp phích riêng của xã: nơi làm thủ tục, người liên hệ, mã QR của xã.
 
     Tờ của xã nằm trong site/leaflets/<ngôn ngữ>/xa/<mã xã>/ và được liệt kê ở trang site/xa/<mã xã>/.
     """
     choice = EditionChoice(tuple(sorted(set(communes))), tuple(sorted(set(audiences))), tuple(sorted(set(languages))))
-    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice)
+    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice,
+                           new_site_url=new_site_url)
     result = _build_and_report(project, site_dir, options)
     editions = [l for l in result.manifest["leaflets"] if l.get("commune")]
     for commune in dict.fromkeys(l["commune"] for l in editions):
