@@ -36,7 +36,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import AfterValidator, Field
 
 from . import yamlfile
-from .content import NonEmpty, check_phone
+from .content import check_phone, short_text
 from ..problems import ProblemLog
 from .schema import Model, validate
 
@@ -55,21 +55,21 @@ Tag = Annotated[str, AfterValidator(check_tag)]
 
 
 class OfficeEntry(Model):
-    name: NonEmpty = Field(max_length=100, description="Tên cơ quan BHXH hoặc điểm thu, điểm phục vụ người dân ở xã.")
-    address: NonEmpty = Field(max_length=160, description="Địa chỉ cơ quan, viết ngắn gọn (số nhà, đường, xã/phường).")
-    hours: NonEmpty = Field(max_length=120, description="Giờ làm việc, ví dụ `Thứ Hai – Thứ Sáu, 7:00–11:30 và 13:30–17:00`.")
+    name: short_text(100) = Field(description="Tên cơ quan BHXH hoặc điểm thu, điểm phục vụ người dân ở xã.")
+    address: short_text(160) = Field(description="Địa chỉ cơ quan, viết ngắn gọn (số nhà, đường, xã/phường).")
+    hours: short_text(120) = Field(description="Giờ làm việc, ví dụ `Thứ Hai – Thứ Sáu, 7:00–11:30 và 13:30–17:00`.")
     phone: Phone = Field(description="Số điện thoại, đặt trong ngoặc kép, ví dụ `\"0269 3824 111\"`.")
 
 
 class ContactEntry(Model):
-    name: NonEmpty = Field(max_length=80, description="Họ tên người liên hệ ở xã.")
+    name: short_text(80) = Field(description="Họ tên người liên hệ ở xã.")
     role: str = Field("", max_length=80, description="Chức vụ, ví dụ `Cán bộ văn hoá – xã hội`.")
     phone: Phone = Field(description="Số điện thoại của người liên hệ, đặt trong ngoặc kép.")
 
 
 class CommuneEntry(Model):
     code: Tag = Field(description=f"Mã của xã trong địa chỉ ngắn: {TAG_RULE}. Đã in thì không đổi.")
-    name: NonEmpty = Field(max_length=60, description="Tên xã, phường, không kèm chữ `xã`/`phường` (ví dụ `Ia Grai`).")
+    name: short_text(60) = Field(description="Tên xã, phường, không kèm chữ `xã`/`phường` (ví dụ `Ia Grai`).")
     kind: Literal["xã", "phường"] = Field(description="`xã` hoặc `phường`.")
     office: OfficeEntry = Field(description="Nơi người dân xã này đến làm thủ tục: `name`, `address`, `hours`, `phone`.")
     contact: ContactEntry | None = Field(None, description="Người liên hệ ở xã (không bắt buộc): `name`, `role`, `phone`.")

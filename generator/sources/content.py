@@ -60,6 +60,11 @@ RESERVED_NAMES = frozenset({
 MAX_TEXT = 300  # any text field of a data file or front matter: a sentence or two (fields may say less)
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 
+
+def short_text(max_length: int):
+    """A text field of at most `max_length` characters (a name, a label): StringConstraints, which Field() cannot override."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
+
 # Vietnamese numbers as people write them: a 10-digit mobile or 11-digit landline starting with 0,
 # or a 1800/1900 service number. ASCII digits only: `١٩٠٠` is a digit to Python, not to a phone.
 PHONE_PATTERN = re.compile(r"^(0[0-9]{9,10}|1[89]00[0-9]{4,6})$")
@@ -141,7 +146,7 @@ class AudienceEntry(Model):
 
 
 class SiteFile(Model):
-    site_url: NonEmpty = Field(description="Địa chỉ trang web khi xuất bản, ví dụ `https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/`.")
+    site_url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(description="Địa chỉ trang web khi xuất bản, ví dụ `https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/`.")
     issuer: NonEmpty = Field(description="Cơ quan phát hành, in trên bìa tờ gấp (ví dụ `Bảo hiểm xã hội tỉnh Gia Lai`).")
     audiences: list[AudienceEntry] = Field(min_length=1, description="Danh sách nhóm đối tượng, mỗi dòng `- slug: ten-nhom`.")
     contacts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")], NonEmpty] = Field(
@@ -302,7 +307,7 @@ class SourcePage:
 
 
 class FrontMatter(Model):
-    title: NonEmpty = Field(max_length=150, description="Viết dạng `title: Tiêu đề trang`; tiêu đề bắt đầu bằng dấu ' (như 'Bok) thì đặt trong ngoặc kép.")
+    title: short_text(150) = Field(description="Viết dạng `title: Tiêu đề trang`; tiêu đề bắt đầu bằng dấu ' (như 'Bok) thì đặt trong ngoặc kép.")
     description: str = Field("", max_length=MAX_TEXT, description="Một câu tóm tắt trang, viết dạng `description: ...`.")
     order: int = Field(0, description="Thứ tự trang trong mục, một số nguyên.")
     kind: Literal["guide", "faq", "calculator"] = Field(
@@ -310,7 +315,7 @@ class FrontMatter(Model):
     qr: str | None = Field(None, description="Mã ngắn cho mã QR của trang: 1–8 chữ thường không dấu hoặc số.")
     status: Literal["draft", "reviewed"] | None = Field(
         None, description="Trang dịch: `draft` (bản nháp) hoặc `reviewed` (người bản ngữ đã kiểm tra).")
-    reviewer: NonEmpty | None = Field(None, max_length=80, description="Họ tên người bản ngữ đã kiểm tra bản dịch.")
+    reviewer: short_text(80) | None = Field(None, description="Họ tên người bản ngữ đã kiểm tra bản dịch.")
     source: str | None = Field(None, description="Trang tiếng Việt được dịch, ví dụ `vi/tu-nguyen/index.md`.")
     source_hash: str | None = Field(None, description="Mã của bản tiếng Việt lúc dịch; lệnh `outreach status` cho biết mã này.")
 
