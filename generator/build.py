@@ -258,7 +258,7 @@ def gate_every_text(project: Project, options: BuildOptions, site: SiteConfig, s
                l.edition.path if l.edition else l.overview, l.edition.line if l.edition else 1) for l in leaflets]
     finals += [(c.file, "\n".join([c.title, c.scan_text, c.hotline_text, c.notice, repr(c.columns)]), Path(c.path), c.line)
                for c in cards]
-    gate.check_final_text(finals, log)
+    gate.check_final_text(finals, site_url, log)
     where = ("--site-url", 0) if options.site_url else (site.path, site.site_url_line)
     gate.check_address_unchanged(site_url, previous_manifest, options.new_site_url, where, log)
 

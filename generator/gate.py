@@ -196,8 +196,12 @@ def visible_text(html: str) -> str:
     return "".join(reader.chunks)
 
 
-def check_final_text(sheets: list[tuple[str, str, Path, int]], log: ProblemLog) -> None:
-    """(file, its final text or HTML, where it comes from, line): placeholders left and unreachable addresses."""
+def check_final_text(sheets: list[tuple[str, str, Path, int]], site_url: str, log: ProblemLog) -> None:
+    """(file, its final text or HTML, where it comes from, line): placeholders left and unreachable addresses.
+
+    The site's own address (every sheet prints its short addresses) is judged once, as `site_url`.
+    """
+    own_host = (urlsplit(site_url).hostname or "").lower()
     for file, text, path, line in sheets:
         shown = visible_text(text) if "<" in text else text
         left = PLACEHOLDER_LEFT.search(shown)
@@ -206,6 +210,8 @@ def check_final_text(sheets: list[tuple[str, str, Path, int]], log: ProblemLog) 
             log.error(path, line, f"{file} còn chỗ chưa thay số liệu (`…{shown[start:left.end() + 30].strip()}…`): "
                                   "viết `{{ policy.<khoá> }}` hoặc `{{ site.<tên> }}` cho đúng, hoặc bỏ phần này.")
         for match in HOST.finditer(shown):
+            if match.group(1).lower().strip("[]") == own_host.strip("[]"):
+                continue
             reason = unreachable_host(match.group(1))
             if reason and _looks_like_address(match):
                 log.error(path, line, f"{file} in địa chỉ `{match.group().strip()}`, là {reason}: người đọc không mở được. "

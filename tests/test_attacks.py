@@ -1272,42 +1272,46 @@ def test_release_keeps_the_published_address_unless_told(tmp_path):
 # --- the site survives any interruption -----------------------------------------------------------------
 
 KILL = """
-import os, sys
+import datetime as dt, os, sys
 from pathlib import Path
 import generator.swap as swap
 from generator.build import BuildOptions, Project, build
-import datetime as dt
-step, calls = sys.argv[1], {"n": 0}
-real_exchange, real_rename, real_rmtree = swap.exchange, swap.os.rename, swap.shutil.rmtree
 
-def die_at(name, real):
-    def wrapper(*args, **kwargs):
-        if name == step:
-            os._exit(9)
-        result = real(*args, **kwargs)
-        if name + "-after" == step:
-            os._exit(9)
-        return result
-    return wrapper
-
-if step.startswith("no-exchange"):
-    swap.exchange = lambda a, b: False
+step, renames = sys.argv[1], []
+if step.startswith("no-exchange-"):  # a system without renameat2: the switch takes two renames
+    swap.exchange = lambda first, second: False
     step = step.removeprefix("no-exchange-")
-if step.startswith("rename"):
-    count = int(step[-1])
-    def rename(a, b):
-        calls["n"] += 1
-        if calls["n"] == count:
+real_exchange, real_rename, real_rmtree = swap.exchange, os.rename, swap.shutil.rmtree
+
+def exchange(first, second):
+    if step == "exchange":
+        os._exit(9)
+    done = real_exchange(first, second)
+    if step == "exchange-after":
+        os._exit(9)
+    return done
+
+def rename(source, target):
+    if {Path(source).name, Path(target).name} <= {"site", swap.OLD}:  # the switch's renames only
+        renames.append(source)
+        if step == f"rename{len(renames)}":
             os._exit(9)
-        return real_rename(a, b)
-    swap.os.rename = rename
-else:
-    swap.exchange = die_at("exchange", swap.exchange)
-    swap.shutil.rmtree = die_at("rmtree", real_rmtree)
+    return real_rename(source, target)
+
+def rmtree(path, *args, **kwargs):
+    if step == "rmtree" and Path(path).name in ("site", swap.OLD):
+        victim = sorted(Path(path).rglob("*.html"))[0]
+        victim.unlink()  # half-way through removing the old site
+        os._exit(9)
+    return real_rmtree(path, *args, **kwargs)
+
+swap.exchange, swap.os.rename, swap.shutil.rmtree = exchange, rename, rmtree
 root = Path(sys.argv[2])
 build(Project(root), root / "site", BuildOptions(dt.date(2026, 11, 25)))
 """
-KILL_STEPS = ["exchange", "exchange-after", "rmtree", "no-exchange-rename1", "no-exchange-rename2"]
+# Where the kill falls: before or after the step that publishes the new site.
+KILL_STEPS = {"exchange": "old", "exchange-after": "new", "rmtree": "new",
+              "no-exchange-rename1": "old", "no-exchange-rename2": "old", "no-exchange-rmtree": "new"}
 
 
 @pytest.fixture(scope="module")
@@ -1319,7 +1323,7 @@ def swap_base(tmp_path_factory) -> BaseSite:
     return BaseSite(root, snapshot(root / "site"))
 
 
-@pytest.mark.parametrize("step", KILL_STEPS)
+@pytest.mark.parametrize("step", list(KILL_STEPS))
 def test_a_build_killed_in_the_switch_then_a_failing_build_keep_a_whole_site(step, swap_base, tmp_path):
     root = swap_base.copy(tmp_path)
     add(root, "vi/tu-nguyen/moi.md", page("Trang mới", "Nội dung mới.", order=2))
@@ -1330,9 +1334,9 @@ def test_a_build_killed_in_the_switch_then_a_failing_build_keep_a_whole_site(ste
     run = build(root)
     assert_refused(run, "content/vi/tu-nguyen/hong.md")
     after = snapshot(root / "site")
-    if step in ("exchange-after", "rmtree", "no-exchange-rename2"):
-        # The switch happened before the kill: the new site, complete, is the published one.
-        assert "tu-nguyen/moi/index.html" in after and after.keys() > swap_base.site.keys() - {"manifest.json"}
+    if KILL_STEPS[step] == "new":
+        # The switch happened before the kill: the new site, whole, is the published one.
+        assert "tu-nguyen/moi/index.html" in after and set(swap_base.site) < set(after)
     else:
         assert after == swap_base.site
     assert staging_left(root) == []
