@@ -41,7 +41,7 @@ from .sources.languages import Language, default_language, load_languages
 from .paper.leaflet_render import leaflet_files, render_all
 from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
-from .manifest import MANIFEST_NAME, build_manifest, manifest_files
+from .manifest import MANIFEST_NAME, build_manifest, manifest_files, moves_in, read_previous
 from .output import gather, write_files
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
@@ -49,7 +49,7 @@ from .problems import ContentError, Problem, ProblemLog, Severity
 from .compose.qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .web.redirects import redirect_files
 from .render.renderer import Place, Renderer
-from .sources.shortlinks import Lock, assign_short_links, check_history, lock_text, read_lock, write_lock
+from .sources.shortlinks import Lock, assign_short_links, check_history, check_moves, lock_text, read_lock, write_lock
 from .compose.translations import TranslationState, status_page_files, translation_states
 
 
@@ -174,6 +174,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     links, lock = [], None
     if written is not None:
         check_history(written, project.qr_lockfile, project.root, previous_manifest, languages, log)
+        check_moves(written, project.qr_lockfile, log)
         links, lock = assign_short_links(written, project.qr_lockfile, sources, languages, log)
     qr_codes = _plan_qr_codes(links, languages, site_url, site, options, log)
     qr_by_page = {(qr.lang.code, qr.key): qr for qr in qr_codes}
@@ -184,7 +185,8 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
                                      message=vietnamese.text(c.message, Place(c.path, c.line))) for c in campaigns]
     communes = [_substituted(c, vietnamese) for c in communes]
     tagged = plan_tagged_codes(qr_codes, communes, campaigns, languages, site_url, log)
-    keep_published(tagged, previous_manifest, {"commune": project.communes_file, "campaign": project.campaigns_file}, log)
+    if written is not None:  # without the lockfile no guide has a code: every tagged code would look removed
+        keep_published(tagged, previous_manifest, {"commune": project.communes_file, "campaign": project.campaigns_file}, log)
     editions = editions_for(communes, campaigns, options.editions, tagged, site.audience_slugs, options.as_of)
     variants = VARIANTS if options.release or options.print_shop else ("standard",)
     leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)
@@ -354,6 +356,9 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,
             qr_codes=composition.qr_codes, printed=printed, cards=cards, tagged_codes=composition.tagged_codes)
+        if not preview:
+            manifest.update(moves_in(read_previous(site_dir / MANIFEST_NAME), composition.qr_codes, composition.lock.reasons,
+                                     options.as_of, options.release))
         write_files(gather(
             image_files(composition.qr_codes),
             redirect_files(composition.qr_codes + [t.qr for t in composition.tagged_codes], composition.site_url),

@@ -148,7 +148,26 @@ def _build_and_report(project: str, site_dir: str | None, options: BuildOptions)
         for language in result.manifest["languages"]
     )
     click.echo(f"Đã tạo trang web trong {result.site_dir} ({counts} trang) sau {time.monotonic() - started:.1f} giây.")
+    _report_moves(result.manifest)
     return result
+
+
+def _report_moves(manifest: dict) -> None:
+    """Every printed code that opens another page from this build on, and in a release every move since the last one."""
+    def line(move: dict) -> str:
+        reason = f" Lý do: {move['reason']}" if move.get("reason") else ""
+        return f"  Mã QR `{move['code']}`: `{move['from']}` → `{move['to']}` (từ {move['since']}).{reason}"
+
+    now = [m for m in manifest.get("moves", []) if m.get("since") == manifest["as_of"]]
+    if now:
+        click.echo("Mã QR chuyển trang trong lần tạo này (giấy đã in mở trang mới):")
+        for move in now:
+            click.echo(line(move))
+    if "release_moves" in manifest:
+        listed = manifest["release_moves"]
+        click.echo(f"Mã QR chuyển trang kể từ lần phát hành trước: {len(listed) or 'không có'}" + (":" if listed else "."))
+        for move in listed:
+            click.echo(line(move))
 
 
 @main.command("build")

@@ -75,5 +75,32 @@ def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, 
     }
 
 
+def read_previous(path: Path | None) -> dict:
+    """The previous site's manifest, or {} when there is none or it cannot be read (a damaged one is rebuilt)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def moves_in(previous: dict, qr_codes: list[QrCode], reasons: dict[str, str], as_of: dt.date, release: bool) -> dict:
+    """The manifest's record of codes whose page changed: `moves` (every change since the first build, oldest
+    first: code, from, to, since, reason, released) and, in a release, `release_moves` (those no release listed yet)."""
+    history = [dict(m) for m in previous.get("moves", []) if isinstance(m, dict) and isinstance(m.get("code"), str)]
+    before = {e["code"]: e["page"] for e in previous.get("qr", [])
+              if isinstance(e, dict) and isinstance(e.get("code"), str) and isinstance(e.get("page"), str)}
+    for qr in qr_codes:
+        if before.get(qr.code, qr.page) != qr.page:
+            history.append({"code": qr.code, "from": before[qr.code], "to": qr.page, "since": as_of.isoformat(),
+                            "reason": reasons.get(qr.code), "released": False})
+    record = {"moves": history}
+    if release:
+        record["release_moves"] = [dict(m) for m in history if not m.get("released")]
+        for move in history:
+            move["released"] = True
+    return record
+
+
 def manifest_files(manifest: dict) -> dict[str, bytes]:
     return {MANIFEST_NAME: (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")}

@@ -1340,3 +1340,45 @@ def test_a_build_killed_in_the_switch_then_a_failing_build_keep_a_whole_site(ste
     else:
         assert after == swap_base.site
     assert staging_left(root) == []
+
+
+# --- moves of printed codes are visible --------------------------------------------------------------
+
+MOVES = {
+    "m1-another-audience": "moves:\n  tn: vi/sinh-vien/index.md\n",
+    "m2-another-language": "moves:\n  tn: bahnar/tu-nguyen/index.md\n",
+    "m3-two-printed-codes-swapped": "moves:\n  tn: vi/sinh-vien/index.md\n  sv: vi/tu-nguyen/index.md\n",
+}
+
+
+@pytest.mark.parametrize("name", list(MOVES))
+def test_a_move_to_another_audience_or_language_needs_a_reason(name, swap_base, tmp_path):
+    root = swap_base.copy(tmp_path)
+    edit_lock(root, lambda text: text + MOVES[name])
+    lock = (root / "content" / "qr-lock.yml").read_text(encoding="utf-8")
+    problems = composed(Project(root), release=False)
+    for code in re.findall(r"(?m)^  (\w+): ", MOVES[name]):
+        line = next(n for n, l in enumerate(lock.split("\n"), 1) if l.startswith(f"  {code}: ") and n > line_with(lock, "\nmoves:") + 1)
+        assert_refused_at(problems, "content/qr-lock.yml", line, "reason")
+    # With its reason the same move is accepted.
+    reasoned = lock[: lock.index("\nmoves:") + 1] + "moves:\n" + "".join(
+        f"  {code}:\n    to: {target}\n    reason: Gộp hai trang hướng dẫn\n" for code, target in re.findall(r"(?m)^  (\w+): (\S+)$", MOVES[name]))
+    (root / "content" / "qr-lock.yml").write_text(reasoned, encoding="utf-8")
+    assert [p for p in composed(Project(root), release=False) if p[0] == "content/qr-lock.yml"] == []
+
+
+def test_moves_are_in_the_summary_the_manifest_and_the_next_release(swap_base, tmp_path):
+    root = swap_base.copy(tmp_path)
+    edit_lock(root, lambda text: text + "moves:\n  tn: vi/tu-nguyen/muc-dong.md\n")
+    run = build(root)
+    assert run.returncode == 0, run.tail()
+    assert re.search(r"Mã QR `tn`: `vi/tu-nguyen/index.md` → `vi/tu-nguyen/muc-dong.md` \(từ 2026-11-25\)", run.output), run.tail()
+    manifest = json.loads((root / "site" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["moves"] == [{"code": "tn", "from": "vi/tu-nguyen/index.md", "to": "vi/tu-nguyen/muc-dong.md",
+                                  "since": AS_OF, "reason": None, "released": False}]
+    release = build(root, "--release", "--site-url", REAL_ADDRESS, "--new-site-url")
+    assert release.returncode == 0, release.tail()
+    assert "Mã QR chuyển trang kể từ lần phát hành trước: 1:" in release.output and "`tn`: `vi/tu-nguyen/index.md`" in release.output
+    again = build(root, "--release", "--site-url", REAL_ADDRESS, "--as-of", "2026-11-26")
+    assert again.returncode == 0, again.tail()
+    assert "Mã QR chuyển trang kể từ lần phát hành trước: không có." in again.output
