@@ -378,11 +378,15 @@ def stats_command(project: str, logs: tuple[Path, ...], output_format: str, site
             raise stats.StatsInputError("Chưa có mã QR nào đã cấp để đếm: chạy `outreach build` trước "
                                         "(mã được ghi vào content/qr-lock.yml), hoặc chỉ tới manifest.json bằng --manifest.")
         counted = stats.count_scans(logs, book)
+        if not counted.files:
+            raise stats.StatsInputError(" ".join(counted.refused))
     except ContentError as error:
         _fail(error, "Không đọc được danh sách mã QR")
     except stats.StatsInputError as error:
         click.echo(f"{error} Chưa đếm gì.", err=True)
         sys.exit(1)
+    for refusal in counted.refused:  # one line each; the other logs are counted
+        click.echo(f"{refusal} Các tệp khác vẫn được đếm.", err=True)
     if output_format == "json":
         click.echo(json.dumps(counted.as_json(), ensure_ascii=False, indent=2))
     elif output_format == "csv":
@@ -404,3 +408,5 @@ def stats_command(project: str, logs: tuple[Path, ...], output_format: str, site
             click.echo(f"Không ghi được trang thống kê vào {site_dir}: {error.strerror or error}.", err=True)
             sys.exit(1)
         click.echo(f"Đã ghi trang thống kê: {written}", err=True)
+    if counted.refused:
+        sys.exit(1)  # counted, but not everything asked for: a scheduled run should notice

@@ -1130,25 +1130,42 @@ def test_control_and_bidi_characters_are_refused_at_their_line(name, tmp_path):
     assert_refused_at(composed(project, release=False), f"content/{rel}", line, f"U+{ord(character):04X}")
 
 
-@pytest.mark.browser
-def test_templates_escape_a_hotline_that_slipped_past_the_check(generator_copy, tmp_path, browser):
-    """Defence in depth: with the hotline check removed from a copy of the generator, the page still runs nothing."""
+def hotline_page(generator_copy, root: Path, browser, *, escaped: bool) -> tuple[str, set[str]]:
+    """The voluntary guide's HTML and the markers that ran in Chromium, built by a copy of the generator whose
+    hotline check is removed (and, unless `escaped`, whose templates print the hotline raw)."""
     content = generator_copy.package / "sources" / "content.py"
     content.write_text(content.read_text(encoding="utf-8").replace(
         '    if not HOTLINE_CHARACTERS.match(value):', '    return value\n    if not HOTLINE_CHARACTERS.match(value):'), encoding="utf-8")
-    root = tmp_path / "project"
+    if not escaped:
+        for name in ("main.html", "partials/copyright.html", "404.html"):
+            template = generator_copy.package / "templates" / "mkdocs" / name
+            template.write_text(template.read_text(encoding="utf-8").replace(
+                '| e | replace("{hotline}", outreach.hotline | e)', '| replace("{hotline}", outreach.hotline)'), encoding="utf-8")
     project = write_project(root, {"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
     site = project.site_file.read_text(encoding="utf-8")
     project.site_file.write_text(re.sub(r'(?m)^  hotline: .*$', '  hotline: "<img src=x onerror=pwned1=1>"', site), encoding="utf-8")
     result = generator_copy.outreach("build", "--project", str(root), "--site-dir", str(root / "site"), "--as-of", AS_OF)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    html = (root / "site" / "tu-nguyen" / "index.html").read_text(encoding="utf-8")
-    assert "&lt;img src=x onerror=pwned1=1&gt;" in html and "<img src=x" not in html
     reader = Reader(browser)
     with serving(root / "site") as url:
         _, fired = reader.visit(lambda p: p.goto(url + "tu-nguyen/", wait_until="load").status)
     reader.close()
+    return (root / "site" / "tu-nguyen" / "index.html").read_text(encoding="utf-8"), fired
+
+
+@pytest.mark.browser
+def test_templates_escape_a_hotline_that_slipped_past_the_check(generator_copy, tmp_path, browser):
+    """Defence in depth: with the hotline check removed from a copy of the generator, the page still runs nothing."""
+    html, fired = hotline_page(generator_copy, tmp_path / "project", browser, escaped=True)
+    assert "&lt;img src=x onerror=pwned1=1&gt;" in html and "<img src=x" not in html
     assert fired == set()
+
+
+@pytest.mark.browser
+def test_the_hotline_payload_runs_when_the_templates_print_it_raw(generator_copy, tmp_path, browser):
+    """The control: the same payload through templates without `| e` runs on the page."""
+    _, fired = hotline_page(generator_copy, tmp_path / "project", browser, escaped=False)
+    assert fired == {"pwned1"}
 
 
 # --- active content in content/ ----------------------------------------------------------------------
@@ -1382,3 +1399,78 @@ def test_moves_are_in_the_summary_the_manifest_and_the_next_release(swap_base, t
     again = build(root, "--release", "--site-url", REAL_ADDRESS, "--as-of", "2026-11-26")
     assert again.returncode == 0, again.tail()
     assert "Mã QR chuyển trang kể từ lần phát hành trước: không có." in again.output
+
+
+# --- statistics under hostile logs --------------------------------------------------------------------
+
+STATS_MEMORY = 768 * 2**20  # address space of `outreach stats`: a log larger than this cannot be held whole
+PHONE = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
+
+
+def log_line(path: str, address: str = "203.0.113.7", when: str = "01/Nov/2026:08:00:00 +0700") -> str:
+    return f'{address} - - [{when}] "GET {path} HTTP/1.1" 200 512 "-" "{PHONE}"'
+
+
+def gzip_bomb(path: Path, size: int, chunk: bytes = b"A") -> Path:
+    """`size` bytes of `chunk` once decompressed, no newline, a few hundred KB on disk (one gzip member repeated)."""
+    import gzip
+    block = 16 * 2**20
+    member = gzip.compress(chunk * (block // len(chunk)), compresslevel=9, mtime=0)
+    with path.open("wb") as out:
+        for _ in range(-(-size // block)):
+            out.write(member)
+    return path
+
+
+def stats_run(*args) -> Run:
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "stats", *map(str, args), "--site-url", "https://gialai.example/",
+                                "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, start_new_session=True,
+                               env={**os.environ, "CI": "1"})
+    resource.prlimit(process.pid, resource.RLIMIT_AS, (STATS_MEMORY, STATS_MEMORY))
+    out, err = process.communicate(timeout=600)
+    return Run(process.returncode, out.decode() + "\n--stderr--\n" + err.decode(), time.monotonic() - started)
+
+
+@pytest.fixture(scope="module")
+def good_log(tmp_path_factory) -> Path:
+    log = tmp_path_factory.mktemp("logs") / "access.log"
+    log.write_text("\n".join([log_line("/q/tn/"), log_line("/q/tn-/"), log_line("/q/tn-%3Cscript%3E/"),
+                              log_line("/q/khong-co/"), log_line("/q/tnb/", address="198.51.100.23")]) + "\n", encoding="utf-8")
+    return log
+
+
+def counts_of(run: Run) -> dict:
+    return json.loads(run.output.split("\n--stderr--\n")[0])
+
+
+def test_codes_the_site_never_had_are_counted_apart(good_log):
+    run = stats_run(good_log)
+    assert run.returncode == 0, run.tail()
+    counts = counts_of(run)
+    assert counts["codes"] == {"tn": 1, "tnb": 1} and counts["not_counted"]["unknown_codes"] == 3
+
+
+@pytest.mark.slow
+def test_a_decompression_bomb_is_one_line_and_the_other_logs_are_counted(good_log, tmp_path):
+    bomb = gzip_bomb(tmp_path / "access.log.3.gz", 2**30 + 2**24)  # 1 GiB and a bit, not a single newline
+    assert bomb.stat().st_size < 5 * 2**20
+    run = stats_run(good_log, bomb)
+    assert "Traceback" not in run.output and "MemoryError" not in run.output, run.tail()
+    assert run.returncode == 1, run.tail()
+    assert counts_of(run)["codes"] == {"tn": 1, "tnb": 1}  # the good log, counted as if alone
+    stderr = run.output.split("\n--stderr--\n")[1]
+    [line] = [l for l in stderr.splitlines() if str(bomb) in l]
+    assert "quá lớn khi giải nén" in line and "Các tệp khác vẫn được đếm" in line
+
+
+def test_an_endless_line_is_one_malformed_line(good_log, tmp_path):
+    log = tmp_path / "access.log.1"
+    with log.open("wb") as out:
+        out.write((log_line("/q/tn/", address="192.0.2.44") + "\n").encode())
+        out.write(b"x" * (64 * 2**20) + b"\n")  # 64 MB on one line
+        out.write((log_line("/q/tnb/", address="192.0.2.45") + "\n").encode())
+    run = stats_run(log)
+    assert run.returncode == 0, run.tail()
+    counts = counts_of(run)
+    assert counts["codes"] == {"tn": 1, "tnb": 1} and counts["not_counted"]["malformed_lines"] == 1
