@@ -26,14 +26,10 @@ from ..render import infographics
 from ..sources.content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from ..render.infographics import Infographic
 from ..sources.languages import DEFAULT_LANGUAGE, Language
-<<<<<<< HEAD
-from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug
+from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug, marked
+from ..sources.policy import format_figure
 from ..sources.print_marks import marked_parts
 from ..problems import ProblemLog
-=======
-from ..render.renderer import FigureUse, Place, Renderer, heading_slug, marked
-from ..sources.policy import format_figure
->>>>>>> truth/truth
 from .translations import state_of
 from ..render.urls import page_url, relative_url
 
@@ -142,14 +138,11 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick
     figures = rendered.figures
     if source.kind == "calculator":
         parts.append(_calculator(language, renderer))
-<<<<<<< HEAD
-    if quick_ask_box and (original.key.audience or original.key.is_home):
-        parts.append(quick_ask.box(language, url, original.key.audience, _template))
-=======
         # The page lists every figure the calculator uses, with its mark and basis, not only those its text names.
         known = {f.key for f in figures}
         figures += tuple(f for f in renderer.figure_uses(calculator.FIGURES.values()) if f.key not in known)
->>>>>>> truth/truth
+    if quick_ask_box and (original.key.audience or original.key.is_home):
+        parts.append(quick_ask.box(language, url, original.key.audience, _template))
     if extras.downloads:
         parts.append(_template("downloads.html", heading=language.t("leaflet.download"),
                                items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads]))
