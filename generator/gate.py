@@ -85,10 +85,15 @@ def unreachable_address(site_url: str) -> str | None:
 # --- the text communicators write ------------------------------------------------------------------
 
 
+EDITION_FILES = ("communes.yml", "campaigns.yml")  # their `{{ policy.… }}` reach paper without a sheet's own figure list
+
+
 def written_files(content_dir: Path, pages: list[Path]) -> list[Path]:
-    """The files whose text reaches a page, a sheet or a card (policy.yml is where figures belong)."""
-    data = [content_dir / name for name in ("site.yml", "communes.yml", "campaigns.yml")]
-    return [p for p in data if p.is_file()] + sorted(pages)
+    """The files whose text reaches a page, a sheet or a card (policy.yml is where figures belong): the settings,
+    the communes and campaigns, the question bank, every page."""
+    data = [content_dir / name for name in ("site.yml", *EDITION_FILES)]
+    bank = sorted((content_dir / "hoi-dap").glob("*.yml")) if (content_dir / "hoi-dap").is_dir() else []
+    return [p for p in data if p.is_file()] + bank + sorted(pages)
 
 
 def check_written_text(files: list[Path], policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
@@ -121,7 +126,7 @@ def _check_line(path: Path, number: int, line: str, data_file: bool, policy: Pol
             log.error(path, number, f"Địa chỉ `{match.group().strip()}` là {reason}: người đọc tờ in không mở được. "
                                     "Thay bằng địa chỉ thật (ví dụ gialai.baohiemxahoi.gov.vn) hoặc bỏ địa chỉ này.")
             break
-    if data_file:
+    if path.name in EDITION_FILES:
         for expression in re.findall(r"\{\{(.*?)\}\}", line):
             reference = REFERENCE.match(expression)
             if reference and reference.group(1) == "policy":

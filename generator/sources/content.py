@@ -57,8 +57,8 @@ RESERVED_NAMES = frozenset({
     "sitemap", "manifest", "robots", "sw", "site", "offline", "tim-kiem",
 })
 
-MAX_TEXT = 300  # any text field of a data file or front matter: a sentence or two (fields may say less)
-NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_TEXT = 300  # a text field of site.yml, communes.yml, campaigns.yml or front matter: a sentence or two at most
 
 
 def short_text(max_length: int):
@@ -146,10 +146,10 @@ class AudienceEntry(Model):
 
 
 class SiteFile(Model):
-    site_url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = Field(description="Địa chỉ trang web khi xuất bản, ví dụ `https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/`.")
-    issuer: NonEmpty = Field(description="Cơ quan phát hành, in trên bìa tờ gấp (ví dụ `Bảo hiểm xã hội tỉnh Gia Lai`).")
+    site_url: NonEmpty = Field(description="Địa chỉ trang web khi xuất bản, ví dụ `https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/`.")
+    issuer: short_text(120) = Field(description="Cơ quan phát hành, in trên bìa tờ gấp (ví dụ `Bảo hiểm xã hội tỉnh Gia Lai`).")
     audiences: list[AudienceEntry] = Field(min_length=1, description="Danh sách nhóm đối tượng, mỗi dòng `- slug: ten-nhom`.")
-    contacts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")], NonEmpty] = Field(
+    contacts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")], short_text(MAX_TEXT)] = Field(
         default_factory=dict, description="Thông tin liên hệ, mỗi dòng `tên: \"giá trị\"` (tên viết thường không dấu).")
 
     @field_validator("site_url")
