@@ -100,8 +100,8 @@ class BuildOptions:
     allow_drafts: tuple[str, ...] = ()  # languages whose draft translations a release may print, marked
     print_shop: bool = False  # also the print-shop and photocopy variants of every sheet (a release always has them)
     editions: EditionChoice = EditionChoice()  # the commune editions to print (`outreach print`)
-    new_site_url: bool = False  # a release may publish under another address than the previous site's
     slides: bool = False  # the meeting kit: slides and quiz sheets per audience and language (`outreach print --slides`)
+    new_site_url: bool = False  # a release may publish under another address than the previous site's
 
 
 @dataclass(frozen=True)
