@@ -245,7 +245,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
         release_gate(site_url, site, options, policy, leaflets, cards, log)
         refuse_unfit_answers(bank, policy, options.as_of, log)
         refuse_unverified(scripts, policy, options.as_of, log)
-        gate_every_text(project, options, site, site_url, sources, policy, leaflets, cards, previous_manifest, log)
+        gate_every_text(project, options, site, site_url, sources, policy, leaflets, cards, scripts, previous_manifest, log)
         refuse_samples(communes, log)
     log.raise_if_errors()
     states = translation_states(sources, languages)
@@ -298,14 +298,16 @@ def placeholder_address(site_url: str) -> str | None:
 
 
 def gate_every_text(project: Project, options: BuildOptions, site: SiteConfig, site_url: str, sources: list[SourcePage],
-                    policy: PolicyData, leaflets: list[Leaflet], cards: list[CardSpec], previous_manifest: Path | None,
-                    log: ProblemLog) -> None:
-    """The release gate's reading of the text itself: what communicators wrote, and every sheet's and card's final text."""
+                    policy: PolicyData, leaflets: list[Leaflet], cards: list[CardSpec], scripts: list[Script],
+                    previous_manifest: Path | None, log: ProblemLog) -> None:
+    """The release gate's reading of the text itself: what communicators wrote, and the final text of every sheet,
+    card and loudspeaker script."""
     gate.check_written_text(gate.written_files(project.content_dir, [p.path for p in sources]), policy, options.as_of, log)
     finals = [(l.file(), l.document("standard") if "standard" in dict(l.documents) else l.documents[0][1],
                l.edition.path if l.edition else l.overview, l.edition.line if l.edition else 1) for l in leaflets]
     finals += [(c.file, "\n".join([c.title, c.scan_text, c.hotline_text, c.notice, repr(c.columns)]), Path(c.path), c.line)
                for c in cards]
+    finals += [(f"{s.stem}.pdf", "\n".join(f"{p.heading}\n{p.written}\n{p.text}" for p in s.parts), s.path, s.line) for s in scripts]
     gate.check_final_text(finals, site_url, log)
     where = ("--site-url", 0) if options.site_url else (site.path, site.site_url_line)
     gate.check_address_unchanged(site_url, previous_manifest, options.new_site_url, where, log)
