@@ -122,6 +122,8 @@ def _build_options(command):
                                                       "bản dịch nháp hoặc xã mẫu trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP."),
         click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]), metavar="NGÔN_NGỮ",
                      help="Với --release: cho in bản dịch nháp của ngôn ngữ này (bahnar, jrai), kèm dấu BẢN DỊCH NHÁP trên từng tờ."),
+        click.option("--new-site-url", is_flag=True, help="Với --release: cho phép xuất bản ở địa chỉ khác địa chỉ của trang web "
+                                                          "đã xuất bản lần trước (mã QR đã in dẫn tới địa chỉ cũ)."),
         click.option("--print-shop", is_flag=True, help="Tạo thêm bản cho nhà in (lề xén, dấu cắt, màu CMYK) và bản đen trắng để photo "
                                                         "cho mọi tờ in (bản phát hành luôn có)."),
     )):
@@ -146,15 +148,35 @@ def _build_and_report(project: str, site_dir: str | None, options: BuildOptions)
         for language in result.manifest.languages
     )
     click.echo(f"Đã tạo trang web trong {result.site_dir} ({counts} trang) sau {time.monotonic() - started:.1f} giây.")
+    _report_moves(result.manifest)
     return result
+
+
+def _report_moves(manifest) -> None:
+    """Every printed code that opens another page from this build on, and in a release every move since the last one."""
+    def line(move) -> str:
+        reason = f" Lý do: {move.reason}" if move.reason else ""
+        return f"  Mã QR `{move.code}`: `{move.from_page}` → `{move.to}` (từ {move.since.isoformat()}).{reason}"
+
+    now = [m for m in manifest.moves if m.since == manifest.as_of]
+    if now:
+        click.echo("Mã QR chuyển trang trong lần tạo này (giấy đã in mở trang mới):")
+        for move in now:
+            click.echo(line(move))
+    if manifest.release_moves is not None:
+        listed = manifest.release_moves
+        click.echo(f"Mã QR chuyển trang kể từ lần phát hành trước: {len(listed) or 'không có'}" + (":" if listed else "."))
+        for move in listed:
+            click.echo(line(move))
 
 
 @main.command("build")
 @_build_options
 def build_command(project: str, as_of: str | None, site_dir: str | None, site_url: str | None, release: bool,
-                  allow_drafts: tuple[str, ...], print_shop: bool) -> None:
+                  allow_drafts: tuple[str, ...], new_site_url: bool, print_shop: bool) -> None:
     """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
-    _build_and_report(project, site_dir, BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop))
+    _build_and_report(project, site_dir, BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop,
+                                                      new_site_url=new_site_url))
 
 
 @main.command("print")
@@ -168,7 +190,7 @@ def build_command(project: str, as_of: str | None, site_dir: str | None, site_ur
 @_build_options
 def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str, ...], languages: tuple[str, ...], project: str,
                   as_of: str | None, site_dir: str | None, site_url: str | None, release: bool, allow_drafts: tuple[str, ...],
-                  print_shop: bool) -> None:
+                  new_site_url: bool, print_shop: bool) -> None:
     """Tạo trang web kèm tờ gấp, tờ rơi, áp phích riêng của xã: nơi làm thủ tục, người liên hệ, mã QR của xã.
 
     Tờ của xã nằm trong site/leaflets/<ngôn ngữ>/xa/<mã xã>/ và được liệt kê ở trang site/xa/<mã xã>/.
@@ -177,7 +199,8 @@ def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str,
     if not communes and not slides:
         raise click.UsageError("Cần --commune <mã xã> (tờ in của xã) hoặc --slides (trình chiếu, phiếu kiểm tra), hoặc cả hai.")
     choice = EditionChoice(tuple(sorted(set(communes))), tuple(sorted(set(audiences))), tuple(sorted(set(languages))))
-    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice, slides)
+    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice, slides,
+                           new_site_url=new_site_url)
     result = _build_and_report(project, site_dir, options)
     if slides:
         click.echo(f"Trình chiếu và phiếu kiểm tra: {result.site_dir}/hop-thon/<ngôn ngữ>/.")
@@ -392,11 +415,15 @@ def stats_command(project: str, logs: tuple[Path, ...], output_format: str, site
             raise stats.StatsInputError("Chưa có mã QR nào đã cấp để đếm: chạy `outreach build` trước "
                                         "(mã được ghi vào content/qr-lock.yml), hoặc chỉ tới manifest.json bằng --manifest.")
         counted = stats.count_scans(logs, book)
+        if not counted.files:
+            raise stats.StatsInputError(" ".join(counted.refused))
     except ContentError as error:
         _fail(error, "Không đọc được danh sách mã QR")
     except stats.StatsInputError as error:
         click.echo(f"{error} Chưa đếm gì.", err=True)
         sys.exit(1)
+    for refusal in counted.refused:  # one line each; the other logs are counted
+        click.echo(f"{refusal} Các tệp khác vẫn được đếm.", err=True)
     if output_format == "json":
         click.echo(json.dumps(counted.as_json(), ensure_ascii=False, indent=2))
     elif output_format == "csv":
@@ -418,3 +445,5 @@ def stats_command(project: str, logs: tuple[Path, ...], output_format: str, site
             click.echo(f"Không ghi được trang thống kê vào {site_dir}: {error.strerror or error}.", err=True)
             sys.exit(1)
         click.echo(f"Đã ghi trang thống kê: {written}", err=True)
+    if counted.refused:
+        sys.exit(1)  # counted, but not everything asked for: a scheduled run should notice
