@@ -21,12 +21,13 @@ import jinja2
 from markupsafe import Markup
 
 from ..assets import TEMPLATES_DIR
-from . import calculator
+from . import calculator, quick_ask
 from ..render import infographics
 from ..sources.content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from ..render.infographics import Infographic
 from ..sources.languages import DEFAULT_LANGUAGE, Language
-from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug
+from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug, marked
+from ..sources.policy import format_figure
 from ..sources.print_marks import marked_parts
 from ..problems import ProblemLog
 from .translations import state_of
@@ -114,12 +115,13 @@ def resolve_languages(sources: list[SourcePage], languages: tuple[Language, ...]
 
 
 def compose_pages(resolved: list[PageInLanguage], renderers: Mapping[str, Renderer],
-                  extras: Mapping[tuple[str, PageKey], PageExtras]) -> list[SitePage]:
-    return [_compose(item, renderers[item.language.code], extras.get((item.language.code, item.key), PageExtras()))
+                  extras: Mapping[tuple[str, PageKey], PageExtras], quick_ask_box: bool = False) -> list[SitePage]:
+    """`quick_ask_box`: the home page and every audience page get the "Hỏi nhanh" box (when there is a bank)."""
+    return [_compose(item, renderers[item.language.code], extras.get((item.language.code, item.key), PageExtras()), quick_ask_box)
             for item in resolved]
 
 
-def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> SitePage:
+def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick_ask_box: bool) -> SitePage:
     source, original, language, status = item.source, item.original, item.language, item.status
     url = page_url(source.key, language.url_prefix)
     rendered = renderer.body(source.body, Place(source.path, source.body_line), source.key)
@@ -131,16 +133,24 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> Si
         parts.append(Markup('<div lang="{}">\n{}\n</div>').format(original.lang, rendered.html))
     else:
         parts.append(rendered.html)
+    if rendered.marked:
+        parts.append(Markup('<p class="outreach-legend">{}</p>').format(language.t("figures.legend")))
+    figures = rendered.figures
     if source.kind == "calculator":
         parts.append(_calculator(language, renderer))
+        # The page lists every figure the calculator uses, with its mark and basis, not only those its text names.
+        known = {f.key for f in figures}
+        figures += tuple(f for f in renderer.figure_uses(calculator.FIGURES.values()) if f.key not in known)
+    if quick_ask_box and (original.key.audience or original.key.is_home):
+        parts.append(quick_ask.box(language, url, original.key.audience, _template))
     if extras.downloads:
         parts.append(_template("downloads.html", heading=language.t("leaflet.download"),
                                items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads]))
     if extras.qr is not None:
         parts.append(_qr_block(extras.qr, url, source.title, language))
-    if rendered.figures:
+    if figures:
         parts.append(_template("figures.html", heading=language.t("figures.heading"),
-                               unverified=language.t("figures.unverified"), items=rendered.figures))
+                               unverified=language.t("figures.unverified"), items=figures))
     return SitePage(
         lang=language, key=original.key, url=url, title=source.title, kind=source.kind, order=original.order,
         description=source.description, status=status, outdated=item.outdated, source=source,
@@ -196,14 +206,16 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
                 own = by_lang_key[(language.code, original.key)]
                 sources.append((own.status, own.infographics) if own.infographics else ("fallback", original.infographics))
             status = weakest_status(status for status, _ in sources)
-            title = language.t("infographic.title", audience=overview.title)
+            # Under "this page has no Bahnar version yet" the heading is the Vietnamese one, not an unreviewed draft title.
+            audience_title = by_lang_key[(originals[0].lang.code, PageKey.overview(audience))].title if status == "fallback" else overview.title
+            title = language.t("infographic.title", audience=audience_title)
             parts = [_heading(title)] + ([_notice(language, status, url, overview.source, key)] if status in ("fallback", "draft") else [])
             parts.append(Markup("<p>{}</p>").format(language.t("infographic.intro")))
             for _, blocks in sources:
                 for block in blocks:
                     downloads = [(language.t(f"infographic.{size}"), relative_url(url, file))
                                  for size, file in infographics.image_files(block).items()]
-                    parts.append(infographics.to_html(block, downloads, language.t("figures.unverified")))
+                    parts.append(infographics.to_html(block, language.t("figures.legend"), downloads))
             collected.append(dataclasses.replace(
                 overview, key=key, url=url, title=title, kind="infographic", order=8, description="",
                 status=status, outdated=False, html=Markup("\n\n").join(parts), toc=(), figures=(), infographics=(),
@@ -232,8 +244,12 @@ def _heading(title: str) -> Markup:
 def _calculator(language: Language, renderer: Renderer) -> Markup:
     prefix = "calculator."
     strings = {key[len(prefix):]: value for key, value in language.strings.items() if key.startswith(prefix)}
+    strings["legend"] = language.t("figures.legend")
+    max_months = renderer.policy.figures["voluntary.support.max_months"]
     return _template("calculator.html", t=language.t, groups=calculator.GROUPS, periods=calculator.PERIODS,
-                     data=calculator.calculator_data(renderer.policy), strings=strings)
+                     data=calculator.calculator_data(renderer.policy), strings=strings,
+                     max_months=marked(format_figure(max_months, renderer.as_of, language.strings, "now"),
+                                       max_months.shown_on(renderer.as_of).verified))
 
 
 def _qr_block(qr: "QrCode", url: str, title: str, language: Language) -> Markup:

@@ -28,6 +28,7 @@ from ..compose.qr import BOX_SIZE as QR_BOX, QrCode, png_image
 
 REGULAR, BOLD = FONTS_DIR / "NotoSans-Regular.ttf", FONTS_DIR / "NotoSans-Bold.ttf"
 BLUE, DARK, GREEN, RED, PALE, GREY = "#0d47a1", "#0b2545", "#2e7d32", "#c62828", "#eef4fb", "#37474f"
+BROWN = "#8a4b00"  # the unverified mark's legend, as on the web page
 MARGIN = 72
 BODY_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)  # tried in turn until the body fits
 
@@ -52,6 +53,7 @@ class CardSpec:
     hotline_text: str
     notice: str  # says so when the text is an unreviewed draft translation, or Vietnamese for want of one
     mark: str  # across the card: a draft build, or an allowed unreviewed translation in a release
+    legend: str  # what the unverified mark means, when a text of the card carries it
     file: str
     path: str  # the Markdown file, for messages
     line: int
@@ -178,6 +180,10 @@ def draw_card(spec: CardSpec, qr_png: bytes) -> DrawnCard:
     _Pen(draw, 1.0).text(text_x, y + 10, spec.hotline_text, 32, spec.width - text_x - MARGIN, bold=True)
 
     body_top, body_limit = header_bottom + 50, footer_top - 30
+    if spec.legend:
+        # One short line above the footer: a card shared alone still says what its asterisk means.
+        _Pen(draw, 1.0).text(MARGIN, footer_top - 52, spec.legend, 28, width, fill=BROWN)
+        body_limit -= 52
     for scale in BODY_SCALES:
         if _body(_Pen(None, scale), spec, body_top) <= body_limit:
             _body(_Pen(draw, scale), spec, body_top)
@@ -220,7 +226,7 @@ def card_specs(pages: list[SitePage], qr_codes: Mapping[tuple[str, PageKey], QrC
                 kind=block.kind, title=block.title, columns=columns, width=width, height=height,
                 site_name=t("site.name"), qr_url=qr.short_url, short_url=qr.printed_url,
                 scan_text=t("leaflet.scan"), hotline_text=t("leaflet.hotline", hotline=hotline), notice=notice,
-                mark=draft_mark(page.lang, release, page.status),
+                mark=draft_mark(page.lang, release, page.status), legend=t("figures.card_legend") if block.marked else "",
                 file=file, path=str(block.path), line=block.line,
             ))
     return specs
@@ -336,8 +342,8 @@ def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) 
                       "kể cả với chữ nhỏ nhất. Hãy rút ngắn `title:` của trang.")
         elif card.png is None:
             log.error(card.spec.path, card.spec.line,
-                      f"Ảnh {card.spec.file} ({card.spec.width}×{card.spec.height}): nội dung infographic quá dài, "
-                      "kể cả với chữ nhỏ nhất. Hãy bớt dòng hoặc rút ngắn câu trong khối này.")
+                      "Nội dung infographic quá dài, kể cả với chữ nhỏ nhất. Hãy bớt dòng hoặc rút ngắn câu trong khối này.",
+                      seen_in=f"Ảnh {card.spec.file} ({card.spec.width}×{card.spec.height})")
     log.raise_if_errors()
     return drawn
 
