@@ -9,7 +9,8 @@ the number of copies.
 This module is the register's one writer. It only appends, and what it
 appends depends on the build's manifest alone (no clock): a sheet made again
 for the same edition date without an order adds nothing, an order is always
-a new row (two orders of 500 copies are 1000 copies).
+a new row (two orders of 500 copies are 1000 copies). The report counts a
+sheet made once per edition date, however many rows name it.
 """
 
 from __future__ import annotations
@@ -70,11 +71,11 @@ def sheets_made(manifest: dict, command: str, copies: int | None = None) -> list
 
 def append(path: Path, sheets: list[PrintedSheet]) -> list[PrintedSheet]:
     """Add `sheets` to the register (created if missing); returns those added."""
-    existing = set()
+    made_before = set()  # every row without its copies: the sheets already made
     if path.is_file():
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            existing = {tuple(row) for row in csv.reader(handle)}
-    added = [s for s in sheets if s.copies is not None or s.cells() not in existing]
+            made_before = {tuple(row[:-1]) for row in csv.reader(handle)}
+    added = [s for s in sheets if s.copies is not None or s.cells()[:-1] not in made_before]
     if not added:
         return []
     out = io.StringIO()

@@ -78,7 +78,8 @@ class Chart:
 @dataclass(frozen=True)
 class Source:
     path: str
-    rows: int
+    count: int
+    unit: str  # what was counted in it: "hoạt động", "lượt quét"
 
 
 @dataclass
@@ -181,8 +182,10 @@ def compute(project: Project, year: int, as_of: dt.date | None = None, scans: di
     copies = Counter()
     made = Counter()
     for s in printed:
-        made[s.sheet] += 1
         copies[s.sheet] += s.copies or 0
+    editions = sorted({(s.file, s.edition, s.sheet) for s in printed})  # a sheet made again for the same date is one
+    for _, _, sheet in editions:
+        made[sheet] += 1
 
     def sheet_label(sheet: str) -> str:
         for fmt in ("a4-trifold", "a5-flyer", "a3-poster"):
@@ -207,7 +210,7 @@ def compute(project: Project, year: int, as_of: dt.date | None = None, scans: di
         _chart("handed", "Tờ in đã phát theo loại tờ", "Tờ in", "Số tờ", [(sheet_label(s), n) for s, n in sorted(handed.items())]),
         _chart("handed_commune", "Tờ in đã phát theo xã, phường", "Xã, phường", "Số tờ",
                [(titles[c.code], handed_by_commune[c.code]) for c in communes], small_hidden=True),
-        _chart("printed", "Tờ in đã tạo (sổ in)", "Tờ in", "Số lần tạo", [(sheet_label(s), n) for s, n in sorted(made.items())]),
+        _chart("printed", "Tờ in đã tạo (sổ in)", "Tờ in", "Số phiên bản", [(sheet_label(s), n) for s, n in sorted(made.items())]),
         _chart("copies", "Số bản đặt in (sổ in)", "Tờ in", "Số bản", [(sheet_label(s), n) for s, n in sorted(copies.items()) if n]),
     ]
     scans_total = None
@@ -244,19 +247,19 @@ def compute(project: Project, year: int, as_of: dt.date | None = None, scans: di
                          "classes_met": None if group not in TRAINING_CLASSES else len(classes) >= TRAINING_CLASSES[group],
                          "share_target": TRAINING_SHARES[group].get(year, "")})
 
-    sources = [Source(Path(os.path.relpath(path, project.root)).as_posix(), sum(1 for a in activities if a.path == path))
+    sources = [Source(Path(os.path.relpath(path, project.root)).as_posix(), sum(1 for a in activities if a.path == path), "hoạt động")
                for y, path in year_files(project.content_dir).items() if y == year]
     register_file = register_path(project.content_dir)
     if register_file.is_file():
-        sources.append(Source(Path(os.path.relpath(register_file, project.root)).as_posix(), len(printed)))
+        sources.append(Source(Path(os.path.relpath(register_file, project.root)).as_posix(), len(printed), f"dòng của năm {year}"))
     if scans is not None:
-        sources.append(Source(scans_name, scans_total))
+        sources.append(Source(scans_name, scans_total, "lượt quét"))
     return YearReport(
         year=year, as_of=as_of, communes_total=len(communes), communes_active=len(active), share=share,
         target=COVERAGE_TARGET, target_met=share >= COVERAGE_TARGET,
         communes_without=[titles[c.code] for c in communes if not per_commune[c.code]],
         activities=len(activities), participants=sum(a.participants or 0 for a in activities),
-        leaflets_handed=sum(handed.values()), sheets_made=len(printed), copies_ordered=sum(copies.values()),
+        leaflets_handed=sum(handed.values()), sheets_made=len(editions), copies_ordered=sum(copies.values()),
         scans_total=scans_total, charts=charts, campaign_month=campaign_month, training=training, sources=sources)
 
 
@@ -332,7 +335,7 @@ PDF_CSS = """
 @font-face { font-family: "Outreach Sans"; src: url(NotoSans-Regular.ttf); font-weight: normal; }
 @font-face { font-family: "Outreach Sans"; src: url(NotoSans-Bold.ttf); font-weight: bold; }
 @page { size: A4; margin: 16mm 14mm 18mm; @bottom-center { content: counter(page) " / " counter(pages); font: 9pt "Outreach Sans"; } }
-body, svg text { font-family: "Outreach Sans", sans-serif; }
+body, code, svg text { font-family: "Outreach Sans", sans-serif; }
 body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
 details > summary { display: none; }
 """
@@ -346,8 +349,10 @@ def page_pdf(html: str) -> bytes:
     from ..paper.fetcher import PrintFetcher
 
     fonts = FontConfiguration()
-    document = HTML(string=html, base_url=str(FONTS_DIR) + "/", url_fetcher=PrintFetcher([FONTS_DIR]))
-    return document.write_pdf(stylesheets=[CSS(string=PDF_CSS, font_config=fonts)], font_config=fonts)
+    fetcher = PrintFetcher([FONTS_DIR])
+    document = HTML(string=html, base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher)
+    style = CSS(string=PDF_CSS, base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher, font_config=fonts)
+    return document.write_pdf(stylesheets=[style], font_config=fonts)
 
 
 def write_report(site_dir: Path, report: YearReport) -> tuple[Path, Path]:
