@@ -99,12 +99,13 @@ def made(tmp_path_factory):
 
 
 def table(soup, key: str) -> dict[str, str]:
-    rows = soup.select(f"#chart-{key} table tbody tr")
-    return {cells[1].get_text(strip=True): cells[2].get_text(strip=True) for cells in (r.find_all("td") for r in rows)}
+    """A chart's figures as the table beside its bars shows them, by row label."""
+    return {td.find_parent("tr").select_one("td.label").get_text(strip=True): td.get_text(strip=True)
+            for td in soup.select(f'td[data-series="{key}"]')}
 
 
 def bars(soup, key: str) -> list[tuple[str, float]]:
-    return [(rect["data-value"], float(rect["width"])) for rect in soup.select(f"#chart-{key} svg rect.bar")]
+    return [(rect["data-value"], float(rect["width"])) for rect in soup.select(f'rect[data-series="{key}"]')]
 
 
 def test_the_share_of_communes_meets_the_target_exactly(made):
@@ -134,19 +135,24 @@ def test_counts_by_kind_month_language_and_commune_are_exact(made):
                       "Số bản đặt in (sổ in)": "500", "Lượt quét mã QR": "54"}
     flat = " ".join(text.split())
     for line in ("Số hoạt động 10", "Số người tham dự 147", "Tờ in đã phát 67", "Số bản đặt in (sổ in) 500",
-                 "1 hội nghị 5", "7 Tháng 7 2"):
+                 "hội nghị 5", "Tháng 7 2", "Xã Số 1 (c01) 3 80 40 12"):
         assert line in flat, line
 
 
 def test_each_chart_draws_its_table(made):
     soup, _, _, _ = made
-    for section in soup.select("section.figure"):
-        key = section["id"].removeprefix("chart-")
-        values = [value for value, _ in bars(soup, key)]
-        assert values == list(table(soup, key).values()), key
+    keys = {td["data-series"] for td in soup.select("td[data-series]")}
+    assert keys == {"kind", "audience", "language", "month", "commune", "participants", "handed", "handed_commune", "printed",
+                    "copies", "scans_commune", "scans_campaign"}
+    for key in keys:
+        assert [value for value, _ in bars(soup, key)] == list(table(soup, key).values()), key
     kind = dict(zip(table(soup, "kind"), bars(soup, "kind")))
-    assert kind["hội nghị"] == ("5", 250.0)  # the largest fills the scale
-    assert kind["tư vấn trực tiếp"] == ("2", 100.0) and kind["khác"] == ("0", 0.0)
+    assert kind["hội nghị"] == ("5", 292.0)  # the largest fills its lane
+    assert kind["tư vấn trực tiếp"] == ("2", 116.8) and kind["khác"] == ("0", 0.0)
+    # Four charts per commune side by side, one lane each, one row of bars per row of the table.
+    communes = soup.select_one("#figure-communes svg[role=img]")
+    assert {rect["x"] for rect in communes.select('rect[data-series="scans_commune"]')} == {"225.0"}
+    assert [rect["y"] for rect in communes.select('rect[data-series="commune"]')][:3] == ["3", "19", "35"]
     assert soup.select_one("#chart-coverage rect.bar")["width"] == "217.00"  # 70% of 310
     assert soup.select_one("#chart-coverage line.target")["x1"] == "227.00"
 

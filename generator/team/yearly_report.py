@@ -107,6 +107,26 @@ class YearReport:
     def chart(self, key: str) -> Chart:
         return next(c for c in self.charts if c.key == key)
 
+    def figures(self) -> list[Figure]:
+        """The charts as drawn: those counting per commune side by side in one table (one row a commune)."""
+        per_commune = [c for c in self.charts if c.key in COMMUNE_CHARTS]
+        figures = [Figure(c.key, c.title, c.heading, (c,)) for c in self.charts if c.key not in COMMUNE_CHARTS]
+        figures.insert(4, Figure("communes", "Theo xã, phường", per_commune[0].heading, tuple(per_commune)))
+        return figures
+
+
+COMMUNE_CHARTS = ("commune", "participants", "handed_commune", "scans_commune")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """Bar charts of the same rows, drawn beside one table."""
+
+    key: str
+    title: str
+    heading: str
+    charts: tuple[Chart, ...]
+
 
 def _shown(value: int, small_hidden: bool) -> str:
     return SMALL_TEXT if small_hidden and 0 < value < SMALL else str(value)
@@ -334,7 +354,7 @@ def pdf_name(year: int) -> str:
 PDF_CSS = """
 @font-face { font-family: "Outreach Sans"; src: url(NotoSans-Regular.ttf); font-weight: normal; }
 @font-face { font-family: "Outreach Sans"; src: url(NotoSans-Bold.ttf); font-weight: bold; }
-@page { size: A4; margin: 16mm 14mm 18mm; @bottom-center { content: counter(page) " / " counter(pages); font: 9pt "Outreach Sans"; } }
+@page { size: A4; margin: 16mm 14mm 18mm; @bottom-center { content: counter(page); font: 9pt "Outreach Sans"; } }
 body, code, svg text { font-family: "Outreach Sans", sans-serif; }
 body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
 details > summary { display: none; }
