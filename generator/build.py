@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import ipaddress
-import json
 import os
 import shutil
 import tempfile
@@ -35,7 +34,7 @@ from .sources.campaigns import Campaign, load_campaigns
 from .assets import PACKAGE_DIR
 from .cache import ArtifactCache, digest, files_digest, library_versions, machine_cache
 from .sources.communes import Commune, load_communes, refuse_samples
-from .sources.content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
+from .sources.content import SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
                        plan_tagged_codes)
 from .paper.images import CardSpec, card_files, card_specs, draw_all
@@ -43,10 +42,11 @@ from .sources.languages import Language, default_language, load_languages
 from .paper.leaflet_render import leaflet_files, render_all
 from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import FORMATS, Leaflet, downloads_for, plan_leaflets
-from .manifest import MANIFEST_NAME, build_manifest, manifest_files
+from .manifest import build_manifest, manifest_files
 from .output import gather, write_files
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
+from .sources.published import MANIFEST_NAME, SiteManifest, previous_manifest
 from .problems import ContentError, Problem, ProblemLog, Severity
 from .compose.qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .web.redirects import redirect_files
@@ -133,7 +133,7 @@ class Composition:
 @dataclass(frozen=True)
 class BuildResult:
     site_dir: Path
-    manifest: dict
+    manifest: SiteManifest
     warnings: list[Problem]
     cache: ArtifactCache
     composition: Composition | None  # None when nothing changed: the site was left as it was
@@ -356,8 +356,9 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     lock_before = project.qr_lockfile.read_text(encoding="utf-8") if project.qr_lockfile.is_file() else ""
     before = digest(inputs, lock_before)
     last = cache.last_build(site_dir)
-    if last and last["fingerprint"] == before and (site_dir / MANIFEST_NAME).exists():
-        manifest = json.loads((site_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest_before = previous_manifest(site_dir / MANIFEST_NAME)
+    if last and last["fingerprint"] == before and manifest_before is not None:
+        manifest = manifest_before
         warnings = [Problem(w["path"], w["line"], w["message"], Severity[w["severity"]]) for w in last.get("warnings", [])]
         return BuildResult(site_dir, manifest, warnings, cache, None)
     composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME)

@@ -142,10 +142,10 @@ def _build_and_report(project: str, site_dir: str | None, options: BuildOptions)
     if result.reused:
         click.echo(f"Không có gì thay đổi kể từ lần tạo trước: giữ nguyên trang web trong {result.site_dir}.")
         return result
-    pages = result.manifest["pages"]
+    pages = result.manifest.pages
     counts = ", ".join(
-        f"{language['name']}: {sum(1 for p in pages if p['lang'] == language['code'])}"
-        for language in result.manifest["languages"]
+        f"{language.name}: {sum(1 for p in pages if p.lang == language.code)}"
+        for language in result.manifest.languages
     )
     click.echo(f"Đã tạo trang web trong {result.site_dir} ({counts} trang) sau {time.monotonic() - started:.1f} giây.")
     return result
@@ -165,7 +165,7 @@ def build_command(project: str, as_of: str | None, site_dir: str | None, site_ur
 def _record_printed(project: str, result: BuildResult, command: str, copies: int | None = None) -> None:
     """Append what the command made to the print register the yearly report reads."""
     path = print_register.register_path(_project(project).content_dir)
-    added = print_register.append(path, print_register.sheets_made(result.manifest, command, copies))
+    added = print_register.append(path, print_register.sheets_made(result.manifest.leaflets, command, copies))
     if added:
         click.echo(f"Đã ghi {len(added)} tờ in vào sổ in {path}" + (f" ({copies} bản mỗi tờ)." if copies else "."))
 
@@ -189,9 +189,9 @@ def print_command(communes: tuple[str, ...], audiences: tuple[str, ...], languag
     choice = EditionChoice(tuple(sorted(set(communes))), tuple(sorted(set(audiences))), tuple(sorted(set(languages))))
     options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice)
     result = _build_and_report(project, site_dir, options)
-    editions = [l for l in result.manifest["leaflets"] if l.get("commune")]
-    for commune in dict.fromkeys(l["commune"] for l in editions):
-        files = [l for l in editions if l["commune"] == commune]
+    editions = [l for l in result.manifest.leaflets if l.commune]
+    for commune in dict.fromkeys(l.commune for l in editions):
+        files = [l for l in editions if l.commune == commune]
         click.echo(f"Xã `{commune}`: {len(files)} tờ in trong {result.site_dir}/leaflets/…/xa/{commune}/, "
                    f"danh sách ở {result.site_dir}/xa/{commune}/index.html.")
     _record_printed(project, result, "print", copies)

@@ -20,8 +20,10 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from .problems import ProblemLog
+from .sources.published import LeafletEntry
 from .sources.activities import ACTIVITY_FOLDER
 
 REGISTER_NAME = "so-in.csv"
@@ -57,15 +59,12 @@ class PrintedSheet:
                 self.campaign, str(self.pages), "" if self.copies is None else str(self.copies))
 
 
-def sheets_made(manifest: dict, command: str, copies: int | None = None) -> list[PrintedSheet]:
+def sheets_made(leaflets: Iterable[LeafletEntry], command: str, copies: int | None = None) -> list[PrintedSheet]:
     """What a build's manifest says it made: for `print`, the commune editions; for a release, every sheet."""
-    made = []
-    for leaflet in manifest["leaflets"]:
-        if leaflet["variant"] != "standard" or (command == "print" and not leaflet.get("commune")):
-            continue
-        made.append(PrintedSheet(dt.date.fromisoformat(leaflet["issued"]), command, leaflet["file"], leaflet["audience"],
-                                 leaflet["format"], leaflet["lang"], leaflet.get("commune") or "", leaflet.get("campaign") or "",
-                                 leaflet["pages"], copies))
+    made = [PrintedSheet(leaflet.issued, command, leaflet.file, leaflet.audience, leaflet.format, leaflet.lang,
+                         leaflet.commune or "", leaflet.campaign or "", leaflet.pages, copies)
+            for leaflet in leaflets
+            if leaflet.variant == "standard" and (command != "print" or leaflet.commune)]
     return sorted(made, key=lambda s: s.file)
 
 

@@ -86,7 +86,7 @@ class Paper:
 @pytest.fixture(scope="module")
 def web(built_site) -> list[WebPage]:
     pages = []
-    for entry in built_site.manifest["pages"]:
+    for entry in built_site.manifest.as_json()["pages"]:
         html = (built_site.site_dir / entry["url"] / "index.html").read_text(encoding="utf-8")
         article = BeautifulSoup(html, "html.parser").select_one("article")
         for extra in article.select(NOT_CONTENT):
@@ -106,7 +106,7 @@ def web(built_site) -> list[WebPage]:
         headlines += [clean(card.get_text()) for card in article.select(".outreach-card")]
         pages.append(WebPage(entry["url"], entry["lang"], entry["audience"], tuple(u for u in units if u),
                              tuple(headlines), tuple(openings)))
-    assert len(pages) == len(built_site.manifest["pages"]) > 0
+    assert len(pages) == len(built_site.manifest.as_json()["pages"]) > 0
     return pages
 
 
@@ -119,7 +119,7 @@ def paper(built_site, policy, shown) -> list[Paper]:
         for key, figure in policy.figures.items()
     ]
     leaflets = []
-    for entry in built_site.manifest["leaflets"]:
+    for entry in built_site.manifest.as_json()["leaflets"]:
         if entry["variant"] != "standard":
             continue  # the same text with crop marks, or in black and white
         text = pdf_text(built_site.site_dir / entry["file"], raw=True)  # panel after panel

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from generator import print_register
 from generator.cli import main
+from generator.sources.published import LeafletEntry
 from conftest import write_project
 
 HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
@@ -56,12 +57,16 @@ ROWS = [
 SCANS = {"codes": {"tn": 30, "tn-c01": 12, "tn-c03": 3, "tn-tvd26": 9}, "communes": {"c01": 12, "c03": 3},
          "campaigns": {"tvd26": 9}, "languages": {"vi": 54}, "days": {"2026-05-04": 10, "2026-05-20": 5, "2026-06-01": 39},
          "not_counted": {"bots": 2}}
-MANIFEST = {"leaflets": [
-    {"variant": variant, "issued": "2026-04-28", "file": f"leaflets/vi/xa/c01/tu-nguyen-a4-trifold{suffix}.pdf",
-     "audience": "tu-nguyen", "format": "a4-trifold", "lang": "vi", "commune": "c01", "campaign": None, "pages": 2}
-    for variant, suffix in (("standard", ""), ("print-shop", "-print-shop"))
-] + [{"variant": "standard", "issued": "2026-04-28", "file": "leaflets/vi/tu-nguyen-a5-flyer.pdf", "audience": "tu-nguyen",
-      "format": "a5-flyer", "lang": "vi", "commune": None, "campaign": None, "pages": 2}]}
+def leaflet(file: str, fmt: str, variant: str = "standard", commune: str | None = None) -> LeafletEntry:
+    return LeafletEntry(lang="vi", audience="tu-nguyen", format=fmt, variant=variant, file=file, pages=2, qr_url="",
+                        issued=dt.date(2026, 4, 28), valid_until=None, previews=[], status="reviewed", release=False,
+                        unverified_figures=[], commune=commune, campaign=None)
+
+
+# What a build's manifest lists: a commune's trifold (standard and print-shop variants), the guide's flyer.
+LEAFLETS = [leaflet("leaflets/vi/xa/c01/tu-nguyen-a4-trifold.pdf", "a4-trifold", commune="c01"),
+            leaflet("leaflets/vi/xa/c01/tu-nguyen-a4-trifold-print-shop.pdf", "a4-trifold", "print-shop", "c01"),
+            leaflet("leaflets/vi/tu-nguyen-a5-flyer.pdf", "a5-flyer")]
 
 
 def year_of_records(root):
@@ -69,8 +74,8 @@ def year_of_records(root):
                                                "campaigns.yml": CAMPAIGNS, "hoat-dong/2026.csv": HEADER + "\n".join(ROWS) + "\n"})
     (root / "scans.json").write_text(json.dumps(SCANS), encoding="utf-8")
     register = print_register.register_path(project.content_dir)
-    print_register.append(register, print_register.sheets_made(MANIFEST, "print", 500))
-    print_register.append(register, print_register.sheets_made(MANIFEST, "release"))
+    print_register.append(register, print_register.sheets_made(LEAFLETS, "print", 500))
+    print_register.append(register, print_register.sheets_made(LEAFLETS, "release"))
     return project
 
 
@@ -245,15 +250,15 @@ def test_the_pdf_is_a4_in_the_sheets_own_font(made):
 
 def test_the_register_only_appends_and_records_orders(tmp_path):
     register = tmp_path / "so-in.csv"
-    made = print_register.sheets_made(MANIFEST, "release")
+    made = print_register.sheets_made(LEAFLETS, "release")
     assert [s.file for s in made] == ["leaflets/vi/tu-nguyen-a5-flyer.pdf", "leaflets/vi/xa/c01/tu-nguyen-a4-trifold.pdf"]
-    assert [s.file for s in print_register.sheets_made(MANIFEST, "print")] == ["leaflets/vi/xa/c01/tu-nguyen-a4-trifold.pdf"]
+    assert [s.file for s in print_register.sheets_made(LEAFLETS, "print")] == ["leaflets/vi/xa/c01/tu-nguyen-a4-trifold.pdf"]
     assert len(print_register.append(register, made)) == 2
     first = register.read_bytes()
     assert first.startswith(b"\xef\xbb\xbfngay_ban_in,lenh,to_in,")
     assert print_register.append(register, made) == []  # made again, same edition: nothing new
     assert register.read_bytes() == first
-    order = print_register.sheets_made(MANIFEST, "print", 300)
+    order = print_register.sheets_made(LEAFLETS, "print", 300)
     assert len(print_register.append(register, order)) == 1 and len(print_register.append(register, order)) == 1
     assert register.read_bytes().startswith(first)  # appended, never rewritten
     lines = register.read_text(encoding="utf-8-sig").splitlines()

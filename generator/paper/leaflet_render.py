@@ -242,7 +242,7 @@ def _blamed_part(anchors, region: Region, leaflet: Leaflet, page, right, bottom)
 def _import_weasyprint() -> None:
     # Not at the top of this module: a build whose sheets all come from the cache, or a
     # site without leaflets, never needs WeasyPrint (over half a CPU-second to import).
-    from . import fetcher
+    from . import fetcher  # noqa: F401 (imports WeasyPrint, which the fetcher is built on)
 
 
 def render_leaflet(leaflet: Leaflet) -> Rendered:

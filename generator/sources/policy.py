@@ -20,7 +20,7 @@ import functools
 import operator
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Callable, Iterable, Literal, Mapping
 

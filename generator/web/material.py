@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path

@@ -13,7 +13,6 @@ inventory is `manifest.json`; the web app manifest is `site.webmanifest`.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jinja2
 
