@@ -44,6 +44,7 @@ from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import FORMATS, Leaflet, downloads_for, plan_leaflets
 from .manifest import build_manifest, manifest_files
 from .output import gather, write_files
+from .print_register import read_register, register_path
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
 from .sources.published import MANIFEST_NAME, SiteManifest, previous_manifest
@@ -323,12 +324,13 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
 
 
 def _record_errors(project: Project) -> list[Problem]:
-    """The mistakes in the activity records themselves (those of settings and communes are compose's to report)."""
+    """The mistakes in the activity records and the print register themselves (those of settings and communes are compose's to report)."""
     log = ProblemLog(project.root)
     try:
         read_activities(project, log)
     except ContentError:
         return []
+    read_register(register_path(project.content_dir), log)
     return [p for p in log.errors if Path(project.root, p.path).is_relative_to(project.activities_dir)]
 
 

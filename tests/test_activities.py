@@ -224,3 +224,12 @@ def test_rows_of_another_year_go_to_that_years_file(project, tmp_path):
     assert (project.activities_dir / "2027.csv").is_file()
     found, problems = records(project)
     assert problems == [] and [a.date.year for a in found] == [2026, 2026, 2027]
+
+
+def test_outreach_check_reports_a_damaged_print_register(project, machine_cache):
+    (project.activities_dir / "so-in.csv").write_text(
+        "ngay_ban_in,lenh,to_in,nhom,kho,ngon_ngu,xa,chien_dich,so_trang,so_ban\n"
+        "2026-04-28,print,leaflets/vi/xa/iagrai/tu-nguyen-a5-flyer.pdf,tu-nguyen,a5-flyer,vi,iagrai,,2,-200\n", encoding="utf-8")
+    result = run(project, "check")
+    assert result.exit_code == 1
+    assert "content/hoat-dong/so-in.csv:2: lỗi: Dòng này của sổ in bị sửa sai" in result.output

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from generator import print_register
 from generator.cli import main
+from generator.problems import ProblemLog
 from generator.sources.published import LeafletEntry
 from conftest import write_project
 
@@ -264,3 +265,28 @@ def test_the_register_only_appends_and_records_orders(tmp_path):
     lines = register.read_text(encoding="utf-8-sig").splitlines()
     assert lines[-1] == "2026-04-28,print,leaflets/vi/xa/c01/tu-nguyen-a4-trifold.pdf,tu-nguyen,a4-trifold,vi,c01,,2,300"
     assert len(lines) == 5
+
+
+FLYER_OVERVIEW = ("---\ntitle: Tự nguyện\n---\n\nMở đầu.\n\n<!-- flyer -->\nĐóng {{ policy.voluntary.rate }} thu nhập tự chọn.\n"
+                  "<!-- /flyer -->\n\n<!-- flyer: action -->\nĐến đại lý thu ở xã.\n<!-- /flyer -->\n")
+
+
+def test_outreach_print_records_its_sheets_and_an_order_in_the_register(make_project, tmp_path, machine_cache):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": FLYER_OVERVIEW,
+                            "communes.yml": "communes:\n" + commune(3)})
+    command = ["print", "--commune", "c03", "--lang", "vi", "--as-of", "2026-04-28", "--site-url", "https://example.org/tt/",
+               "--site-dir", str(tmp_path / "site"), "--project", str(project.root)]
+    ordered = CliRunner().invoke(main, [*command, "--copies", "200"])
+    assert ordered.exit_code == 0, ordered.output
+    register = print_register.register_path(project.content_dir)
+    log = ProblemLog(project.root)
+    rows = print_register.read_register(register, log)
+    assert log.problems == []
+    assert [(r.edition.isoformat(), r.command, r.sheet, r.commune, r.lang, r.pages, r.copies) for r in rows] == [
+        ("2026-04-28", "print", "tu-nguyen-a3-poster", "c03", "vi", 1, 200),
+        ("2026-04-28", "print", "tu-nguyen-a5-flyer", "c03", "vi", 2, 200)]
+    assert all(r.file.startswith("leaflets/vi/xa/c03/") for r in rows)
+    before = register.read_bytes()
+    again = CliRunner().invoke(main, command)  # the same sheets, no order: nothing new to record
+    assert again.exit_code == 0, again.output
+    assert register.read_bytes() == before
