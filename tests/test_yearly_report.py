@@ -157,7 +157,7 @@ def test_each_chart_draws_its_table(made):
     assert kind["tư vấn trực tiếp"] == ("2", 116.8) and kind["khác"] == ("0", 0.0)
     # Four charts per commune side by side, one lane each, one row of bars per row of the table.
     communes = soup.select_one("#figure-communes svg[role=img]")
-    assert {rect["x"] for rect in communes.select('rect[data-series="scans_commune"]')} == {"225.0"}
+    assert {rect["x"] for rect in communes.select('rect[data-series="scans_commune"]')} == {"165.0"}
     assert [rect["y"] for rect in communes.select('rect[data-series="commune"]')][:3] == ["3", "19", "35"]
     assert soup.select_one("#chart-coverage rect.bar")["width"] == "217.00"  # 70% of 310
     assert soup.select_one("#chart-coverage line.target")["x1"] == "227.00"
@@ -180,10 +180,9 @@ def test_the_campaign_month_the_register_and_training(made):
              ((tr.th, tr.td) for tr in soup.select("#campaign-month tr"))}
     assert month["Hoạt động trong tháng 5 hoặc thuộc chiến dịch"] == "1"
     assert month["Lượt quét mã QR trong tháng 5"] == "15" and month["Lượt quét mã QR của chiến dịch tvd26"] == "9"
-    assert table(soup, "copies") == {"Tờ gấp A4 (gấp ba) — Tự nguyện": "500"}
-    assert table(soup, "printed") == {"Tờ gấp A4 (gấp ba) — Tự nguyện": "1", "Tờ rơi A5 — Tự nguyện": "1"}
-    # An audience without an overview page in this small project is named by its folder.
-    assert table(soup, "handed") == {"Tờ gấp A4 (gấp ba) — Tự nguyện": "42", "Tờ rơi A5 — doanh-nghiep": "25"}
+    assert table(soup, "copies") == {"Tờ gấp A4 (gấp ba) — tu-nguyen": "500"}
+    assert table(soup, "printed") == {"Tờ gấp A4 (gấp ba) — tu-nguyen": "1", "Tờ rơi A5 — tu-nguyen": "1"}
+    assert table(soup, "handed") == {"Tờ gấp A4 (gấp ba) — tu-nguyen": "42", "Tờ rơi A5 — doanh-nghiep": "25"}
     training = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in soup.select("#training tbody tr")]
     assert training[1][:4] == ["Cộng tác viên, nhân viên tổ chức dịch vụ, Ban Chỉ đạo cấp xã", "1", "ít nhất 2 — chưa đạt", "30"]
     assert training[1][4] == "35–50%"

@@ -211,7 +211,8 @@ def compute(project: Project, year: int, as_of: dt.date | None = None, scans: di
         for fmt in ("a4-trifold", "a5-flyer", "a3-poster"):
             if sheet.endswith("-" + fmt):
                 audience = sheet[: -len(fmt) - 1]
-                return f"{vietnamese.t('leaflet.format.' + fmt)} — {audience_names.get(audience, audience)}"
+                # The audience's folder, as the records' `to_phat` column names the sheet: its title is too long for a row.
+                return f"{vietnamese.t('leaflet.format.' + fmt)} — {audience}"
         return sheet
 
     unknown = "(không ghi)"
