@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build import Project, activity_vocabulary
-from ..problems import ContentError, ProblemLog
+from ..problems import ProblemLog
 from ..sources.activities import COLUMNS, Activity, Sheet, activities_in, read_sheet, year_files
 from .translation_sheets import FORMULA_START
 
