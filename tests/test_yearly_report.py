@@ -289,3 +289,12 @@ def test_outreach_print_records_its_sheets_and_an_order_in_the_register(make_pro
     again = CliRunner().invoke(main, command)  # the same sheets, no order: nothing new to record
     assert again.exit_code == 0, again.output
     assert register.read_bytes() == before
+
+
+def test_a_file_that_is_not_scan_counts_is_refused_in_vietnamese(project, tmp_path):
+    for text in ('{"codes": {"tn": "mười"}, "communes": {}, "campaigns": {}}', "[1, 2]", "not json"):
+        (tmp_path / "scans.json").write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(main, ["report", "--year", "2026", "--scans", str(tmp_path / "scans.json"),
+                                           "--project", str(project.root), "--format", "json"])
+        assert result.exit_code == 1 and "không phải kết quả của `outreach stats --format json`" in result.output, text
+        assert "Traceback" not in result.output

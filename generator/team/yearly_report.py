@@ -143,12 +143,13 @@ def read_scans(path: Path) -> dict:
     """The counts `outreach stats --format json` printed."""
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-        if not all(isinstance(data.get(k), dict) for k in ("codes", "communes", "campaigns")):
+        counts = [data[k] for k in ("codes", "communes", "campaigns")] + [data.get("days", {})]
+        if not all(isinstance(c, dict) and all(isinstance(n, int) and n >= 0 for n in c.values()) for c in counts):
             raise ValueError
         return data
     except OSError as error:
         raise ReportInputError(f"Không đọc được {path}: {error.strerror or error}.") from None
-    except ValueError:
+    except (ValueError, KeyError, TypeError, AttributeError):
         raise ReportInputError(f"{path} không phải kết quả của `outreach stats --format json` (thiếu mục codes, communes, "
                                "campaigns). Chạy `outreach stats <nhật ký> --format json > luot-quet.json` rồi dùng tệp đó.") from None
 
