@@ -33,7 +33,7 @@ from ..build import Project, activity_vocabulary, read_sources
 from ..print_register import read_register, register_path
 from ..problems import ProblemLog
 from ..sources.activities import KINDS, OTHER_AUDIENCES, TRAINING, load_activities, year_files
-from ..sources.languages import default_language
+from ..sources.languages import default_language, load_languages
 
 REPORT_FOLDER = "noi-bo/bao-cao"  # in the team area, beside noi-bo/thong-ke/ and noi-bo/ban-dich/
 # Plan II.2.2: "every year at least 70% of communes and wards hold outreach at the grassroots".
@@ -345,7 +345,8 @@ TEMPLATES.filters.update(number=_number, percent=_percent)
 
 
 def page_html(report: YearReport) -> str:
-    return TEMPLATES.get_template("outreach-report.html").render(r=report, pdf_name=pdf_name(report.year))
+    vietnamese = default_language(load_languages())
+    return TEMPLATES.get_template("outreach-report.html").render(r=report, t=vietnamese.t)
 
 
 def pdf_name(year: int) -> str:
