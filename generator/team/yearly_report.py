@@ -23,7 +23,7 @@ import io
 import json
 import os
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import jinja2
@@ -102,7 +102,7 @@ class YearReport:
     campaign_month: dict
     training: list[dict]
     sources: list[Source]
-    notes: list[str] = field(default_factory=list)
+    communes_title: str  # the heading of the per-commune charts, drawn as one
 
     def chart(self, key: str) -> Chart:
         return next(c for c in self.charts if c.key == key)
@@ -111,7 +111,7 @@ class YearReport:
         """The charts as drawn: those counting per commune side by side in one table (one row a commune)."""
         per_commune = [c for c in self.charts if c.key in COMMUNE_CHARTS]
         figures = [Figure(c.key, c.title, c.heading, (c,)) for c in self.charts if c.key not in COMMUNE_CHARTS]
-        figures.insert(4, Figure("communes", "Theo xã, phường", per_commune[0].heading, tuple(per_commune)))
+        figures.insert(4, Figure("communes", self.communes_title, per_commune[0].heading, tuple(per_commune)))
         return figures
 
 
@@ -165,6 +165,7 @@ def compute(project: Project, year: int, as_of: dt.date | None = None, scans: di
     languages, _, pages = read_sources(project, log)
     log.raise_if_errors()
     vietnamese = default_language(languages)
+    t = vietnamese.t
     activities = sorted(activities, key=lambda a: (a.date, a.commune, a.line))
     printed = [s for s in register if s.edition.year == year]
     latest = max([a.date for a in activities] + [s.edition for s in printed], default=dt.date(year, 1, 1))
@@ -216,32 +217,37 @@ def compute(project: Project, year: int, as_of: dt.date | None = None, scans: di
                 return f"{vietnamese.t('leaflet.format.' + fmt)} — {audience}"
         return sheet
 
-    unknown = "(không ghi)"
+    unknown = t("report.unrecorded")
+
+    def chart(key: str, counts: list[tuple[str, int]], small_hidden: bool = False) -> Chart:
+        return _chart(key, t(f"report.chart.{key}", year=year), t(f"report.chart.{key}.heading"), t(f"report.chart.{key}.unit"),
+                      counts, small_hidden)
+
     charts = [
-        _chart("kind", "Hoạt động theo hình thức", "Hình thức", "Số hoạt động", [(k, by_kind[k]) for k in KINDS]),
-        _chart("audience", "Hoạt động theo nhóm đối tượng", "Nhóm đối tượng", "Số hoạt động",
+        chart("kind", [(k, by_kind[k]) for k in KINDS]),
+        chart("audience",
                [(audience_names.get(a, a) if a else unknown, n) for a, n in
                 sorted(by_audience.items(), key=lambda item: (-item[1], item[0]))]),
-        _chart("language", "Hoạt động theo ngôn ngữ", "Ngôn ngữ", "Số hoạt động",
+        chart("language",
                [(language_names.get(l, l) if l else unknown, by_language[l]) for l in
                 [*vocabulary.languages, *([""] if by_language[""] else [])]]),
-        _chart("month", f"Hoạt động theo tháng năm {year}", "Tháng", "Số hoạt động", [(f"Tháng {m}", by_month[m]) for m in range(1, 13)]),
-        _chart("commune", "Hoạt động theo xã, phường", "Xã, phường", "Số hoạt động", [(titles[c.code], per_commune[c.code]) for c in communes]),
-        _chart("participants", "Người tham dự theo xã, phường", "Xã, phường", "Số người",
+        chart("month", [(t("report.month_name", month=m), by_month[m]) for m in range(1, 13)]),
+        chart("commune", [(titles[c.code], per_commune[c.code]) for c in communes]),
+        chart("participants",
                [(titles[c.code], participants_by_commune[c.code]) for c in communes], small_hidden=True),
-        _chart("handed", "Tờ in đã phát theo loại tờ", "Tờ in", "Số tờ", [(sheet_label(s), n) for s, n in sorted(handed.items())]),
-        _chart("handed_commune", "Tờ in đã phát theo xã, phường", "Xã, phường", "Số tờ",
+        chart("handed", [(sheet_label(s), n) for s, n in sorted(handed.items())]),
+        chart("handed_commune",
                [(titles[c.code], handed_by_commune[c.code]) for c in communes], small_hidden=True),
-        _chart("printed", "Tờ in đã tạo (sổ in)", "Tờ in", "Số phiên bản", [(sheet_label(s), n) for s, n in sorted(made.items())]),
-        _chart("copies", "Số bản đặt in (sổ in)", "Tờ in", "Số bản", [(sheet_label(s), n) for s, n in sorted(copies.items()) if n]),
+        chart("printed", [(sheet_label(s), n) for s, n in sorted(made.items())]),
+        chart("copies", [(sheet_label(s), n) for s, n in sorted(copies.items()) if n]),
     ]
     scans_total = None
     if scans is not None:
         scans_total = sum(scans["codes"].values())
-        charts.append(_chart("scans_commune", "Lượt quét mã QR theo xã, phường", "Xã, phường", "Lượt quét",
+        charts.append(chart("scans_commune",
                              [(titles.get(c.code, c.code), int(scans["communes"].get(c.code, 0))) for c in communes],
                              small_hidden=True))
-        charts.append(_chart("scans_campaign", "Lượt quét mã QR theo chiến dịch", "Chiến dịch", "Lượt quét",
+        charts.append(chart("scans_campaign",
                              [(f"{c.name} ({c.code})", int(scans["campaigns"].get(c.code, 0))) for c in campaigns]))
 
     may_first, may_last = dt.date(year, CAMPAIGN_MONTH, 1), dt.date(year, CAMPAIGN_MONTH, 31)
@@ -282,7 +288,8 @@ def compute(project: Project, year: int, as_of: dt.date | None = None, scans: di
         communes_without=[titles[c.code] for c in communes if not per_commune[c.code]],
         activities=len(activities), participants=sum(a.participants or 0 for a in activities),
         leaflets_handed=sum(handed.values()), sheets_made=len(editions), copies_ordered=sum(copies.values()),
-        scans_total=scans_total, charts=charts, campaign_month=campaign_month, training=training, sources=sources)
+        scans_total=scans_total, charts=charts, campaign_month=campaign_month, training=training, sources=sources,
+        communes_title=t("report.chart.communes"))
 
 
 # --- views -------------------------------------------------------------------------
