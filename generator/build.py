@@ -28,6 +28,7 @@ from pathlib import Path
 
 from . import gate, swap
 from .web import publisher
+from .sources.activities import ACTIVITY_FOLDER, OTHER_AUDIENCES, Activity, Vocabulary, load_activities
 from .sources.campaigns import Campaign, load_campaigns
 from .assets import PACKAGE_DIR
 from .cache import ArtifactCache, digest, files_digest, library_versions, machine_cache
@@ -39,11 +40,12 @@ from .paper.images import CardSpec, card_files, card_specs, draw_all, share_spec
 from .sources.languages import Language, default_language, load_languages
 from .paper.leaflet_render import leaflet_files, render_all
 from .paper.leaflet_layout import VARIANTS
-from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
+from .paper.leaflets import FORMATS, Leaflet, downloads_for, plan_leaflets
 from .paper.loudspeaker import Script, plan_scripts, refuse_unverified, script_files
 from .paper.slides import Kit, kit_files, plan_kits
 from .manifest import build_manifest, manifest_files, moves_in
 from .output import gather, write_files
+from .print_register import read_register, register_path
 from .compose import quick_ask
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
@@ -86,6 +88,11 @@ class Project:
     @property
     def campaigns_file(self) -> Path:
         return self.content_dir / "campaigns.yml"
+
+    @property
+    def activities_dir(self) -> Path:
+        """The communes' activity records (`<year>.csv`) and the print register: records, not build inputs."""
+        return self.content_dir / ACTIVITY_FOLDER
 
     @property
     def cache_dir(self) -> Path:
@@ -164,6 +171,23 @@ def read_editions(project: Project, site: SiteConfig, log: ProblemLog) -> tuple[
     """communes.yml and campaigns.yml, whose codes share one namespace (the tags of short codes)."""
     communes = load_communes(project.communes_file, log)
     return communes, load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
+
+
+def activity_vocabulary(project: Project, log: ProblemLog) -> tuple[Vocabulary, SiteConfig, list[Commune], list[Campaign]]:
+    """What activity records may name, from the project's settings, communes and campaigns (mistakes logged)."""
+    site = load_site_config(project.site_file, log)
+    log.raise_if_errors()
+    communes, campaigns = read_editions(project, site, log)
+    vocabulary = Vocabulary([c.code for c in communes], [c.code for c in campaigns], (*site.audience_slugs, *OTHER_AUDIENCES),
+                            [l.code for l in load_languages()],
+                            [f"{audience}-{fmt.name}" for audience in site.audience_slugs for fmt in FORMATS])
+    return vocabulary, site, communes, campaigns
+
+
+def read_activities(project: Project, log: ProblemLog, years=None) -> list[Activity]:
+    """The activity records of `years` (all if None), checked against the project's communes and campaigns."""
+    vocabulary, *_ = activity_vocabulary(project, log)
+    return load_activities(project.content_dir, vocabulary, log, years)
 
 
 @dataclass(frozen=True)
@@ -358,7 +382,12 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
     Renders a build already made come from the project's cache; new ones are
     kept in the machine cache (or nowhere, if it cannot be written).
     """
-    composition = compose(project, options)
+    try:
+        composition = compose(project, options)
+    except ContentError as error:
+        raise ContentError(error.problems + _record_errors(project), error.warnings) from None
+    if record_errors := _record_errors(project):
+        raise ContentError(record_errors, composition.warnings)
     theme = ProblemLog(project.root)
     publisher.check_theme(theme)
     if theme.errors:
@@ -372,9 +401,21 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
     return composition.warnings
 
 
+def _record_errors(project: Project) -> list[Problem]:
+    """The mistakes in the activity records and the print register themselves (those of settings and communes are compose's to report)."""
+    log = ProblemLog(project.root)
+    try:
+        read_activities(project, log)
+    except ContentError:
+        return []
+    read_register(register_path(project.content_dir), log)
+    return [p for p in log.errors if Path(project.root, p.path).is_relative_to(project.activities_dir)]
+
+
 def inputs_digest(project: Project, options: BuildOptions, print_materials: bool) -> str:
     """Every input of a build but the lockfile: content, settings, the generator's code and data, libraries, options."""
-    files = [p for p in content_files(project.content_dir, ProblemLog(project.root)) if p != project.qr_lockfile]
+    files = [p for p in content_files(project.content_dir, ProblemLog(project.root))
+             if p != project.qr_lockfile and not p.is_relative_to(project.activities_dir)]
     files += [project.config_file] + [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     return digest(files_digest(files), library_versions(), repr(options), str(print_materials))
 
