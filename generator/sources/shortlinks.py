@@ -25,6 +25,7 @@ a `reason:`; the build reports every move (see `manifest.moves_in`).
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from dataclasses import dataclass, field
