@@ -39,7 +39,7 @@ from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_
                        plan_tagged_codes)
 from .paper.images import CardSpec, card_files, card_specs, draw_all
 from .sources.languages import Language, default_language, load_languages
-from .paper.leaflet_render import leaflet_files, render_all
+from .paper.leaflet_render import Printed, leaflet_files, render_all, sheets_that_fit
 from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
 from .manifest import MANIFEST_NAME, build_manifest, manifest_files
@@ -122,6 +122,8 @@ class Composition:
     communes: list[Commune] = field(default_factory=list)
     campaigns: list[Campaign] = field(default_factory=list)
     tagged_codes: list[TaggedCode] = field(default_factory=list)  # commune- and campaign-tagged codes of every guide
+    left_out: list[Leaflet] = field(default_factory=list)  # sheets whose text does not fit: not printed, not linked
+    left_out_problems: list[Problem] = field(default_factory=list)  # why, at the part to shorten
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,12 @@ class BuildResult:
     def reused(self) -> bool:
         return self.composition is None
 
+    @property
+    def left_out(self) -> list[Problem]:
+        """Why sheets were left out of this build (from its manifest, so a build that changed nothing tells it again)."""
+        entries = self.manifest.get("left_out", [])
+        return list(dict.fromkeys(Problem(e["path"], e["line"], e["message"]) for e in entries))
+
 
 class Progress:
     """Told about long steps; the CLI shows a bar on a terminal, plain lines elsewhere."""
@@ -145,6 +153,9 @@ class Progress:
     def advance(self) -> None: ...
 
     def finish(self) -> None: ...
+
+    def left_out(self, problems: list[Problem]) -> None:
+        """Sheets that will not be printed, and why: told before the long steps start."""
 
 
 def read_sources(project: Project, log: ProblemLog) -> tuple[tuple[Language, ...], SiteConfig, list[SourcePage]]:
@@ -161,8 +172,13 @@ def read_editions(project: Project, site: SiteConfig, log: ProblemLog) -> tuple[
     return communes, load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
 
 
-def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None) -> Composition:
-    """Read and validate all content; raises ContentError listing every mistake."""
+def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None,
+            fitting=None) -> Composition:
+    """Read and validate all content; raises ContentError listing every mistake.
+
+    `fitting(leaflets)`, if given, says which sheets fit: (those that fit, those left out, why). A sheet left
+    out is neither printed nor linked, and a release refuses to go without it.
+    """
     log = ProblemLog(project.root)
     policy = load_policy(project.content_dir / "policy.yml", log)
     # Without valid settings and figures every page would report false errors.
@@ -190,6 +206,12 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     editions = editions_for(communes, campaigns, options.editions, tagged, site.audience_slugs, options.as_of)
     variants = VARIANTS if options.release or options.print_shop else ("standard",)
     leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)
+    left_out, left_out_problems = [], []
+    if fitting is not None and not log.errors:
+        leaflets, left_out, left_out_problems = fitting(leaflets)
+        if options.release:  # a release is complete or not made
+            for problem in left_out_problems:
+                log.error(problem.path, problem.line, problem.message)
     downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
     extras = {key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
               for key in qr_by_page.keys() | downloads.keys()}
@@ -203,7 +225,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings, communes, campaigns, tagged)
+                       lock, log.warnings, communes, campaigns, tagged, left_out, left_out_problems)
 
 
 def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
@@ -287,10 +309,12 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
         raise ContentError(theme.errors, composition.warnings)
     cache = ArtifactCache(machine_cache("renders"), also_read=(project.cache_dir,))
     try:
-        render_all(composition.leaflets, project.root, progress or Progress(), cache)
+        printed = render_all(composition.leaflets, project.root, progress or Progress(), cache)
         draw_all(composition.cards, project.root, progress or Progress(), cache)
     except ContentError as error:
         raise ContentError(error.problems, composition.warnings) from None
+    if printed.problems:
+        raise ContentError(printed.problems, composition.warnings)
     return composition.warnings
 
 
@@ -321,7 +345,13 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         manifest = json.loads((site_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
         warnings = [Problem(w["path"], w["line"], w["message"], Severity[w["severity"]]) for w in last.get("warnings", [])]
         return BuildResult(site_dir, manifest, warnings, cache, None)
-    composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME)
+    progress = progress or Progress()
+
+    def fitting(leaflets: list[Leaflet]):
+        return sheets_that_fit(leaflets, project.root, progress, cache) if print_materials else (leaflets, [], [])
+
+    composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME, fitting)
+    progress.left_out(composition.left_out_problems)
     leaflets, cards = (composition.leaflets, composition.cards) if print_materials else ([], [])
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Staged beside the target so the final swap is a rename on one file system.
@@ -331,11 +361,16 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     try:
         new_site = staging / "site"
         website = publisher.publishing(composition.pages, composition.assets, composition.languages, composition.site, composition.site_url,
-                                       project.config_file, new_site, work_dir)
+                                       project.config_file, new_site, work_dir, options.as_of)
         # Leaflets and cards render on every core while the website does.
         with website:
-            printed = render_all(leaflets, project.root, progress or Progress(), cache)
-            drawn = draw_all(cards, project.root, progress or Progress(), cache)
+            printed = render_all(leaflets, project.root, progress, cache)
+            drawn = draw_all(cards, project.root, progress, cache)
+        # A commune's or campaign's own block too long: found as its edition is rendered, left out the same way.
+        if printed.problems and options.release:
+            raise ContentError(printed.problems)
+        progress.left_out(printed.problems)
+        printed = Printed(printed.sheets, composition.left_out + printed.left_out, composition.left_out_problems + printed.problems)
         manifest = build_manifest(
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,
@@ -343,11 +378,12 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         write_files(gather(
             image_files(composition.qr_codes),
             redirect_files(composition.qr_codes + [t.qr for t in composition.tagged_codes], composition.site_url),
-            edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes, leaflets,
+            edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes,
+                               [leaflet for leaflet, _ in printed.sheets],
                                composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
                                options.as_of),
             status_page_files(composition.translation_states, default_language(composition.languages)),
-            leaflet_files(printed, composition.languages),
+            leaflet_files(printed.sheets, composition.languages),
             card_files(drawn),
             manifest_files(manifest),
         ), new_site)

@@ -166,6 +166,7 @@ class Leaflet:
     unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
     roots: tuple[Path, ...]  # what its renderer may read besides the generator's fonts: the content tree
     edition: EditionMark | None = None  # a commune's or a campaign's edition, with its own block and code
+    language_vi: str = ""  # its language inside a Vietnamese sentence ("tiếng Bahnar"); "" for Vietnamese itself
 
     @property
     def stem(self) -> str:
@@ -304,6 +305,7 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
         unverified=tuple(sorted(f.key for f in content.figures if not f.verified)),
         roots=(site.path.parent,),
         edition=edition.mark if edition else None,
+        language_vi="" if language.is_default else language.name_vi,
     )
 
 
