@@ -19,10 +19,13 @@ import dataclasses
 import io
 import math
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import jinja2
 from babel.numbers import format_decimal
@@ -305,7 +308,24 @@ def _code() -> str:
 
 
 def _key(code: str, leaflet: Leaflet) -> str:
-    return digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents))
+    """A sheet's cache key: its documents, and the content of every file they name (a picture replaced under its name)."""
+    return digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents), *_referenced(leaflet.documents))
+
+
+_FILE_URL = re.compile(r"file://[^\s\"'()<>]+")
+
+
+def _referenced(documents: tuple[tuple[str, str], ...]) -> list[str]:
+    """Each local file the documents name (pictures of the content tree), with a digest of its bytes."""
+    urls = sorted({html_unescape(url) for _, document in documents for url in _FILE_URL.findall(document)})
+    return [f"{url}={_file_digest(Path(url2pathname(urlsplit(url).path)))}" for url in urls]
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return "missing"  # the render says what is wrong with it
 
 
 @dataclass
@@ -352,7 +372,8 @@ def sheets_that_fit(leaflets: list[Leaflet], root: Path, progress, cache: Artifa
     probed = [members[0] for members in groups.values()]
     code = _code()
     results = render_cached(
-        cache, "leaflet-fits", probed, [digest(code, "probe", repr(l.format), l.documents[0][1]) for l in probed],
+        cache, "leaflet-fits", probed, [digest(code, "probe", repr(l.format), l.documents[0][1], *_referenced(l.documents[:1]))
+                                        for l in probed],
         [l.file("standard") for l in probed], probe_leaflet, progress, "Đang thử khổ giấy của tờ in", workers,
         prepare=_import_weasyprint,
     )
