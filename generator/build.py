@@ -41,7 +41,7 @@ from .paper.images import CardSpec, card_files, card_specs, draw_all
 from .sources.languages import Language, default_language, load_languages
 from .paper.leaflet_render import Printed, leaflet_files, render_all, sheets_that_fit
 from .paper.leaflet_layout import VARIANTS
-from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
+from .paper.leaflets import Leaflet, downloads_for, plan_leaflets, warn_of_coming_changes
 from .manifest import MANIFEST_NAME, build_manifest, manifest_files
 from .output import gather, write_files
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
@@ -206,6 +206,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     editions = editions_for(communes, campaigns, options.editions, tagged, site.audience_slugs, options.as_of)
     variants = VARIANTS if options.release or options.print_shop else ("standard",)
     leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)
+    warn_of_coming_changes(leaflets, policy, options.as_of, log)
     left_out, left_out_problems = [], []
     if fitting is not None and not log.errors:
         leaflets, left_out, left_out_problems = fitting(leaflets)
