@@ -57,7 +57,7 @@ def with_picture(make_project):
 def test_a_picture_replaced_under_its_name_reaches_the_sheets_and_their_previews(with_picture: Project, tmp_path):
     site, cache = tmp_path / "site", ArtifactCache(tmp_path / "cache")
     first = build(with_picture, site, BuildOptions(AS_OF), cache=cache)
-    [preview] = [entry["previews"][0] for entry in first.manifest["leaflets"] if entry["file"] == FLYER]
+    [preview] = [entry["previews"][0] for entry in first.manifest.as_json()["leaflets"] if entry["file"] == FLYER]
     assert share_of(first_page((site / FLYER).read_bytes()), RED) > 0.01
     (with_picture.content_dir / "vi/tu-nguyen/so.png").write_bytes(picture(BLUE))
     cache.hits.clear(), cache.misses.clear()
@@ -92,5 +92,5 @@ def test_an_upgraded_library_rebuilds_the_sheets_and_cards(with_picture: Project
     monkeypatch.setattr(cache_module.metadata, "version", lambda name: "0.0-upgraded" if name == "pypdfium2" else installed(name))
     again = build(with_picture, site, BuildOptions(AS_OF), cache=cache)
     assert not again.reused
-    printed = {entry["file"] for entry in again.manifest["leaflets"]}
+    printed = {entry["file"] for entry in again.manifest.as_json()["leaflets"]}
     assert printed and printed <= set(cache.misses) and not cache.hits

@@ -115,7 +115,7 @@ def test_bahnar_text_too_long_is_for_a_native_speaker_to_shorten(make_project, t
         "bahnar/tu-nguyen/index.md": bahnar(SHORT, paragraphs(60, "Kơ̆ jang lơ̆m hnam BHXH tơ̆ng ba kon pơlei, đei adrol.")),
     })
     result = build(project, tmp_path / "site", BuildOptions(AS_OF), cache=ArtifactCache(tmp_path / "cache"))
-    reasons = {(e["file"], e["path"], e["line"]): e["message"] for e in result.manifest["left_out"]}
+    reasons = {(e["file"], e["path"], e["line"]): e["message"] for e in result.manifest.as_json()["left_out"]}
     assert reasons.keys() == {(f"leaflets/bahnar/tu-nguyen-{sheet}.pdf", "content/bahnar/tu-nguyen/index.md", 12)
                               for sheet in ("a5-flyer", "a3-poster")}
     message = next(iter(reasons.values()))
@@ -123,5 +123,5 @@ def test_bahnar_text_too_long_is_for_a_native_speaker_to_shorten(make_project, t
     assert "outreach translations export bahnar" in message
     # What to hand out meanwhile: the Bahnar tri-fold, which is printed.
     assert "Trong khi chờ, dùng leaflets/bahnar/tu-nguyen-a4-trifold.pdf." in message
-    printed = {entry["file"] for entry in result.manifest["leaflets"]}
+    printed = {entry["file"] for entry in result.manifest.as_json()["leaflets"]}
     assert {"leaflets/bahnar/tu-nguyen-a4-trifold.pdf", "leaflets/vi/tu-nguyen-a5-flyer.pdf"} <= printed

@@ -44,7 +44,7 @@ def test_the_next_edition_says_from_which_day_it_applies(make_project, tmp_path)
     today = compose(project, BuildOptions(dt.date(2026, 12, 5))).leaflets
     assert not any("Áp dụng từ" in leaflet.document("standard") for leaflet in today)
     result = build(project, tmp_path / "site", BuildOptions(CHANGE), cache=ArtifactCache(tmp_path / "cache"))
-    [entry] = [e for e in result.manifest["leaflets"] if e["file"] == "leaflets/vi/tu-nguyen-a5-flyer.pdf"]
+    [entry] = [e for e in result.manifest.as_json()["leaflets"] if e["file"] == "leaflets/vi/tu-nguyen-a5-flyer.pdf"]
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "site" / entry["file"]), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Áp dụng từ 01/01/2027" in " ".join(text.split())

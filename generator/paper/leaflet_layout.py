@@ -12,7 +12,6 @@ import functools
 import itertools
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from pathlib import Path
 
 from PIL import ImageFont
 

@@ -6,6 +6,7 @@ its line:
     <!-- leaflet -->            ...inside panels of the A4 tri-fold...   <!-- /leaflet -->
     <!-- leaflet: action -->    ...the call to action on its back...     <!-- /leaflet -->
     <!-- flyer -->              ...the A5 flyer and the A3 poster...     <!-- /flyer -->
+    <!-- loa -->                ...a loudspeaker script...               <!-- /loa -->
 
 The word names the sheet; the optional role after a colon names the place on
 it (see ROLES). The two kinds are independent and may nest. A comment alone
@@ -37,6 +38,9 @@ ROLES = {
         "cover": "câu khẩu hiệu dưới tiêu đề",
         "action": "việc cần làm (đi đâu, mang gì, gọi ai)",
     },
+    "loa": {
+        "": "bài đọc trên loa truyền thanh (số, ngày, chữ viết tắt được viết thành chữ để đọc)",
+    },
 }
 
 # A comment alone on its line holding one word, maybe a slash before it and a role after it.
@@ -45,7 +49,7 @@ _MARK_LIKE = re.compile(r"^\s*<!--\s*(/?)\s*([\w-]+)\s*(?::\s*([\w-]*)\s*)?-->\s
 
 @dataclass(frozen=True)
 class MarkedPart:
-    kind: str  # "leaflet" or "flyer"
+    kind: str  # "leaflet", "flyer" or "loa"
     role: str  # "" for the main text
     line: int  # first line of the text, in the file
     text: str  # the Markdown between the marks
