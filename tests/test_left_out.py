@@ -8,7 +8,6 @@ ends with a summary and exit status 1. A release still refuses to go without a s
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
