@@ -206,6 +206,8 @@ def _names(css: str, name: str) -> bool:
 # Partials named `partials/outreach-*.html` are the overrides' own, included by them: they
 # replace nothing of Material's (the others each replace the Material template of their name).
 OWN_PARTIALS = "partials/outreach-"
+# Pages of our own among the overrides, which Material does not have (rendered as static templates).
+OWN_PAGES = frozenset({"offline.html"})
 
 # Our main.html wraps Material's scripts block; it needs the bundle's <script> there.
 SCRIPTS_BLOCK_LOADS = "assets/javascripts/bundle."
@@ -307,7 +309,7 @@ def _check_templates(theme: Path, log: ProblemLog) -> None:
     uses = override_uses()
     overrides = {use.name for use in uses}
     for use in uses:
-        if use.name.startswith(OWN_PARTIALS):
+        if use.name.startswith(OWN_PARTIALS) or use.name in OWN_PAGES:
             pass
         elif not (theme / use.name).is_file():
             _mismatch(log, theme / use.name, f"không còn mẫu `{use.name}` mà `templates/mkdocs/{use.name}` thay thế")
