@@ -36,7 +36,7 @@ from .sources.communes import Commune, load_communes, refuse_samples
 from .sources.content import SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
                        plan_tagged_codes)
-from .paper.images import CardSpec, card_files, card_specs, draw_all
+from .paper.images import CardSpec, card_files, card_specs, draw_all, share_specs
 from .sources.languages import Language, default_language, load_languages
 from .paper.leaflet_render import leaflet_files, render_all
 from .paper.leaflet_layout import VARIANTS
@@ -305,19 +305,23 @@ def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy:
                           "mã QR in ra sẽ không mở được. Sửa `site_url:` trong content/site.yml (hoặc dùng --site-url).")
     sheets = [(l.file(), l.lang, l.status, l.unverified, l.overview) for l in leaflets]
     sheets += [(c.file, c.lang, c.status, c.unverified, Path(c.path)) for c in cards]
-    printed: dict[str, list[str]] = {}
+    # One line per unchecked source, however many printed figures derive from it.
+    printed: dict[tuple[int, str], list[str]] = {}
     for file, _, _, unverified, _ in sheets:
         for key in unverified:
-            printed.setdefault(key, []).append(file)
-    for key, files in printed.items():
-        for source in policy.unverified_sources(key, options.as_of):
-            log.error(policy.path, source.line,
-                      f"Số liệu `{source.key}` chưa đối chiếu văn bản gốc mà có trên {len(files)} tờ in, ảnh (ví dụ {files[0]}). "
-                      "Đối chiếu trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true`, hoặc bỏ số liệu này khỏi phần in.")
+            for source in policy.unverified_sources(key, options.as_of):
+                files = printed.setdefault((source.line, source.key), [])
+                if file not in files:
+                    files.append(file)
+    for (line, key), files in printed.items():
+        log.error(policy.path, line,
+                  f"Số liệu `{key}` chưa đối chiếu văn bản gốc mà có trên {len(files)} tờ in, ảnh (ví dụ {files[0]}). "
+                  "Đối chiếu trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true`, hoặc bỏ số liệu này khỏi phần in.")
     for file, lang, status, _, path in sheets:
         if status == "draft" and lang not in options.allow_drafts:
-            log.error(path, 1, f"{file} in bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
-                               f"(`status: reviewed`), hoặc chạy với `--allow-draft {lang}` để in kèm dấu BẢN DỊCH NHÁP.")
+            log.error(path, 1, "In bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
+                               f"(`status: reviewed`), hoặc chạy với `--allow-draft {lang}` để in kèm dấu BẢN DỊCH NHÁP.",
+                      seen_in=file)
 
 
 def refuse_unfit_answers(bank: Bank, policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
@@ -376,7 +380,8 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     manifest_before = previous_manifest(site_dir / MANIFEST_NAME)
     if last and last["fingerprint"] == before and manifest_before is not None:
         manifest = manifest_before
-        warnings = [Problem(w["path"], w["line"], w["message"], Severity[w["severity"]]) for w in last.get("warnings", [])]
+        warnings = [Problem(w["path"], w["line"], w["message"], w.get("seen_in", ""), Severity[w["severity"]], w.get("topic", ""))
+                    for w in last.get("warnings", [])]
         return BuildResult(site_dir, manifest, warnings, cache, None)
     composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME)
     leaflets, cards = (composition.leaflets, composition.cards) if print_materials else ([], [])
@@ -392,7 +397,8 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         # Leaflets and cards render on every core while the website does.
         with website:
             printed = render_all(leaflets, project.root, progress or Progress(), cache)
-            drawn = draw_all(cards, project.root, progress or Progress(), cache)
+            shares = share_specs(composition.pages, composition.site, options.release) if print_materials else []
+            drawn = draw_all(cards + shares, project.root, progress or Progress(), cache)
         manifest = build_manifest(
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,

@@ -207,7 +207,7 @@ def check_command(project: str, as_of: str | None, output_format: str, show_all:
         errors, warnings = error.problems, error.warnings
     if output_format == "json":
         click.echo(json.dumps(
-            [{"path": p.path, "line": p.line, "severity": p.severity.name.lower(), "message": p.message}
+            [{"path": p.path, "line": p.line, "severity": p.severity.name.lower(), "message": p.text}
              for p in sorted(one_line_per_mistake(errors) + one_line_per_mistake(warnings))],
             ensure_ascii=False, indent=2,
         ))

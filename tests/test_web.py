@@ -92,11 +92,14 @@ def test_every_page_names_itself_and_its_translations_with_absolute_addresses(bu
         assert og["og:title"] == entry["title"]
         assert og["og:locale"] == HTML_LANG[entry["lang"]] + "_VN"
         assert og["og:description"] == page.select_one("meta[name=description]")["content"]
-        assert page.select_one("meta[name='twitter:card']")["content"] == "summary"
         image = built_file(site_dir, SITE_URL, og["og:image"])
         assert og["og:image"].startswith(SITE_URL) and image.is_file(), og["og:image"]
         if entry["audience"]:
-            assert Image.open(image).size == (1080, 1080), og["og:image"]  # the audience's square card
+            # The page's own share image (tests/test_reading.py looks at what it shows).
+            assert Image.open(image).size == (1200, 630) == (int(og["og:image:width"]), int(og["og:image:height"]))
+            assert page.select_one("meta[name='twitter:card']")["content"] == "summary_large_image"
+        else:
+            assert page.select_one("meta[name='twitter:card']")["content"] == "summary"
         if entry["lang"] == "vi":
             vietnamese_description[entry["url"]] = og["og:description"]
         elif entry["status"] == "draft":

@@ -314,7 +314,7 @@ def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCac
         for url, reason in result.refused:
             part = next((p for p in leaflet.parts if url in p.html or Path(urlsplit(url).path).name in p.html), None)
             where, line = (part.path, part.line) if part else (leaflet.overview, 1)
-            log.error(where, line, f"Tờ in {leaflet.file('standard')} không được đọc `{url[:120]}`: {reason}")
+            log.error(where, line, f"Không được đọc `{url[:120]}`: {reason}", seen_in=f"Tờ in {leaflet.file('standard')}")
     # One mistake, one line: the same part too long on several sheets is reported once, naming them all.
     reports: dict[tuple[Path, int], list[tuple[Leaflet, str, str]]] = {}
     for leaflet, result in rendered:

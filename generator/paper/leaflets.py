@@ -271,7 +271,11 @@ def _content(members: list[PageInLanguage], marker: str, renderer: Renderer, log
         rendered = renderer.body(part.text, Place(source.path, part.line), source.key)
         for figure in rendered.figures:
             figures.setdefault(figure.key, figure)
-        parts.append(Part(source.path, part.line, part.role, _local_images(str(rendered.html), source.path.parent), status))
+        html = str(rendered.html)
+        if rendered.marked:
+            # What the asterisk means, at the end of the part that shows it rather than only in the small print on the back.
+            html += f'\n<p class="part-footnote">{html_escape(renderer.language.t("figures.card_legend"))}</p>'
+        parts.append(Part(source.path, part.line, part.role, _local_images(html, source.path.parent), status))
     return _Content(tuple(parts), tuple(figures.values()))
 
 
