@@ -17,7 +17,7 @@ from .paper.leaflets import Leaflet
 from .compose.pages import SitePage
 from .sources.policy import PolicyData
 from .compose.qr import QrCode
-from .sources.published import (MANIFEST_NAME, FigureEntry, ImageEntry, LanguageEntry, LeafletEntry, PageEntry,
+from .sources.published import (MANIFEST_NAME, FigureEntry, ImageEntry, LanguageEntry, LeafletEntry, MoveEntry, PageEntry,
                                 SiteManifest)
 
 
@@ -63,6 +63,22 @@ def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, 
             for card in cards
         ],
     )
+
+
+def moves_in(manifest: SiteManifest, previous: SiteManifest | None, qr_codes: list[QrCode], reasons: dict[str, str]) -> SiteManifest:
+    """`manifest` with its record of codes whose page changed: the previous site's `moves` and this build's, and in a
+    release `release_moves`, those no release listed yet (then marked released)."""
+    history = list(previous.moves) if previous else []
+    before = {entry.code: entry.page for entry in previous.qr} if previous else {}
+    for qr in qr_codes:
+        if before.get(qr.code, qr.page) != qr.page:
+            history.append(MoveEntry(code=qr.code, from_page=before[qr.code], to=qr.page, since=manifest.as_of,
+                                     reason=reasons.get(qr.code)))
+    if not manifest.release:
+        return manifest.model_copy(update={"moves": history})
+    listed = [move for move in history if not move.released]
+    return manifest.model_copy(update={"moves": [move.model_copy(update={"released": True}) for move in history],
+                                       "release_moves": listed})
 
 
 def manifest_files(manifest: SiteManifest) -> dict[str, bytes]:

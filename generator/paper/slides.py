@@ -26,6 +26,7 @@ from ..assets import FONTS_DIR, TEMPLATES_DIR
 from ..compose.pages import draft_mark
 from ..compose.qr import QrCode, svg_image
 from ..problems import ProblemLog
+from ..render.infographics import UNVERIFIED_MARK
 from ..render.renderer import Place, Renderer
 from ..sources.languages import Language
 from ..sources.qa_bank import Bank
@@ -46,6 +47,11 @@ class Item:
     fallback: bool  # the Vietnamese entry inside another language's kit
     path: Path  # where the entry is written, for a message
     line: int
+
+    @property
+    def marked(self) -> bool:
+        """The answer shows a value nobody checked yet (the renderer marked it): its slide says what the mark means."""
+        return UNVERIFIED_MARK in self.answer
 
 
 @dataclass(frozen=True)
