@@ -512,7 +512,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             leaflet_files(printed.sheets, composition.languages),
             card_files(drawn),
             script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
-            kit_files(composition.kits, composition.site.hotline, options.as_of, options.release),
+            kit_files(composition.kits, composition.site.hotline, options.as_of, options.release, project.root),
             manifest_files(manifest),
         )
         # Last: the server's Content-Security-Policy lists the inline scripts of every page written.

@@ -3,6 +3,8 @@ answer key stands on a page of its own. Measured on the PDFs: page sizes, every 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
@@ -13,6 +15,7 @@ from conftest import AS_OF, REPO
 from generator.build import BuildOptions, Project, compose
 from generator.cli import main
 from generator.paper.slides import MIN_TYPE_PT, kit_files
+from generator.problems import ContentError
 from sheetcheck import raster
 
 
@@ -24,7 +27,7 @@ def kits():
 @pytest.fixture(scope="module")
 def files(kits):
     chosen = [k for k in kits if k.audience == "tu-nguyen" and k.lang.code in ("vi", "jrai")]
-    return chosen, kit_files(chosen, "1900 9068", AS_OF, False)
+    return chosen, kit_files(chosen, "1900 9068", AS_OF, False, REPO)
 
 
 def font_sizes(page) -> list[tuple[str, float]]:
@@ -64,8 +67,8 @@ def test_an_untranslated_entry_is_shown_in_vietnamese_and_says_so(files):
     chosen, data = files
     jrai = next(k for k in chosen if k.lang.code == "jrai")
     assert all(item.fallback for item in jrai.items)  # no Jrai entry yet: nothing is translated by machine
-    text = pdfium.PdfDocument(data[f"{jrai.stem}-trinh-chieu.pdf"])[1].get_textpage().get_text_range()
-    assert "chưa được dịch" in text
+    text = pdfium.PdfDocument(data[f"{jrai.stem}-trinh-chieu.pdf"])[0].get_textpage().get_text_range()
+    assert "bằng tiếng Việt" in " ".join(text.split())
 
 
 def test_the_quiz_keeps_its_answer_key_on_a_separate_page(files):
@@ -87,3 +90,13 @@ def test_the_quiz_keeps_its_answer_key_on_a_separate_page(files):
 def test_print_needs_a_commune_or_the_slides(tmp_path):
     result = CliRunner().invoke(main, ["print", "--project", str(REPO), "--site-dir", str(tmp_path / "site")])
     assert result.exit_code == 2 and "--slides" in result.output
+
+
+def test_an_answer_too_long_for_one_slide_is_reported_at_its_entry(kits):
+    kit = next(k for k in kits if k.audience == "tu-nguyen" and k.lang.code == "vi")
+    long_item = dataclasses.replace(kit.items[2], answer="Câu trả lời rất dài. " * 30)
+    bloated = dataclasses.replace(kit, items=kit.items[:2] + (long_item,) + kit.items[3:])
+    with pytest.raises(ContentError) as caught:
+        kit_files([bloated], "1900 9068", AS_OF, False, REPO)
+    [problem] = caught.value.problems
+    assert problem.path == "content/hoi-dap/tu-nguyen.yml" and problem.line == long_item.line and long_item.id in problem.message

@@ -18,12 +18,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 
 from ..assets import FONTS_DIR, TEMPLATES_DIR
 from ..compose.pages import draft_mark
 from ..compose.qr import QrCode, svg_image
+from ..problems import ProblemLog
 from ..render.infographics import UNVERIFIED_MARK
 from ..render.renderer import Place, Renderer
 from ..sources.languages import Language
@@ -39,9 +41,12 @@ _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "
 
 @dataclass(frozen=True)
 class Item:
+    id: str
     question: str
     answer: str
     fallback: bool  # the Vietnamese entry inside another language's kit
+    path: Path  # where the entry is written, for a message
+    line: int
 
     @property
     def marked(self) -> bool:
@@ -78,7 +83,8 @@ def plan_kits(bank: Bank, titles: dict[tuple[str, str], str], qr_codes: list[QrC
                 text = entry.text_in(code)
                 fallback = text.status == "fallback"
                 answer_renderer = renderers[text.lang] if fallback else renderer
-                items.append(Item(text.question, answer_renderer.text(text.short.value, Place(entry.path, text.short.line)), fallback))
+                items.append(Item(entry.id, text.question, answer_renderer.text(text.short.value, Place(entry.path, text.short.line)),
+                                  fallback, entry.path, text.short.line))
             statuses = ["fallback" if i.fallback else "source" for i in items]
             status = "source" if renderer.language.is_default else ("fallback" if "fallback" in statuses else "draft")
             kits.append(Kit(renderer.language, audience, titles.get((code, audience), audience), tuple(items),
@@ -96,20 +102,49 @@ def _context(kit: Kit, hotline: str, as_of: dt.date, release: bool) -> dict:
             "quiz": kit.items[:QUIZ_QUESTIONS]}
 
 
-def _pdf(template: str, context: dict) -> bytes:
+def _document(template: str, context: dict):
     from weasyprint import HTML  # imported here, as for the leaflets: only `outreach print --slides` needs it
 
     from .fetcher import PrintFetcher
 
     html = _TEMPLATES.get_template(template).render(**context)
     fetcher = PrintFetcher([FONTS_DIR], data_types=["image/svg+xml"])
-    return HTML(string=html, base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher).write_pdf()
+    return HTML(string=html, base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher).render()
 
 
-def kit_files(kits: list[Kit], hotline: str, as_of: dt.date, release: bool) -> dict[str, bytes]:
-    files = {}
+def kit_files(kits: list[Kit], hotline: str, as_of: dt.date, release: bool, root: Path) -> dict[str, bytes]:
+    """The slides and quiz sheet of each kit; a question whose answer does not fit one slide is an error at its entry."""
+    files, log = {}, ProblemLog(root)
     for kit in kits:
         context = _context(kit, hotline, as_of, release)
-        files[f"{kit.stem}-trinh-chieu.pdf"] = _pdf("slides.html", context)
-        files[f"{kit.stem}-cau-hoi-kiem-tra.pdf"] = _pdf("quiz.html", context)
+        slides = _document("slides.html", context)
+        if len(slides.pages) != len(kit.items) + 2:
+            for item in _spilled(kit, slides):
+                log.error(item.path, item.line, f"Câu trả lời ngắn của `{item.id}` không vừa một trang trình chiếu "
+                                                f"({kit.stem}-trinh-chieu.pdf, chữ {MIN_TYPE_PT} pt): hãy viết ngắn lại.")
+        files[f"{kit.stem}-trinh-chieu.pdf"] = slides.write_pdf()
+        files[f"{kit.stem}-cau-hoi-kiem-tra.pdf"] = _document("quiz.html", context).write_pdf()
+    log.raise_if_errors()
     return files
+
+
+def _spilled(kit: Kit, document) -> list[Item]:
+    """The items whose slide ran onto a second page: a page between the title and the closing slide without a question."""
+    starts = []
+    for page in document.pages[1:-1]:
+        text = " ".join(" ".join(box.text for box in _text_boxes(page._page_box)).split())
+        starts.append(next((item for item in kit.items if " ".join(item.question.split()) in text), None))
+    spilled, current = [], None
+    for found in starts:
+        if found is not None:
+            current = found
+        elif current is not None and current not in spilled:
+            spilled.append(current)
+    return spilled or list(kit.items)
+
+
+def _text_boxes(box):
+    if hasattr(box, "text"):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)

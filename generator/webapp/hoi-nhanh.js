@@ -17,7 +17,8 @@
   var FIELD_WEIGHTS = { q: 2.0, k: 2.5, a: 0.6 };
   var PAIR_BONUS = 1.5;  // a shared word pair counts this much more than its words alone
   var HOME_BOOST = 1.1;  // on an audience's page, its own answers win a tie
-  var MIN_COVER = 0.4;  // share of the query's weight an answer must cover to be shown
+  var MIN_COVER = 0.4;  // share of the query's weight an answer must cover to be shown…
+  var STRONG = 25;  // …unless it shares this much: a long question that also tells its story
   var SHOWN = 3;
 
   function fold(text) {
@@ -137,7 +138,9 @@
 
   function search(prepared, query, audience) {
     // The answers worth showing: none when nothing covers enough of the question (the box then offers the hotline).
-    return rank(prepared, query, audience).filter(function (r) { return r.score > 0 && r.cover >= MIN_COVER; }).slice(0, SHOWN);
+    return rank(prepared, query, audience).filter(function (r) {
+      return r.score > 0 && (r.cover >= MIN_COVER || r.score >= STRONG);
+    }).slice(0, SHOWN);
   }
 
   var api = { fold: fold, prepare: prepare, rank: rank, search: search };
