@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import math
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ class Typesetter:
 class _Layout:
     sizes: dict[str, int]  # region id -> index in TYPE_SCALES
     fillers: tuple[str, ...]  # regions whose key-figures block is shown
+    left_out: tuple[str, ...]  # optional parts not shown (a poster's borrowed points), by element id
     document: object
     overflows: dict[str, Overflow]
     fills: dict[str, float]
@@ -118,15 +120,17 @@ class _Layout:
         return not self.overflows and self.pages_ok
 
 
-def fitted_css(leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = ()) -> str:
-    """The type size of each growing region, and the fillers shown, as a stylesheet that overrides the document's."""
+def fitted_css(leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = (), left_out: tuple[str, ...] = ()) -> str:
+    """The type size of each growing region, the fillers shown and the parts left out, as a stylesheet that overrides the document's."""
     css = [f"#region-{region} {{ font-size: {_type_pt(leaflet, index):.2f}pt !important; }}" for region, index in sizes.items()]
     css += [f"#filler-{region} {{ display: block !important; }}" for region in fillers]
+    css += [f"#{element} {{ display: none !important; }}" for element in left_out]
     return "".join(css)
 
 
-def _attempt(typesetter: Typesetter, leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = ()) -> _Layout:
-    document = typesetter.layout(fitted_css(leaflet, sizes, fillers))
+def _attempt(typesetter: Typesetter, leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = (),
+             left_out: tuple[str, ...] = ()) -> _Layout:
+    document = typesetter.layout(fitted_css(leaflet, sizes, fillers, left_out))
     anchors = {}
     for page_index, page in enumerate(document.pages):
         for name, box in page.anchors.items():
@@ -138,7 +142,7 @@ def _attempt(typesetter: Typesetter, leaflet: Leaflet, sizes: dict[str, int], fi
         if overflow:
             overflows[region.id] = overflow
         fills[region.id] = fill
-    return _Layout(dict(sizes), fillers, document, overflows, fills, len(document.pages) == leaflet.format.pages)
+    return _Layout(dict(sizes), fillers, left_out, document, overflows, fills, len(document.pages) == leaflet.format.pages)
 
 
 def _type_pt(leaflet: Leaflet, index: int) -> float:
@@ -153,23 +157,30 @@ def fit(typesetter: Typesetter, leaflet: Leaflet) -> _Layout:
     when no region is predicted to take a larger size: a few layouts a sheet.
     A region still less than MIN_FILL full at its largest type shows the
     sheet's key figures below its text (when the sheet has a block for it),
-    and the search runs again.
+    and the search runs again. Content is chosen before type is: a sheet too full leaves out its
+    optional parts (`data-optional`), the last first, before anything is reported.
     """
     best = _search(typesetter, leaflet, ())
+    optional = _OPTIONAL.findall(typesetter.source)
+    while optional and main_region(leaflet).id in best.overflows:
+        best = _search(typesetter, leaflet, (), (*best.left_out, optional.pop()))
     if not best.fits:
         return best  # too long even in the smallest type: reported as it is
     short = tuple(r for r, fill in best.fills.items()
                   if fill < layout.MIN_FILL and f'id="filler-{r}"' in typesetter.source)
     if short:
-        filled = _search(typesetter, leaflet, short)
+        filled = _search(typesetter, leaflet, short, best.left_out)
         if filled.fits:
             return filled
     return best
 
 
-def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...]) -> _Layout:
+_OPTIONAL = re.compile(r'id="([\w-]+)" data-optional')
+
+
+def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...], left_out: tuple[str, ...] = ()) -> _Layout:
     growing = [r for r in leaflet.format.regions if r.fit]
-    best = _attempt(typesetter, leaflet, {r.id: 0 for r in growing}, fillers)
+    best = _attempt(typesetter, leaflet, {r.id: 0 for r in growing}, fillers, left_out)
     if not best.fits:
         return best
     low = {r.id: 0 for r in growing}
@@ -180,7 +191,7 @@ def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...]) 
         if all(trial[r] <= low[r] for r in low):
             break
         sizes = {r: max(trial[r], low[r]) for r in low}
-        attempt = _attempt(typesetter, leaflet, sizes, fillers)
+        attempt = _attempt(typesetter, leaflet, sizes, fillers, left_out)
         for r in low:
             if sizes[r] == low[r]:
                 continue
@@ -190,7 +201,7 @@ def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...]) 
                 high[r] = sizes[r] - 1
         if attempt.fits:
             best = attempt
-    return best if best.sizes == low else _attempt(typesetter, leaflet, low, fillers)
+    return best if best.sizes == low else _attempt(typesetter, leaflet, low, fillers, left_out)
 
 
 def _predict(index: int, fill: float) -> int:
@@ -263,7 +274,7 @@ def _render(leaflet: Leaflet) -> Rendered:
         return Rendered((), pages, overflows, (), ())  # reported, never printed
     variants = [RenderedVariant(first_variant, _write(fitted.document, first_variant))]
     for variant, html in others:
-        document = Typesetter(html, leaflet.roots).layout(fitted_css(leaflet, fitted.sizes, fitted.fillers))
+        document = Typesetter(html, leaflet.roots).layout(fitted_css(leaflet, fitted.sizes, fitted.fillers, fitted.left_out))
         variants.append(RenderedVariant(variant, _write(document, variant)))
     type_pt = tuple((region, round(_type_pt(leaflet, index), 2)) for region, index in fitted.sizes.items())
     return Rendered(tuple(variants), pages, overflows, type_pt, _thumbnails(variants[0].pdf))
