@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import itertools
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from PIL import ImageFont
 
-from ..assets import FONTS_DIR, ICONS_DIR, TEMPLATES_DIR
+from ..assets import FONTS_DIR, ICONS_DIR, PROFILES_DIR, TEMPLATES_DIR
 from ..sources import yamlfile
 
 # SVG written back without an `svg:` prefix: renderers expect the default namespace.
@@ -53,11 +54,11 @@ MIN_FILL = 0.6  # a region filled less than this at its largest type is reported
 # The A5 flyer, in mm. It has two sides: on the front a header band and the text, on the back a thin
 # band, the call to action and the QR code with the contacts.
 SHEETS = {
-    "a5-flyer": {"k": 1, "header_mm": 58, "gap_mm": 7, "body_mm": 135, "band_mm": 16, "action_mm": 95, "footer_mm": 77},
+    "a5-flyer": {"header_mm": 58, "gap_mm": 7, "body_mm": 135, "band_mm": 16, "action_mm": 95, "footer_mm": 77},
 }
 # A commune's or campaign's edition of a flyer: its block takes the slogan's place in the header band,
 # which grows by this many mm, taken from the body, in type of this size (pt).
-EDITION_BAND = {"a5-flyer": (16, 9.5)}
+EDITION_BAND = {"a5-flyer": (16, 12)}
 
 
 def edition_sheet(name: str) -> dict:
@@ -156,6 +157,23 @@ def icon_uri(name: str, colour: str) -> str:
     return svg_uri(ElementTree.tostring(tree))
 
 
+# The print shop's output intent when it gave none: FOGRA39 (ISO 12647-2, coated paper, offset), made with
+# ArgyllCMS from the FOGRA39 characterization data (see generator/icc/README.md).
+DEFAULT_CMYK_PROFILE = PROFILES_DIR / "FOGRA39L-coated.icc"
+
+
+@dataclass(frozen=True)
+class OutputIntent:
+    uri: str  # what the print-shop document's @color-profile reads
+    digest: str  # its bytes' hash: the document names it, so a replaced profile renders again
+
+
+@functools.lru_cache(maxsize=4)
+def output_intent(profile: Path | None) -> OutputIntent:
+    path = profile or DEFAULT_CMYK_PROFILE
+    return OutputIntent(path.as_uri(), hashlib.sha256(path.read_bytes()).hexdigest()[:16])
+
+
 def svg_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
@@ -163,7 +181,9 @@ def svg_uri(svg: bytes) -> str:
 def coloured_qr(svg: bytes, colour: str) -> str:
     """The QR module's SVG with its modules in `colour` (pure K on the press, never a four-colour black)."""
     tree = ElementTree.fromstring(svg)
-    tree.set("fill", colour)
+    # On the path itself: WeasyPrint does not pass a fill set on the root down, and draws the path in RGB black.
+    for path in tree.iter("{http://www.w3.org/2000/svg}path"):
+        path.set("fill", colour)
     return svg_uri(ElementTree.tostring(tree))
 
 

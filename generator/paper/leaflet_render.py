@@ -87,7 +87,7 @@ class Typesetter:
         self.source = html
         self.fonts = FontConfiguration()
         # The sheet's own QR code and icons come as data URLs; nothing else may.
-        self.fetcher = PrintFetcher([layout.FONTS_DIR, layout.ICONS_DIR, *roots], data_types=["image/svg+xml"])
+        self.fetcher = PrintFetcher([layout.FONTS_DIR, layout.ICONS_DIR, layout.PROFILES_DIR, *roots], data_types=["image/svg+xml"])
         self.html = HTML(string=html, base_url=str(layout.FONTS_DIR) + "/", url_fetcher=self.fetcher)
 
     def layout(self, css: str = ""):
@@ -272,20 +272,24 @@ def _render(leaflet: Leaflet) -> Rendered:
     pages, overflows = len(fitted.document.pages), tuple(fitted.overflows.values())
     if not fitted.fits:
         return Rendered((), pages, overflows, (), ())  # reported, never printed
-    variants = [RenderedVariant(first_variant, _write(fitted.document, first_variant))]
+    variants = [RenderedVariant(first_variant, _write(fitted.document, first_variant, leaflet))]
     for variant, html in others:
         document = Typesetter(html, leaflet.roots).layout(fitted_css(leaflet, fitted.sizes, fitted.fillers, fitted.left_out))
-        variants.append(RenderedVariant(variant, _write(document, variant)))
+        variants.append(RenderedVariant(variant, _write(document, variant, leaflet)))
     type_pt = tuple((region, round(_type_pt(leaflet, index), 2)) for region, index in fitted.sizes.items())
     return Rendered(tuple(variants), pages, overflows, type_pt, _thumbnails(variants[0].pdf))
 
 
-def _write(document, variant: str) -> bytes:
-    return document.write_pdf(finisher=_bleed_box if variant == "print-shop" else None)
+def _write(document, variant: str, leaflet: Leaflet) -> bytes:
+    if variant != "print-shop":
+        return document.write_pdf()
+    # PDF/X, with the output intent the document's @color-profile names (see leaflet.css).
+    return document.write_pdf(finisher=_print_boxes, pdf_variant=leaflet.pdf_x)
 
 
-def _bleed_box(document, pdf) -> None:
-    """The BleedBox at exactly 3 mm beyond the TrimBox (WeasyPrint puts it anywhere up to 10 pt into the slug)."""
+def _print_boxes(document, pdf) -> None:
+    """The BleedBox at exactly 3 mm beyond the TrimBox (WeasyPrint puts it anywhere up to 10 pt into
+    the slug); the ArtBox, what the sheet shows, is the trimmed sheet: never the slug with its marks."""
     import pydyf
 
     bleed = layout.BLEED_MM * _PT_PER_MM
@@ -293,6 +297,7 @@ def _bleed_box(document, pdf) -> None:
         if isinstance(entry, pydyf.Dictionary) and entry.get("Type") == "/Page":
             left, top, right, bottom = entry["TrimBox"]
             entry["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
+            entry["ArtBox"] = pydyf.Array([left, top, right, bottom])
 
 
 def _thumbnails(pdf: bytes) -> tuple[bytes, ...]:

@@ -172,6 +172,7 @@ class Leaflet:
     status: str  # the least finished text it carries: source | reviewed | draft | fallback
     unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
     roots: tuple[Path, ...]  # what its renderer may read besides the generator's fonts: the content tree
+    pdf_x: str = "pdf/x-4"  # the print-shop variant's standard, as WeasyPrint names it
     edition: EditionMark | None = None  # a commune's or a campaign's edition, with its own block and code
 
     @property
@@ -364,6 +365,7 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
         status=status,
         unverified=tuple(sorted(f.key for f in content.figures if not f.verified)),
         roots=(site.path.parent,),
+        pdf_x=site.pdf_x,
         edition=edition.mark if edition else None,
     )
 
@@ -399,6 +401,8 @@ def _context(overview, icon, fmt, content, qr, site, as_of, change) -> dict:
         "qr": layout.qr_size(qr.version, fmt.qr_mm),
         "address": layout.fitted_address(qr.printed_url, *ADDRESS_SPACE[fmt.name]),
         "hotline": site.hotline,
+        "cmyk_profile": site.cmyk_profile,
+        "pdf_x": site.pdf_x,
         "website": site.contacts.get("website", ""),
         "issued": format_day(as_of),
         "iso_date": as_of.isoformat(),
@@ -428,6 +432,7 @@ def _document(fmt: LeafletFormat, variant: str, context: dict) -> str:
         "layout": layout,
         "variant": variant,
         "print_shop": variant == "print-shop",
+        "output_intent": layout.output_intent(context["cmyk_profile"]) if variant == "print-shop" else None,
         "colours": colours,
         "bleed_mm": layout.BLEED_MM if variant == "print-shop" else 0,
         "slug_mm": layout.SLUG_MM,
