@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import ipaddress
-import json
 import os
 import shutil
 import tempfile
@@ -34,18 +33,23 @@ from .sources.campaigns import Campaign, load_campaigns
 from .assets import PACKAGE_DIR
 from .cache import ArtifactCache, digest, files_digest, library_versions, machine_cache
 from .sources.communes import Commune, load_communes, refuse_samples
-from .sources.content import PageKey, SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
+from .sources.content import SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
                        plan_tagged_codes)
-from .paper.images import CardSpec, card_files, card_specs, draw_all
+from .paper.images import CardSpec, card_files, card_specs, draw_all, share_specs
 from .sources.languages import Language, default_language, load_languages
 from .paper.leaflet_render import leaflet_files, render_all
 from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
-from .manifest import MANIFEST_NAME, build_manifest, manifest_files
+from .paper.loudspeaker import Script, plan_scripts, refuse_unverified, script_files
+from .paper.slides import Kit, kit_files, plan_kits
+from .manifest import build_manifest, manifest_files
 from .output import gather, write_files
+from .compose import quick_ask
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
+from .sources.qa_bank import Bank, bank_pages, check_links as check_bank_links, load_bank, replaces_written_pages
+from .sources.published import MANIFEST_NAME, SiteManifest, previous_manifest
 from .problems import ContentError, Problem, ProblemLog, Severity
 from .compose.qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .web.redirects import redirect_files
@@ -101,6 +105,7 @@ class BuildOptions:
     allow_drafts: tuple[str, ...] = ()  # languages whose draft translations a release may print, marked
     print_shop: bool = False  # also the print-shop and photocopy variants of every sheet (a release always has them)
     editions: EditionChoice = EditionChoice()  # the commune editions to print (`outreach print`)
+    slides: bool = False  # the meeting kit: slides and quiz sheets per audience and language (`outreach print --slides`)
 
 
 @dataclass(frozen=True)
@@ -122,12 +127,16 @@ class Composition:
     communes: list[Commune] = field(default_factory=list)
     campaigns: list[Campaign] = field(default_factory=list)
     tagged_codes: list[TaggedCode] = field(default_factory=list)  # commune- and campaign-tagged codes of every guide
+    bank: Bank = Bank((), ())  # the question-and-answer bank (content/hoi-dap/)
+    quick_ask: dict[str, dict[str, bytes]] = field(default_factory=dict)  # per language prefix: the "Hỏi nhanh" box's files
+    scripts: list[Script] = field(default_factory=list)  # loudspeaker scripts per audience and language
+    kits: list[Kit] = field(default_factory=list)  # meeting slides and quiz sheets, when asked for
 
 
 @dataclass(frozen=True)
 class BuildResult:
     site_dir: Path
-    manifest: dict
+    manifest: SiteManifest
     warnings: list[Problem]
     cache: ArtifactCache
     composition: Composition | None  # None when nothing changed: the site was left as it was
@@ -161,6 +170,32 @@ def read_editions(project: Project, site: SiteConfig, log: ProblemLog) -> tuple[
     return communes, load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
 
 
+@dataclass(frozen=True)
+class BankReading:
+    """The Q&A bank with what its answers are rendered with: for `outreach export hoi-dap` and the benchmark."""
+
+    bank: Bank
+    languages: tuple[Language, ...]
+    site: SiteConfig
+    policy: PolicyData
+    renderers: dict[str, Renderer]
+    log: ProblemLog
+
+
+def read_bank(project: Project, as_of: dt.date) -> BankReading:
+    """The bank alone, checked as a build checks it (raises ContentError listing every mistake)."""
+    log = ProblemLog(project.root)
+    policy = load_policy(project.content_dir / "policy.yml", log)
+    log.raise_if_errors()
+    languages = load_languages()
+    site = load_site_config(project.site_file, log)
+    log.raise_if_errors()
+    bank = load_bank(project.content_dir, site, languages, policy, log)
+    log.raise_if_errors()
+    renderers = {language.code: Renderer(language, policy, site, as_of, log) for language in languages}
+    return BankReading(bank, languages, site, policy, renderers, log)
+
+
 def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None) -> Composition:
     """Read and validate all content; raises ContentError listing every mistake."""
     log = ProblemLog(project.root)
@@ -172,7 +207,11 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     communes, campaigns = read_editions(project, site, log)
     check_selection(options.editions, communes, project.communes_file, site.audience_slugs, log)
     assets = load_assets(project.content_dir, languages, log)
-    check_page_links(sources, assets, log)
+    bank = load_bank(project.content_dir, site, languages, policy, log)
+    generated = bank_pages(bank, languages, policy, options.as_of)
+    check_page_links(sources, assets, log, frozenset(p.rel for p in generated))
+    check_bank_links(bank, {p.rel for p in sources if p.lang == default_language(languages).code}, log)
+    sources = replaces_written_pages(sources, generated, log)
     resolved = resolve_languages(sources, languages)
     written = read_lock(project.qr_lockfile, languages, log)
     links, lock = [], None
@@ -193,17 +232,24 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
     extras = {key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
               for key in qr_by_page.keys() | downloads.keys()}
-    pages = compose_pages(resolved, renderers, extras)
+    pages = compose_pages(resolved, renderers, extras, quick_ask_box=bool(bank.entries))
+    box_files = quick_ask.site_files(bank, languages, renderers, site.hotline, options.as_of, options.release, log) if bank.entries else {}
     pages += infographic_pages(pages, site)
     cards = card_specs(pages, qr_by_page, site.hotline, options.release)
+    scripts = plan_scripts(resolved, renderers, policy, options.as_of, log)
+    kits = [kit for kit in plan_kits(bank, _guide_titles(pages), qr_codes, renderers, site.audience_slugs)
+            if (not options.editions.audiences or kit.audience in options.editions.audiences)
+            and (not options.editions.languages or kit.lang.code in options.editions.languages)] if options.slides else []
     _warn_unverified(policy, options.as_of, log)
     if options.release:
         release_gate(site_url, site, options, policy, leaflets, cards, log)
+        refuse_unfit_answers(bank, policy, options.as_of, log)
+        refuse_unverified(scripts, policy, options.as_of, log)
         refuse_samples(communes, log)
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings, communes, campaigns, tagged)
+                       lock, log.warnings, communes, campaigns, tagged, bank, box_files, scripts, kits)
 
 
 def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
@@ -259,19 +305,33 @@ def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy:
                           "mã QR in ra sẽ không mở được. Sửa `site_url:` trong content/site.yml (hoặc dùng --site-url).")
     sheets = [(l.file(), l.lang, l.status, l.unverified, l.overview) for l in leaflets]
     sheets += [(c.file, c.lang, c.status, c.unverified, Path(c.path)) for c in cards]
-    printed: dict[str, list[str]] = {}
+    # One line per unchecked source, however many printed figures derive from it.
+    printed: dict[tuple[int, str], list[str]] = {}
     for file, _, _, unverified, _ in sheets:
         for key in unverified:
-            printed.setdefault(key, []).append(file)
-    for key, files in printed.items():
-        for source in policy.unverified_sources(key, options.as_of):
-            log.error(policy.path, source.line,
-                      f"Số liệu `{source.key}` chưa đối chiếu văn bản gốc mà có trên {len(files)} tờ in, ảnh (ví dụ {files[0]}). "
-                      "Đối chiếu trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true`, hoặc bỏ số liệu này khỏi phần in.")
+            for source in policy.unverified_sources(key, options.as_of):
+                files = printed.setdefault((source.line, source.key), [])
+                if file not in files:
+                    files.append(file)
+    for (line, key), files in printed.items():
+        log.error(policy.path, line,
+                  f"Số liệu `{key}` chưa đối chiếu văn bản gốc mà có trên {len(files)} tờ in, ảnh (ví dụ {files[0]}). "
+                  "Đối chiếu trên vbpl.vn hoặc congbao.chinhphu.vn rồi đặt `verified: true`, hoặc bỏ số liệu này khỏi phần in.")
     for file, lang, status, _, path in sheets:
         if status == "draft" and lang not in options.allow_drafts:
-            log.error(path, 1, f"{file} in bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
-                               f"(`status: reviewed`), hoặc chạy với `--allow-draft {lang}` để in kèm dấu BẢN DỊCH NHÁP.")
+            log.error(path, 1, "In bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
+                               f"(`status: reviewed`), hoặc chạy với `--allow-draft {lang}` để in kèm dấu BẢN DỊCH NHÁP.",
+                      seen_in=file)
+
+
+def refuse_unfit_answers(bank: Bank, policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
+    """A release publishes only answers that are reviewed, current and whose figures were checked."""
+    entries = {entry.id: entry for entry in bank.entries}
+    for entry_id, reasons in bank.unfit(as_of, policy).items():
+        entry = entries[entry_id]
+        log.error(entry.path, entry.line, f"Câu hỏi `{entry_id}` không phát hành được: {'; '.join(reasons)}. Cán bộ nghiệp vụ "
+                                          "duyệt lại (`status: reviewed`, `reviewer:`, `valid_to:` mới) và đối chiếu số liệu "
+                                          "trước khi phát hành.")
 
 
 def check(project: Project, options: BuildOptions, progress: Progress | None = None) -> list[Problem]:
@@ -317,9 +377,11 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     lock_before = project.qr_lockfile.read_text(encoding="utf-8") if project.qr_lockfile.is_file() else ""
     before = digest(inputs, lock_before)
     last = cache.last_build(site_dir)
-    if last and last["fingerprint"] == before and (site_dir / MANIFEST_NAME).exists():
-        manifest = json.loads((site_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
-        warnings = [Problem(w["path"], w["line"], w["message"], Severity[w["severity"]]) for w in last.get("warnings", [])]
+    manifest_before = previous_manifest(site_dir / MANIFEST_NAME)
+    if last and last["fingerprint"] == before and manifest_before is not None:
+        manifest = manifest_before
+        warnings = [Problem(w["path"], w["line"], w["message"], w.get("seen_in", ""), Severity[w["severity"]], w.get("topic", ""))
+                    for w in last.get("warnings", [])]
         return BuildResult(site_dir, manifest, warnings, cache, None)
     composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME)
     leaflets, cards = (composition.leaflets, composition.cards) if print_materials else ([], [])
@@ -331,11 +393,12 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     try:
         new_site = staging / "site"
         website = publisher.publishing(composition.pages, composition.assets, composition.languages, composition.site, composition.site_url,
-                                       project.config_file, new_site, work_dir)
+                                       project.config_file, new_site, work_dir, composition.quick_ask)
         # Leaflets and cards render on every core while the website does.
         with website:
             printed = render_all(leaflets, project.root, progress or Progress(), cache)
-            drawn = draw_all(cards, project.root, progress or Progress(), cache)
+            shares = share_specs(composition.pages, composition.site, options.release) if print_materials else []
+            drawn = draw_all(cards + shares, project.root, progress or Progress(), cache)
         manifest = build_manifest(
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,
@@ -349,6 +412,8 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             status_page_files(composition.translation_states, default_language(composition.languages)),
             leaflet_files(printed, composition.languages),
             card_files(drawn),
+            script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
+            kit_files(composition.kits, composition.site.hotline, options.as_of, options.release),
             manifest_files(manifest),
         ), new_site)
         _swap_in(new_site, site_dir)

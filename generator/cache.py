@@ -173,5 +173,6 @@ class ArtifactCache:
         if self.records is not None:
             record = self._record(site_dir)
             record.parent.mkdir(parents=True, exist_ok=True)
-            entries = [{"path": w.path, "line": w.line, "message": w.message, "severity": w.severity.name} for w in warnings]
+            entries = [{"path": w.path, "line": w.line, "message": w.message, "seen_in": w.seen_in, "severity": w.severity.name,
+                        "topic": w.topic} for w in warnings]
             record.write_text(json.dumps({"fingerprint": fingerprint, "warnings": entries}, ensure_ascii=False), encoding="utf-8")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import click
 
-from .team import preview, stats
-from .build import BuildOptions, BuildResult, Progress, Project, build, check, read_sources
+from .team import preview, qa_export, stats
+from .build import BuildOptions, BuildResult, Progress, Project, build, check, read_bank, read_sources
 from .cli_language import VietnameseGroup
 from .sources.content import check_site_url
 from .editions import EditionChoice
@@ -140,10 +140,10 @@ def _build_and_report(project: str, site_dir: str | None, options: BuildOptions)
     if result.reused:
         click.echo(f"Không có gì thay đổi kể từ lần tạo trước: giữ nguyên trang web trong {result.site_dir}.")
         return result
-    pages = result.manifest["pages"]
+    pages = result.manifest.pages
     counts = ", ".join(
-        f"{language['name']}: {sum(1 for p in pages if p['lang'] == language['code'])}"
-        for language in result.manifest["languages"]
+        f"{language.name}: {sum(1 for p in pages if p.lang == language.code)}"
+        for language in result.manifest.languages
     )
     click.echo(f"Đã tạo trang web trong {result.site_dir} ({counts} trang) sau {time.monotonic() - started:.1f} giây.")
     return result
@@ -158,25 +158,32 @@ def build_command(project: str, as_of: str | None, site_dir: str | None, site_ur
 
 
 @main.command("print")
-@click.option("--commune", "communes", multiple=True, required=True, metavar="MÃ_XÃ",
+@click.option("--commune", "communes", multiple=True, metavar="MÃ_XÃ",
               help="Mã xã trong content/communes.yml, hoặc `all` cho mọi xã. Dùng nhiều lần cho nhiều xã.")
+@click.option("--slides", is_flag=True, help="Tạo bộ tài liệu họp thôn, tập huấn: trình chiếu 16:9 và phiếu câu hỏi kiểm tra "
+                                             "(có trang đáp án riêng) cho mỗi nhóm, mỗi ngôn ngữ, từ ngân hàng hỏi đáp.")
 @click.option("--audience", "audiences", multiple=True, metavar="NHÓM", help="Chỉ nhóm đối tượng này (ví dụ tu-nguyen). Mặc định: mọi nhóm.")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(["vi", "bahnar", "jrai"]), metavar="NGÔN_NGỮ",
               help="Chỉ ngôn ngữ này (vi, bahnar, jrai). Mặc định: mọi ngôn ngữ.")
 @_build_options
-def print_command(communes: tuple[str, ...], audiences: tuple[str, ...], languages: tuple[str, ...], project: str,
+def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str, ...], languages: tuple[str, ...], project: str,
                   as_of: str | None, site_dir: str | None, site_url: str | None, release: bool, allow_drafts: tuple[str, ...],
                   print_shop: bool) -> None:
     """Tạo trang web kèm tờ gấp, tờ rơi, áp phích riêng của xã: nơi làm thủ tục, người liên hệ, mã QR của xã.
 
     Tờ của xã nằm trong site/leaflets/<ngôn ngữ>/xa/<mã xã>/ và được liệt kê ở trang site/xa/<mã xã>/.
+    Với --slides: thêm trình chiếu và phiếu kiểm tra trong site/hop-thon/<ngôn ngữ>/.
     """
+    if not communes and not slides:
+        raise click.UsageError("Cần --commune <mã xã> (tờ in của xã) hoặc --slides (trình chiếu, phiếu kiểm tra), hoặc cả hai.")
     choice = EditionChoice(tuple(sorted(set(communes))), tuple(sorted(set(audiences))), tuple(sorted(set(languages))))
-    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice)
+    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice, slides)
     result = _build_and_report(project, site_dir, options)
-    editions = [l for l in result.manifest["leaflets"] if l.get("commune")]
-    for commune in dict.fromkeys(l["commune"] for l in editions):
-        files = [l for l in editions if l["commune"] == commune]
+    if slides:
+        click.echo(f"Trình chiếu và phiếu kiểm tra: {result.site_dir}/hop-thon/<ngôn ngữ>/.")
+    editions = [l for l in result.manifest.leaflets if l.commune]
+    for commune in dict.fromkeys(l.commune for l in editions):
+        files = [l for l in editions if l.commune == commune]
         click.echo(f"Xã `{commune}`: {len(files)} tờ in trong {result.site_dir}/leaflets/…/xa/{commune}/, "
                    f"danh sách ở {result.site_dir}/xa/{commune}/index.html.")
 
@@ -200,7 +207,7 @@ def check_command(project: str, as_of: str | None, output_format: str, show_all:
         errors, warnings = error.problems, error.warnings
     if output_format == "json":
         click.echo(json.dumps(
-            [{"path": p.path, "line": p.line, "severity": p.severity.name.lower(), "message": p.message}
+            [{"path": p.path, "line": p.line, "severity": p.severity.name.lower(), "message": p.text}
              for p in sorted(one_line_per_mistake(errors) + one_line_per_mistake(warnings))],
             ensure_ascii=False, indent=2,
         ))
@@ -290,6 +297,36 @@ def import_command(project: str, as_of: str | None, csv_file: str, force: bool) 
     for page in pages:
         click.echo(f"Đã ghi {page.path.relative_to(proj.root)} (dòng {page.row} của bảng tính)")
     click.echo(f"Đã nhập {len(pages)} trang.")
+
+
+@main.group("export")
+def export_group() -> None:
+    """Xuất dữ liệu cho các kênh khác (Zalo, chatbot)."""
+
+
+@export_group.command("hoi-dap")
+@project_option
+@as_of_option
+@click.option("--format", "output_format", type=click.Choice(qa_export.FORMATS), default="zalo", show_default=True,
+              help="zalo (bảng CSV cho trả lời tự động theo từ khoá của Zalo OA), json hoặc csv (mọi cột, cho chatbot).")
+@click.option("--site-url", default=None, metavar="ĐỊA_CHỈ", help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml).")
+def export_qa_command(project: str, as_of: str | None, output_format: str, site_url: str | None) -> None:
+    """Xuất ngân hàng hỏi đáp (content/hoi-dap/) cho Zalo, Facebook, chatbot: chỉ câu đã duyệt, còn hiệu lực.
+
+    Mỗi câu: mã, từ khoá có dấu và không dấu, câu trả lời ngắn, liên kết và mã ngắn, ngày hiệu lực. Kết quả in ra
+    màn hình (chuyển vào tệp bằng `> tep.csv`); những câu không xuất và lý do in ở dòng báo lỗi.
+    """
+    proj = _project(project)
+    date = _as_of(as_of)
+    try:
+        reading = read_bank(proj, date)
+    except ContentError as error:
+        _fail(error, "Không đọc được ngân hàng hỏi đáp")
+    rows, left_out = qa_export.export_rows(proj, reading, _site_url(site_url) or reading.site.site_url, date)
+    click.echo(qa_export.render(rows, left_out, output_format), nl=False)
+    for line in qa_export.left_out_lines(left_out):
+        click.echo(line, err=True)
+    click.echo(f"Đã xuất {len(rows)} câu trả lời; {len(left_out)} câu không xuất (lý do ở trên).", err=True)
 
 
 @main.command("serve")

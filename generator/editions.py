@@ -19,7 +19,6 @@ Sheets are made only for what is asked: commune editions on `outreach print
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from .paper.leaflets import EditionMark, Leaflet
 from .sources.policy import format_day
 from .problems import ProblemLog
 from .compose.qr import MAX_URL_BYTES, AddressTooLong, QrCode, plan_qr_codes
+from .sources.published import TaggedCodeEntry, previous_manifest
 from .sources.shortlinks import ShortLink
 from .render.urls import relative_url
 from .web.webapp import FAVICON
@@ -134,9 +134,9 @@ class TaggedCode:
     kind: str  # commune | campaign
     tag: str
 
-    def as_manifest(self) -> dict:
-        return {"code": self.qr.code, "base": self.base, self.kind: self.tag, "lang": self.qr.lang.code,
-                "page": self.qr.page, "url": self.qr.short_url, "target": self.qr.target}
+    def as_manifest(self) -> TaggedCodeEntry:
+        return TaggedCodeEntry(code=self.qr.code, base=self.base, lang=self.qr.lang.code, page=self.qr.page,
+                               url=self.qr.short_url, target=self.qr.target, **{self.kind: self.tag})
 
 
 def tagged_code(base: str, tag: str) -> str:
@@ -163,23 +163,19 @@ def plan_tagged_codes(qr_codes: list[QrCode], communes: list[Commune], campaigns
     return tagged
 
 
-def keep_published(tagged: list[TaggedCode], previous_manifest: Path | None, files: dict[str, Path], log: ProblemLog) -> None:
+def keep_published(tagged: list[TaggedCode], manifest_path: Path | None, files: dict[str, Path], log: ProblemLog) -> None:
     """Refuse to drop a commune or campaign whose tagged codes the previous site published: paper may carry them.
 
     `files`: where each kind is declared (commune -> communes.yml, campaign -> campaigns.yml).
     """
-    try:
-        published = json.loads(previous_manifest.read_text(encoding="utf-8")).get("tagged_codes", []) if previous_manifest else []
-    except (ValueError, OSError):
+    published = previous_manifest(manifest_path)
+    if published is None:
         return  # no readable previous site: nothing to compare with
     now = {t.qr.code for t in tagged}
     missing: dict[tuple[str, str], list[str]] = {}
-    for entry in published:
-        if not isinstance(entry, dict):
-            continue
-        kind = "commune" if "commune" in entry else "campaign"
-        if entry.get("code") not in now and isinstance(entry.get(kind), str):
-            missing.setdefault((kind, entry[kind]), []).append(entry["code"])
+    for entry in published.tagged_codes:
+        if entry.code not in now:
+            missing.setdefault(entry.tag, []).append(entry.code)
     for (kind, tag), codes in missing.items():
         what = "xã" if kind == "commune" else "chiến dịch"
         log.error(files[kind], 1, f"Mã QR {', '.join(f'`{c}`' for c in codes[:3])}{'…' if len(codes) > 3 else ''} của {what} `{tag}` "

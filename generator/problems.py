@@ -7,6 +7,7 @@ file and line, in Vietnamese, each with the fix.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import json
 import os
@@ -27,14 +28,22 @@ class Problem:
     path: str
     line: int
     message: str
+    # The output the mistake was seen through ("Ảnh images/vi/x-square.png (1080×1080)"), kept apart
+    # from the message: one mistake in a source seen through several outputs is reported once.
+    seen_in: str = ""
     severity: Severity = field(default=Severity.ERROR, compare=False)
     # What kind of warning this is, in words ("số liệu chưa đối chiếu"): repeats are summarised by it.
     topic: str = field(default="", compare=False)
 
+    @property
+    def text(self) -> str:
+        """The message as the communicator reads it, naming the output it was seen through."""
+        return f"{self.seen_in}: {self.message}" if self.seen_in else self.message
+
     def format(self) -> str:
         # Line 0: a problem with a command-line value rather than a file ("--site-url: lỗi: ...").
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity.value}: {self.message}"
+        return f"{where}: {self.severity.value}: {self.text}"
 
 
 class ContentError(Exception):
@@ -71,11 +80,11 @@ class ProblemLog:
                 return path.relative_to(root).as_posix()
         return path.as_posix()
 
-    def error(self, path: Path | str, line: int, message: str) -> None:
-        self._add(Problem(self._display_path(path), line, message))
+    def error(self, path: Path | str, line: int, message: str, seen_in: str = "") -> None:
+        self._add(Problem(self._display_path(path), line, message, seen_in))
 
-    def warning(self, path: Path | str, line: int, message: str, topic: str = "") -> None:
-        self._add(Problem(self._display_path(path), line, message, Severity.WARNING, topic))
+    def warning(self, path: Path | str, line: int, message: str, topic: str = "", seen_in: str = "") -> None:
+        self._add(Problem(self._display_path(path), line, message, seen_in, Severity.WARNING, topic))
 
     def _add(self, problem: Problem) -> None:
         # A Vietnamese page is composed once per language; report its mistakes once.
@@ -102,22 +111,22 @@ def one_line_per_mistake(problems: list[Problem]) -> list[Problem]:
     """Merge problems that are one mistake seen through several outputs.
 
     A Vietnamese page is printed and drawn once per language and size, so one
-    overlong block is reported by every card and leaflet made from it. Their
-    messages differ only in what they are about, the words before the first
-    colon ("Ảnh …-square.png (1080×1080): nội dung … quá dài"): at the same file
-    and line they are reported once, naming the first reported and how many
-    other outputs share it.
+    overlong block is reported by every card and leaflet made from it. Problems
+    whose messages are the same, at the same file and line, that differ only in
+    the output they were seen through (`seen_in`) are reported once, naming the
+    first output and counting the others after the message, which is kept to
+    the letter: its fix can be typed as it reads. Problems without `seen_in`,
+    and different messages, are never merged.
     """
     groups: dict[tuple, list[Problem]] = {}
     for problem in problems:
-        _, colon, rest = problem.message.partition(": ")
-        groups.setdefault((problem.path, problem.line, rest if colon else problem.message), []).append(problem)
+        key = (problem.path, problem.line, problem.severity, problem.message, bool(problem.seen_in))
+        groups.setdefault(key if problem.seen_in else (*key, id(problem)), []).append(problem)
     merged = []
-    for (_, _, rest), group in groups.items():
+    for group in groups.values():
         first = group[0]
         if len(group) > 1:
-            subject = first.message.partition(": ")[0]
-            first = Problem(first.path, first.line, f"{subject} và {len(group) - 1} bản khác: {rest}", first.severity, first.topic)
+            first = dataclasses.replace(first, message=f"{first.message} (và {len(group) - 1} chỗ khác)")
         merged.append(first)
     return sorted(merged)
 
@@ -137,7 +146,7 @@ class WarningMemory:
     @staticmethod
     def _key(problem: Problem) -> str:
         # Not the line: a warning that moved because lines were added above it is not news.
-        return f"{problem.path}\n{problem.message}"
+        return f"{problem.path}\n{problem.text}"
 
     def _seen(self) -> set[str]:
         try:

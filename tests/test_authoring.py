@@ -52,7 +52,7 @@ def test_outdated_translation_tells_the_reader_and_the_team(make_project, tmp_pa
     page = BeautifulSoup((tmp_path / "out/jrai/tu-nguyen/index.html").read_text(encoding="utf-8"), "html.parser")
     assert page.select_one("[data-outreach-notice=outdated]") is not None
     assert page.select_one("[data-outreach-notice=draft]") is not None
-    entry = next(p for p in result.manifest["pages"] if p["url"] == "jrai/tu-nguyen/")
+    entry = next(p for p in result.manifest.as_json()["pages"] if p["url"] == "jrai/tu-nguyen/")
     assert entry["outdated"] is True and entry["status"] == "draft"
     team = BeautifulSoup((tmp_path / "out/noi-bo/ban-dich/index.html").read_text(encoding="utf-8"), "html.parser")
     assert team.find("meta", attrs={"name": "robots"})["content"] == "noindex"

@@ -35,7 +35,7 @@ def project(make_project, tmp_path):
 
 def rendered_sheets(result, audience=None) -> set[str]:
     """One render makes every variant of a sheet; the cache names it by its standard PDF."""
-    return {l["file"] for l in result.manifest["leaflets"] if l["variant"] == "standard" and audience in (None, l["audience"])}
+    return {l["file"] for l in result.manifest.as_json()["leaflets"] if l["variant"] == "standard" and audience in (None, l["audience"])}
 
 
 def rebuild(project, tmp_path, **kwargs):
@@ -50,7 +50,7 @@ def test_unchanged_rebuild_leaves_the_site_as_it_was(project, tmp_path, monkeypa
         patched.setattr(generator.build, "compose", lambda *args, **kwargs: pytest.fail("content read"))
         result = rebuild(project, tmp_path)
     assert result.reused and marker.stat().st_mtime_ns == before
-    assert result.manifest["leaflets"]
+    assert result.manifest.as_json()["leaflets"]
     # The command a communicator types: nothing changed, so neither WeasyPrint nor MkDocs is even loaded.
     run = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "build", "--project", project.root,
                           "--site-dir", tmp_path / "site", "--as-of", AS_OF.isoformat()], capture_output=True, text=True, timeout=120)
@@ -98,8 +98,8 @@ def test_editing_one_audience_rerenders_only_its_leaflets(project, tmp_path):
     assert not result.reused
     assert set(result.cache.misses) == rendered_sheets(result, "sinh-vien")
     assert set(result.cache.hits) >= rendered_sheets(result, "tu-nguyen")
-    assert all(i["audience"] == "tu-nguyen" for i in result.manifest["images"])
-    assert {i["file"] for i in result.manifest["images"]} <= set(result.cache.hits)
+    assert all(i["audience"] == "tu-nguyen" for i in result.manifest.as_json()["images"])
+    assert {i["file"] for i in result.manifest.as_json()["images"]} <= set(result.cache.hits)
 
 
 def test_a_policy_figure_change_reaches_every_artifact_that_shows_it(project, tmp_path):
@@ -121,8 +121,8 @@ from generator.build import BuildOptions, Project, build
 from generator.cache import ArtifactCache
 result = build(Project(Path({root!r})), Path({site!r}), BuildOptions(dt.date(2026, 11, 25)), cache=ArtifactCache(Path({cache!r})))
 print(json.dumps({{"hits": result.cache.hits, "misses": result.cache.misses,
-                  "sheets": [l["file"] for l in result.manifest["leaflets"] if l["variant"] == "standard"],
-                  "cards": [i["file"] for i in result.manifest["images"]]}}))
+                  "sheets": [l["file"] for l in result.manifest.as_json()["leaflets"] if l["variant"] == "standard"],
+                  "cards": [i["file"] for i in result.manifest.as_json()["images"]]}}))
 """
 
 
@@ -150,7 +150,7 @@ def test_cached_output_is_identical_to_a_fresh_render(project, tmp_path):
     cached = rebuild(project, tmp_path)
     fresh = build(project, tmp_path / "fresh", BuildOptions(AS_OF), cache=ArtifactCache(None))
     assert cached.cache.hits and not fresh.cache.hits
-    for entry in fresh.manifest["leaflets"] + fresh.manifest["images"]:
+    for entry in fresh.manifest.as_json()["leaflets"] + fresh.manifest.as_json()["images"]:
         assert (tmp_path / "site" / entry["file"]).read_bytes() == (tmp_path / "fresh" / entry["file"]).read_bytes()
 
 

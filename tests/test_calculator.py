@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from bs4 import BeautifulSoup
 
 from generator.compose.calculator import InputError, calculator_data, compute
 from generator.sources.policy import load_policy
@@ -20,6 +21,8 @@ CASES = [
     ("2026-11", "3 333 333 đ", "others", 1, 667_333, 66_000),               # rounding: 733.333,26 -> 733.333
     ("2027-01", "2.200.000", "near_poor", 6, 1_742_400, 1_161_600),         # the 2027 poverty line
     ("2027-01", "2.200.000", "poor", 1, 242_000, 242_000),
+    ("2026-11", "1.500.000", "no_support", 1, 330_000, 0),                 # the 120 months of support used up
+    ("2027-01", "2.200.000", "no_support", 3, 1_452_000, 0),
 ]
 ERRORS = [
     ("2026-11", "", "empty"),
@@ -47,7 +50,23 @@ def test_python_reference(data, month, income, group, months, person, state):
     result = compute(data, income, group, months, day(month))
     assert (result.person, result.state) == (person, state)
     assert result.monthly_person + result.monthly_state == result.monthly_total
-    assert any("Nghị định 159/2025/NĐ-CP" in b for b in result.basis)
+    assert any("Nghị định 159/2025/NĐ-CP" in b for b in result.basis) == (group != "no_support")
+    assert any("Điều 31 Luật BHXH 41/2024/QH15" in b for b in result.basis)  # the floor's own rule
+    # The floor (the poverty line) is not yet checked: what the person and the State pay carry the mark.
+    assert {"person", "state"} <= result.unverified and "total" not in result.unverified
+
+
+def test_python_says_until_when_its_figures_hold(data):
+    # The poverty line changes on 01/01/2027: a payment from November 2026 is reckoned on figures valid until 31/12/2026.
+    assert compute(data, "2.000.000", "others", 1, day("2026-11")).valid_until == dt.date(2026, 12, 31)
+    assert compute(data, "2.000.000", "others", 1, day("2026-06")).valid_until == dt.date(2026, 6, 30)  # the ceiling changes
+    assert compute(data, "2.200.000", "others", 1, day("2027-01")).valid_until is None
+
+
+def test_the_data_names_every_figure_with_its_label_and_check(data):
+    assert {"rate", "floor", "ceiling", "support.poor", "support.ethnic_minority"} <= data["figures"].keys()
+    assert all(figure["label"] and all("verified" in p and p["basis"] for p in figure["periods"])
+               for figure in data["figures"].values())
 
 
 @pytest.mark.parametrize("month, income, key", ERRORS)
@@ -73,8 +92,16 @@ def test_page_agrees_with_the_table(server, browser):
         page.click("[data-outreach-calculator] button")
         shown_person = page.inner_text("#calc-result [data-amount=person] strong")
         shown_state = page.inner_text("#calc-result [data-amount=state] strong")
-        assert shown_person.endswith(money(person)), (income, group, shown_person)
-        assert shown_state.endswith(money(state)), (income, group, shown_state)
+        # Both rest on the floor, which nobody checked yet: each amount carries the mark, the legend follows.
+        assert shown_person.endswith(money(person) + "*"), (income, group, shown_person)
+        assert shown_state.endswith(money(state) + "*"), (income, group, shown_state)
+        result = page.inner_text("#calc-result")
+        assert "chưa được đối chiếu" in result and "Căn cứ:" in result, result
+        basis = page.inner_text("#calc-result .outreach-calculator__basis")
+        assert "Thu nhập thấp nhất" in basis and "khoản 2 Điều 31 Luật BHXH 41/2024/QH15" in basis, basis
+        assert ("Nghị định 159/2025/NĐ-CP" in basis) == (group != "no_support"), basis
+        if month == "2026-11":
+            assert "dùng đến hết ngày 31/12/2026" in result, result
     for month, income, key in ERRORS:
         page.fill("#calc-start", month)
         page.fill("#calc-income", income)
@@ -89,8 +116,19 @@ def test_page_agrees_with_the_table(server, browser):
 
 
 def test_calculator_page_exists_in_every_language(built_site):
-    calculators = [p for p in built_site.manifest["pages"] if p["kind"] == "calculator"]
+    calculators = [p for p in built_site.manifest.as_json()["pages"] if p["kind"] == "calculator"]
     assert {p["lang"] for p in calculators} == {"vi", "bahnar", "jrai"}
     for entry in calculators:
         html = (built_site.site_dir / entry["url"] / "index.html").read_text(encoding="utf-8")
         assert 'id="calc-data"' in html and "data-outreach-calculator" in html
+        soup = BeautifulSoup(html, "html.parser")
+        # Several groups: the page says to choose the highest support; and the choice once the support is used up.
+        assert "Chọn nhóm được hỗ trợ cao nhất" in soup.select_one("#calc-group-hint").get_text()
+        assert soup.select_one("#calc-group option[value=no_support]").get_text().startswith("Đã được hỗ trợ đủ 120 tháng*")
+        # Every figure the calculator uses is listed with its basis, unchecked ones marked.
+        listed = {li["data-key"]: li.get_text() for li in soup.select("[data-outreach-figures] li")}
+        for key in ("voluntary.rate", "voluntary.floor", "voluntary.ceiling", "voluntary.support.poor",
+                    "voluntary.support.near_poor", "voluntary.support.ethnic_minority", "voluntary.support.others"):
+            assert key in listed, (entry["url"], key)
+        assert "1.500.000 đ*" in listed["voluntary.floor"] and "Điều 31" in listed["voluntary.floor"]
+        assert "50%*" in listed["voluntary.support.poor"] and "chưa đối chiếu" in listed["voluntary.support.poor"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import posixpath
 import re
@@ -130,7 +129,7 @@ def printed(make_project, tmp_path):
 
 
 def editions(result, commune: str) -> list[dict]:
-    return [l for l in result.manifest["leaflets"] if l["commune"] == commune]
+    return [l for l in result.manifest.as_json()["leaflets"] if l["commune"] == commune]
 
 
 def test_a_commune_edition_carries_its_office_and_its_own_code(printed):
@@ -148,7 +147,7 @@ def test_a_commune_edition_carries_its_office_and_its_own_code(printed):
         assert scanned(pdf) == ["https://example.org/tt/q/tn-iagrai/"], sheet["file"]
     assert resolve_redirect(result.site_dir, "q/tn-iagrai/") == "tu-nguyen/"
     assert "/tt/q/tn-iagrai/ /tt/tu-nguyen/ 301" in (result.site_dir / "_redirects").read_text(encoding="utf-8")
-    tagged = {t["code"]: t for t in result.manifest["tagged_codes"]}
+    tagged = {t["code"]: t for t in result.manifest.as_json()["tagged_codes"]}
     assert tagged["tn-iagrai"]["commune"] == "iagrai" and tagged["tn-iagrai"]["base"] == "tn"
     assert tagged["tnb-chupah"]["target"] == "bahnar/tu-nguyen/"  # every language has its code, printed or not
 
@@ -156,7 +155,7 @@ def test_a_commune_edition_carries_its_office_and_its_own_code(printed):
 def test_the_team_sees_each_edition_by_its_own_previews(printed):
     _, _, result = printed
     sheet = BeautifulSoup((result.site_dir / "noi-bo/to-in/index.html").read_text(encoding="utf-8"), "html.parser")
-    for entry in result.manifest["leaflets"]:
+    for entry in result.manifest.as_json()["leaflets"]:
         if entry["variant"] != "standard":
             continue
         def site_path(src):
@@ -169,7 +168,7 @@ def test_the_team_sees_each_edition_by_its_own_previews(printed):
 
 def test_the_guides_own_sheets_stay_as_they_were(printed):
     _, _, result = printed
-    plain = [l for l in result.manifest["leaflets"] if l["commune"] is None]
+    plain = [l for l in result.manifest.as_json()["leaflets"] if l["commune"] is None]
     assert {l["file"] for l in plain} >= {"leaflets/vi/tu-nguyen-a5-flyer.pdf", "leaflets/bahnar/tu-nguyen-a3-poster.pdf"}
     assert scanned(result.site_dir / "leaflets/vi/tu-nguyen-a5-flyer.pdf") == ["https://example.org/tt/q/tn/"]
     guide = (result.site_dir / "tu-nguyen/index.html").read_text(encoding="utf-8")
@@ -215,14 +214,14 @@ def test_a_campaign_has_its_page_codes_and_sheets_and_stays_as_an_archive(make_p
     during = build(project, tmp_path / "during", BuildOptions(dt.date(2026, 5, 10), SITE_URL), cache=cache)
     after = build(project, tmp_path / "after", BuildOptions(dt.date(2026, 6, 1), SITE_URL), cache=cache)
 
-    sheets = [l for l in during.manifest["leaflets"] if l["campaign"] == "tvd26"]
+    sheets = [l for l in during.manifest.as_json()["leaflets"] if l["campaign"] == "tvd26"]
     assert {(l["format"], l["lang"]) for l in sheets} == {(f, lang) for f in ("a5-flyer", "a3-poster") for lang in ("vi", "bahnar", "jrai")}
     flyer = during.site_dir / "leaflets/vi/chien-dich/tvd26/tu-nguyen-a5-flyer.pdf"
     text = pdf_text(flyer)
     assert "Tháng vận động triển khai BHXH toàn dân 2026" in text and "Hỏi đại lý thu BHXH ở xã hoặc gọi 1900 9068." in text
     assert "01/05/2026" in text and "31/05/2026" in text
     assert scanned(flyer) == ["https://example.org/tt/q/tn-tvd26/"]
-    assert not [l for l in after.manifest["leaflets"] if l["campaign"]]  # nothing new is printed for a campaign that is over
+    assert not [l for l in after.manifest.as_json()["leaflets"] if l["campaign"]]  # nothing new is printed for a campaign that is over
 
     for result, state in ((during, "running"), (after, "archived")):
         for prefix in ("", "bahnar/", "jrai/"):
@@ -235,7 +234,7 @@ def test_a_campaign_has_its_page_codes_and_sheets_and_stays_as_an_archive(make_p
         assert "lưu trữ" in page if state == "archived" else "lưu trữ" not in page
         for code, target in (("tn-tvd26", "tu-nguyen/"), ("tnb-tvd26", "bahnar/tu-nguyen/"), ("tnj-tvd26", "jrai/tu-nguyen/")):
             assert resolve_redirect(result.site_dir, f"q/{code}/") == target
-        assert {t["code"] for t in result.manifest["tagged_codes"] if t.get("campaign") == "tvd26"} >= {"tn-tvd26", "tnb-tvd26"}
+        assert {t["code"] for t in result.manifest.as_json()["tagged_codes"] if t.get("campaign") == "tvd26"} >= {"tn-tvd26", "tnb-tvd26"}
 
 
 def test_check_reports_commune_mistakes_at_their_line(make_project, machine_cache):

@@ -19,7 +19,7 @@ HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
 
 
 def test_images_are_listed_with_their_real_sizes(built_site):
-    images = built_site.manifest["images"]
+    images = built_site.manifest.as_json()["images"]
     assert {(i["width"], i["height"]) for i in images} == {(1080, 1350), (1080, 1080)}
     for image in images:
         assert set(image) == {"kind", "lang", "audience", "file", "width", "height", "status", "release", "unverified_figures"}
@@ -40,7 +40,7 @@ def test_every_character_on_a_card_has_a_glyph(built_site):
 
 
 def test_cards_carry_drawn_text_and_a_working_qr_code(built_site):
-    for image in built_site.manifest["images"]:
+    for image in built_site.manifest.as_json()["images"]:
         with Image.open(built_site.site_dir / image["file"]) as png:
             codes = [c for c in zxingcpp.read_barcodes(png) if c.format == zxingcpp.BarcodeFormat.QRCode]
             assert len(codes) == 1
@@ -52,8 +52,8 @@ def test_cards_carry_drawn_text_and_a_working_qr_code(built_site):
 
 
 def test_card_qr_leads_to_the_audience_guide_in_its_language(built_site):
-    qr_urls = {(q["lang"], q["target"]): q["url"] for q in built_site.manifest["qr"]}
-    for image in built_site.manifest["images"]:
+    qr_urls = {(q["lang"], q["target"]): q["url"] for q in built_site.manifest.as_json()["qr"]}
+    for image in built_site.manifest.as_json()["images"]:
         prefix = "" if image["lang"] == "vi" else image["lang"] + "/"
         with Image.open(built_site.site_dir / image["file"]) as png:
             [code] = zxingcpp.read_barcodes(png)
@@ -73,7 +73,7 @@ def test_web_infographics_are_text_and_the_audience_page_offers_downloads(built_
         for href in links:
             target = posixpath.normpath(posixpath.join(f"/{lang}tu-nguyen/infographic/", href)).lstrip("/")
             assert (built_site.site_dir / target).is_file(), href
-    kinds = {p["kind"] for p in built_site.manifest["pages"] if p["url"].endswith("/infographic/")}
+    kinds = {p["kind"] for p in built_site.manifest.as_json()["pages"] if p["url"].endswith("/infographic/")}
     assert kinds == {"infographic"}
 
 

@@ -26,7 +26,7 @@ EXPECTED = {("a4-trifold", "standard"), ("a4-trifold", "print-shop"), ("a4-trifo
 
 
 def leaflets(built_site, **where):
-    return [l for l in built_site.manifest["leaflets"] if all(l[k] == v for k, v in where.items())]
+    return [l for l in built_site.manifest.as_json()["leaflets"] if all(l[k] == v for k, v in where.items())]
 
 
 def one(built_site, **where):
@@ -50,7 +50,7 @@ def test_every_audience_and_language_has_a_trifold_a_flyer_and_a_poster_in_every
         for audience in AUDIENCES:
             found = {(l["format"], l["variant"]) for l in leaflets(built_site, lang=lang, audience=audience)}
             assert found == EXPECTED, (lang, audience)
-    for entry in built_site.manifest["leaflets"]:
+    for entry in built_site.manifest.as_json()["leaflets"]:
         assert set(entry) == {"lang", "audience", "format", "variant", "file", "pages", "qr_url", "issued", "valid_until", "previews",
                               "status", "release", "unverified_figures", "commune", "campaign"}
         assert (built_site.site_dir / entry["file"]).read_bytes().startswith(b"%PDF")
@@ -117,7 +117,7 @@ def test_links_print_as_something_that_works_on_paper(built_site):
     workers = pdf_text(one(built_site, lang="vi", audience="doanh-nghiep", format="a4-trifold", variant="standard"))
     # A page with its own short address: the address to type.
     assert "BHXH tự nguyện (gõ example.org/tt/q/tn)" in workers
-    for entry in built_site.manifest["leaflets"]:
+    for entry in built_site.manifest.as_json()["leaflets"]:
         assert b"/Link" not in (built_site.site_dir / entry["file"]).read_bytes(), entry["file"]  # nothing to click on paper
 
 
@@ -168,7 +168,7 @@ def test_team_area_has_a_preview_of_every_page_and_a_contact_sheet(built_site):
             expected.add(preview)
     assert shown == expected
     linked = {posixpath.normpath(posixpath.join("noi-bo/to-in/", a["href"])) for a in sheet.select("a")}
-    assert {l["file"] for l in built_site.manifest["leaflets"]} <= linked
+    assert {l["file"] for l in built_site.manifest.as_json()["leaflets"]} <= linked
     # Headed by the languages' names, sizes with a decimal comma, as the team reads them.
     assert [h2.get_text() for h2 in sheet.select("h2")] == ["Tiếng Việt", "Bahnar", "Jrai"]
     assert not re.search(r"\d\.\d+ pt", sheet.get_text())
@@ -249,7 +249,7 @@ def test_same_input_gives_byte_identical_pdfs_and_images(make_project, tmp_path,
         out = tmp_path / name / "site"
         result = build(project, out, BuildOptions(as_of, print_shop=True), cache=ArtifactCache(tmp_path / name / "cache"))
         assert result.cache.misses and not result.cache.hits, "every file rendered by this build"
-        manifest = result.manifest
+        manifest = result.manifest.as_json()
         files = ([l["file"] for l in manifest["leaflets"]] + [p for l in manifest["leaflets"] for p in l["previews"]]
                  + [q["files"][kind] for q in manifest["qr"] for kind in ("png", "svg")] + [i["file"] for i in manifest["images"]])
         return out, {f: (out / f).read_bytes() for f in files}

@@ -4,7 +4,6 @@ import datetime as dt
 import json
 import re
 import shutil
-from pathlib import Path
 
 import jinja2
 import pytest

@@ -1,6 +1,7 @@
 """Policy figures: values by date, derived figures, formatting, data-file errors."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -70,7 +71,53 @@ def test_value_in_force_and_coming_change(policy):
     assert format_figure(line, dt.date(2027, 3, 1), VI) == "2.200.000 đ"
     reference = policy.figures["reference_level"]
     assert format_figure(reference, dt.date(2026, 5, 1), VI) == "2.340.000 đ (từ 01/07/2026: 2.530.000 đ)"
-    assert format_figure(reference, dt.date(2026, 5, 1), VI, "basis").startswith("Nghị định 73/2024/NĐ-CP")
+    assert format_figure(reference, dt.date(2026, 5, 1), VI, "basis").startswith("Điều 3 Nghị định 73/2024/NĐ-CP")
+
+
+def test_the_reference_level_starts_with_the_2024_law(policy):
+    """"Mức tham chiếu" is the 2024 law's term (from 01/07/2025); 2.340.000 đ from 01/07/2024 was the base salary."""
+    reference = policy.figures["reference_level"]
+    assert reference.periods[0].start == policy.figures["law.effective_date"].periods[0].value == dt.date(2025, 7, 1)
+    assert "Nghị định 73/2024/NĐ-CP" in reference.periods[0].basis_text
+
+
+def test_every_figure_names_its_document_and_article(policy):
+    """Law or decree with its number, and the article: a checked value always cites one; an unchecked value may
+    wait for its check to find the article only in a decree whose number is confirmed."""
+    missing = []
+    for figure in policy.figures.values():
+        for period in figure.periods:
+            numbered = all(re.search(r"\d+/\d{4}/(QH|NĐ-CP)", b.law) or "chưa rõ số hiệu" in b.law for b in period.basis)
+            cited = any(b.article for b in period.basis) or not period.verified
+            if not (numbered and cited):
+                missing.append((figure.key, period.start, period.basis_text))
+    assert missing == []
+    basis = lambda key: policy.figures[key].shown_on(dt.date(2026, 11, 25)).basis_text
+    assert "Điều 4 Nghị định 58/2020/NĐ-CP" in basis("compulsory.employer_accident")
+    assert "Điều 13 Luật Bảo hiểm y tế" in basis("compulsory.health_employee")
+    assert "khoản 2 Điều 31 Luật BHXH 41/2024/QH15" in basis("voluntary.floor")
+    assert "Điều 33 Luật Việc làm 74/2025/QH15" in basis("compulsory.unemployment_employee")
+
+
+def test_a_statement_has_no_value_and_shows_only_its_mark(policy):
+    statement = policy.figures["household_business.compulsory_from_2025"]
+    assert statement.unit == "statement" and statement.unverified_on(dt.date(2026, 11, 25))
+    assert format_figure(statement, dt.date(2026, 11, 25), VI) == ""
+    assert "điểm m khoản 1 Điều 2" in format_figure(statement, dt.date(2026, 11, 25), VI, "basis")
+
+
+def test_a_statement_with_a_value_or_in_a_formula_is_refused(tmp_path):
+    path = tmp_path / "policy.yml"
+    path.write_text("laws:\n  l: Luật 1/2024/QH15\nfigures:\n  s:\n    label: Câu\n    unit: statement\n    values:\n"
+                    "      - from: 2025-07-01\n        value: 3\n        basis: [{law: l, article: 2}]\n        verified: false\n"
+                    "  t:\n    label: Câu\n    unit: statement\n    values:\n      - from: 2025-07-01\n"
+                    "        basis: [{law: l, article: 2}]\n        verified: false\n"
+                    "  f:\n    label: Số\n    unit: count\n    formula: t * 2\n", encoding="utf-8")
+    log = ProblemLog(tmp_path)
+    load_policy(path, log)
+    messages = [p.format() for p in log.problems]
+    assert any(m.startswith("policy.yml:9: lỗi: `s`: một câu") and "Xoá dòng `value`" in m for m in messages), messages
+    assert any("`f`: công thức không dùng được câu `t`" in m for m in messages), messages
 
 
 def test_a_figure_not_yet_in_force_says_from_when(policy):

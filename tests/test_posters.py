@@ -22,7 +22,7 @@ MARGIN = layout.POSTER_MARGIN_MM
 
 
 def entries(manifest, **where):
-    return [l for l in manifest["leaflets"] if all(l[k] == v for k, v in where.items())]
+    return [l for l in manifest.as_json()["leaflets"] if all(l[k] == v for k, v in where.items())]
 
 
 def _text(runs) -> str:
@@ -72,7 +72,7 @@ def test_every_poster_of_the_sample_is_built_in_every_language_and_holds_what_a_
     posters = entries(built_site.manifest, format="a3-poster", variant="standard")
     assert {(l["lang"], l["audience"]) for l in posters} == flyers
     assert {"vi", "bahnar", "jrai"} <= {lang for lang, _ in flyers}
-    titles = {(p["lang"], p["audience"]): p["title"] for p in built_site.manifest["pages"] if p["overview"]}
+    titles = {(p["lang"], p["audience"]): p["title"] for p in built_site.manifest.as_json()["pages"] if p["overview"]}
     for entry in posters:
         check_poster(built_site.site_dir / entry["file"], entry, titles[entry["lang"], entry["audience"]])
 

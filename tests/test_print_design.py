@@ -19,7 +19,7 @@ INSIDE_COLUMNS = ((9, 91), (108.5, 190.5), (208, 290))  # mm: the three reading 
 
 
 def sheets(built_site, **where):
-    return [l for l in built_site.manifest["leaflets"] if all(l[k] == v for k, v in where.items())]
+    return [l for l in built_site.manifest.as_json()["leaflets"] if all(l[k] == v for k, v in where.items())]
 
 
 def document(built_site, entry):
@@ -49,7 +49,7 @@ def regions_mm(fmt: str) -> list[tuple[int, str, tuple[float, float, float, floa
 
 
 def test_trim_bleed_and_media_boxes(built_site):
-    for entry in built_site.manifest["leaflets"]:
+    for entry in built_site.manifest.as_json()["leaflets"]:
         width, height = SIZES_MM[entry["format"]]
         for page in document(built_site, entry):
             trim = page.get_trimbox()

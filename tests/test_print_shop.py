@@ -20,7 +20,7 @@ SIZES_MM = {"a4-trifold": (297, 210), "a5-flyer": (148, 210), "a3-poster": (297,
 
 
 def print_shop_files(built_site):
-    return [l for l in built_site.manifest["leaflets"] if l["variant"] == "print-shop"]
+    return [l for l in built_site.manifest.as_json()["leaflets"] if l["variant"] == "print-shop"]
 
 
 def test_every_print_shop_pdf_passes_the_preflight(built_site):
@@ -49,7 +49,7 @@ def test_every_print_shop_pdf_passes_the_preflight(built_site):
 
 def test_the_preflight_finds_rgb_where_there_is_some(built_site):
     # The standard PDFs are sRGB on purpose (screens and office printers): the same reader must say so.
-    [standard] = [l for l in built_site.manifest["leaflets"]
+    [standard] = [l for l in built_site.manifest.as_json()["leaflets"]
                   if (l["lang"], l["audience"], l["format"], l["variant"]) == ("vi", "tu-nguyen", "a3-poster", "standard")]
     problems = non_cmyk_colours((built_site.site_dir / standard["file"]).read_bytes())
     assert any("RGB" in p for p in problems)
@@ -69,7 +69,7 @@ def test_a_shop_asking_for_pdf_x_1a_gets_it(make_project, tmp_path):
     _with_print_shop(project, '  pdf_x: "1a"\n')
     result = build(project, tmp_path / "site", BuildOptions(AS_OF, SITE_URL, print_shop=True),
                    cache=ArtifactCache(tmp_path / "cache"))
-    [poster] = [l for l in result.manifest["leaflets"] if l["format"] == "a3-poster" and l["variant"] == "print-shop"]
+    [poster] = [l for l in result.manifest.as_json()["leaflets"] if l["format"] == "a3-poster" and l["variant"] == "print-shop"]
     data = (tmp_path / "site" / poster["file"]).read_bytes()
     assert re.search(rb"/GTS_PDFXVersion\s*\(PDF/X-1a:2003\)", data)
     assert [i.components for i in output_intents(data)] == [4] and non_cmyk_colours(data) == []

@@ -24,8 +24,8 @@ OVERVIEW = "---\ntitle: Tự nguyện\n---\n\nNội dung.\n"
 
 
 def test_every_audience_overview_has_a_code_in_every_language(built_site):
-    qr = built_site.manifest["qr"]
-    overviews = {p["url"] for p in built_site.manifest["pages"] if p["audience"] and p["url"].count("/") == (1 if p["lang"] == "vi" else 2)}
+    qr = built_site.manifest.as_json()["qr"]
+    overviews = {p["url"] for p in built_site.manifest.as_json()["pages"] if p["audience"] and p["url"].count("/") == (1 if p["lang"] == "vi" else 2)}
     assert {q["target"] for q in qr} == overviews
     for entry in qr:
         assert set(entry) == {"code", "lang", "page", "url", "target", "version", "error_correction", "print_mm", "files"}
@@ -35,7 +35,7 @@ def test_every_audience_overview_has_a_code_in_every_language(built_site):
 
 
 def test_qr_images_decode_to_the_short_url(built_site):
-    for entry in built_site.manifest["qr"]:
+    for entry in built_site.manifest.as_json()["qr"]:
         image = Image.open(built_site.site_dir / entry["files"]["png"])
         [decoded] = zxingcpp.read_barcodes(image)
         assert decoded.text == entry["url"]
@@ -53,8 +53,8 @@ def test_qr_images_decode_to_the_short_url(built_site):
 
 
 def test_short_links_lead_to_the_page_in_the_same_language(built_site):
-    site_url = built_site.manifest["site_url"]
-    for entry in built_site.manifest["qr"]:
+    site_url = built_site.manifest.as_json()["site_url"]
+    for entry in built_site.manifest.as_json()["qr"]:
         short_path = entry["url"].removeprefix(site_url)
         assert short_path == f"q/{entry['code']}/"
         assert entry["page"] == f"{entry['lang']}/{entry['target'].removeprefix(entry['lang'] + '/').removeprefix('vi/')}index.md"
@@ -68,7 +68,7 @@ def test_short_links_lead_to_the_page_in_the_same_language(built_site):
 def test_server_redirect_files_cover_every_code(built_site):
     redirects = (built_site.site_dir / "_redirects").read_text(encoding="utf-8").splitlines()
     nginx = (built_site.site_dir / "nginx-redirects.map").read_text(encoding="utf-8").splitlines()
-    for entry in built_site.manifest["qr"]:
+    for entry in built_site.manifest.as_json()["qr"]:
         short_path = entry["url"].removeprefix("https://example.org")
         assert f"{short_path} /tt/{entry['target']} 301" in redirects
         assert f"{short_path} /tt/{entry['target']};" in nginx
@@ -117,7 +117,7 @@ def test_moving_a_page_is_declared_in_the_lockfile(make_project, tmp_path):
                                         (("tn", "vi"), ("tnb", "bahnar"), ("tnj", "jrai")))
     project.qr_lockfile.write_text(moved, encoding="utf-8")
     result = build(project, tmp_path / "out", BuildOptions(AS_OF))
-    assert {"code": "tn", "target": "tu-nguyen/gioi-thieu/"}.items() <= next(q for q in result.manifest["qr"] if q["code"] == "tn").items()
+    assert {"code": "tn", "target": "tu-nguyen/gioi-thieu/"}.items() <= next(q for q in result.manifest.as_json()["qr"] if q["code"] == "tn").items()
     assert "codes:\n  tn: vi/tu-nguyen/index.md\n" in project.qr_lockfile.read_text(encoding="utf-8")  # history kept
 
 
@@ -163,7 +163,7 @@ def test_codes_that_look_like_yaml_values_stay_strings(make_project, tmp_path, c
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": f"---\ntitle: Tự nguyện\nqr: {code}\n---\nx\n"})
     result = build(project, tmp_path / "out", BuildOptions(AS_OF))
     assert f"\n  {code}: vi/tu-nguyen/index.md\n" in project.qr_lockfile.read_text(encoding="utf-8")
-    assert {q["code"] for q in result.manifest["qr"]} == {code, code + "b", code + "j"}
+    assert {q["code"] for q in result.manifest.as_json()["qr"]} == {code, code + "b", code + "j"}
     build(project, tmp_path / "out", BuildOptions(AS_OF))  # and the lockfile reads back the same
 
 
@@ -182,7 +182,7 @@ def test_code_taken_by_another_page_is_an_error(make_project):
 def test_the_provinces_own_address_works_and_codes_grow_with_it(make_project, tmp_path):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
     result = build(project, tmp_path / "out", BuildOptions(AS_OF, "https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/"))
-    for entry in result.manifest["qr"]:
+    for entry in result.manifest.as_json()["qr"]:
         [decoded] = zxingcpp.read_barcodes(Image.open(tmp_path / "out" / entry["files"]["png"]))
         assert decoded.text == entry["url"] == f"https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/q/{entry['code']}/"
         assert decoded.ec_level == "M"

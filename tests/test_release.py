@@ -172,6 +172,12 @@ def test_a_refused_release_says_every_reason_and_writes_nothing(tmp_path):
     assert any("site.yml" in e and "địa chỉ thật" in e for e in errors), result.output
     assert any("policy.yml" in e and "chưa đối chiếu" in e for e in errors), result.output
     assert any("bahnar/tu-nguyen/index.md" in e and "--allow-draft" in e for e in errors), result.output
+    # Every fix can be typed as it reads: the keys in code spans are the file's own, repeats counted after the fix.
+    spans = {span for e in errors for span in re.findall(r"`([^`]*)`", e)}
+    assert {"verified: true", "status: reviewed", "--allow-draft bahnar"} <= spans, spans
+    assert not any("khác" in span for span in spans), spans
+    [draft] = [e for e in errors if "bahnar/tu-nguyen/index.md" in e]
+    assert draft.endswith("để in kèm dấu BẢN DỊCH NHÁP. (và 2 chỗ khác)"), draft
     assert "Traceback" not in result.output
     assert sorted(p.relative_to(project.root) for p in project.root.rglob("*")) == before  # no site, no lock, no cache
 

@@ -10,6 +10,7 @@ paragraphs, it must stand in the same sentence.
 """
 
 import re
+import subprocess
 from dataclasses import dataclass
 
 import pytest
@@ -86,7 +87,7 @@ class Paper:
 @pytest.fixture(scope="module")
 def web(built_site) -> list[WebPage]:
     pages = []
-    for entry in built_site.manifest["pages"]:
+    for entry in built_site.manifest.as_json()["pages"]:
         html = (built_site.site_dir / entry["url"] / "index.html").read_text(encoding="utf-8")
         article = BeautifulSoup(html, "html.parser").select_one("article")
         for extra in article.select(NOT_CONTENT):
@@ -106,7 +107,7 @@ def web(built_site) -> list[WebPage]:
         headlines += [clean(card.get_text()) for card in article.select(".outreach-card")]
         pages.append(WebPage(entry["url"], entry["lang"], entry["audience"], tuple(u for u in units if u),
                              tuple(headlines), tuple(openings)))
-    assert len(pages) == len(built_site.manifest["pages"]) > 0
+    assert len(pages) == len(built_site.manifest.as_json()["pages"]) > 0
     return pages
 
 
@@ -119,7 +120,7 @@ def paper(built_site, policy, shown) -> list[Paper]:
         for key, figure in policy.figures.items()
     ]
     leaflets = []
-    for entry in built_site.manifest["leaflets"]:
+    for entry in built_site.manifest.as_json()["leaflets"]:
         if entry["variant"] != "standard":
             continue  # the same text with crop marks, or in black and white
         text = pdf_text(built_site.site_dir / entry["file"], raw=True)  # panel after panel
@@ -323,3 +324,174 @@ def test_pages_showing_the_floor_say_when_it_changes(web, shown, policy):
     showing = [p for p in web if p.lang == "vi" and any(mentions(u, v) for u in p.units for v in floor_based)]
     assert len(showing) >= 5
     assert [p.url for p in showing if not any(change_day in VALUE_WITH_CHANGE.sub("", u) for u in p.units)] == []
+
+
+# --- unverified figures and statements carry their mark everywhere (issue #28) ----------------
+
+MARK = "*"
+LEGEND_WEB = "chưa được đối chiếu với văn bản gốc"
+LEGEND_PAPER = "chưa đối chiếu với văn bản gốc"
+
+
+def _values_only_unverified(policy) -> list[str]:
+    """Formatted values shown for a figure nobody checked, that no checked figure shares ("1.500.000 đ", "50%")."""
+    def values(figure):
+        return {format_value(figure, p, VI) for p in figure.periods if figure.unit not in ("date", "statement")}
+    unchecked = {v for f in policy.figures.values() if f.unverified_on(AS_OF) for v in values(f)}
+    checked = {v for f in policy.figures.values() if not f.unverified_on(AS_OF) for v in values(f)}
+    return sorted(unchecked - checked)
+
+
+def _unmarked(text: str, value: str) -> list[str]:
+    """Each place `value` stands in `text` without the mark after it, or after the figure text it belongs to
+    ("1.500.000 đ (từ 01/01/2027: 2.200.000 đ)*")."""
+    alone = rf"(?<![\d.,]){re.escape(value)}(?![\d.,%])"
+    allowed = re.compile(rf"{alone}(?:\*|\s\(từ \d\d/\d\d/\d{{4}}: [^)]*\)\*)|\(từ \d\d/\d\d/\d{{4}}: [^)]*{alone}\)\*")
+    spans = [m.span() for m in allowed.finditer(text)]
+    return [text[max(0, m.start() - 60):m.end() + 20] for m in re.finditer(alone, text)
+            if not any(start <= m.start() < end for start, end in spans)]
+
+
+@pytest.fixture(scope="module")
+def article_texts(built_site) -> dict[str, str]:
+    """url -> the visible text of each built page's article, infographic blocks and figure list included."""
+    texts = {}
+    for entry in built_site.manifest["pages"]:
+        html = (built_site.site_dir / entry["url"] / "index.html").read_text(encoding="utf-8")
+        article = BeautifulSoup(html, "html.parser").select_one("article")
+        for script in article.select("script, style"):
+            script.decompose()
+        texts[entry["url"]] = clean(article.get_text(" "))
+    return texts
+
+
+def test_every_unverified_value_on_a_page_carries_the_mark_and_the_page_its_legend(article_texts, policy):
+    values = _values_only_unverified(policy)
+    assert "1.500.000 đ" in values and "50%" in values  # the poverty line, the support for poor households
+    unmarked = [(url, place) for url, text in article_texts.items() for v in values for place in _unmarked(text, v)]
+    assert unmarked == []
+    marked = [url for url, text in article_texts.items() if re.search(r"[\dđ%]\*", text)]
+    assert "nguoi-co-uy-tin/" in marked and "nguoi-co-uy-tin/infographic/" in marked  # the timeline, on both
+    assert [url for url in marked if LEGEND_WEB not in article_texts[url]] == []
+
+
+def test_the_legend_is_visible_text_not_only_an_underline(built_site):
+    html = (built_site.site_dir / "tu-nguyen" / "index.html").read_text(encoding="utf-8")
+    article = BeautifulSoup(html, "html.parser").select_one("article")
+    figures = article.select(".outreach-figure--unverified")
+    assert figures and all(f.select_one(".outreach-figure__mark").get_text() == MARK for f in figures)
+    legend = article.select_one("p.outreach-legend")
+    assert legend is not None and legend.find_parent("details") is None and LEGEND_WEB in legend.get_text()
+
+
+def test_every_unverified_value_on_paper_carries_the_mark_and_its_page_the_footnote(built_site, policy):
+    values = _values_only_unverified(policy)
+    checked = 0
+    for entry in built_site.manifest["leaflets"]:
+        if entry["variant"] != "standard":
+            continue
+        path = built_site.site_dir / entry["file"]
+        pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                                                                check=True).stdout)[1])
+        for number in range(1, pages + 1):
+            text = clean(subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-enc", "UTF-8", str(path), "-"],
+                                        capture_output=True, text=True, check=True).stdout)
+            assert [(entry["file"], number, v, place) for v in values for place in _unmarked(text, v)] == []
+            if re.search(r"[\dđ%a-zơ]\*", text):
+                checked += 1
+                assert LEGEND_PAPER in text, (entry["file"], number)  # the footnote on the same side
+    assert checked > 0
+
+
+def test_a_card_with_an_unverified_figure_says_so_in_a_line(built_site):
+    """PNG cards carry the mark in their text and a short legend line in its colour (#8a4b00) above the footer."""
+    from PIL import Image
+
+    def legend_pixels(file: str) -> int:
+        image = Image.open(built_site.site_dir / file).convert("RGB")
+        return sum(1 for r, g, b in image.getdata() if abs(r - 0x8a) < 24 and abs(g - 0x4b) < 24 and b < 40)
+
+    images = built_site.manifest["images"]
+    unverified = [i["file"] for i in images if i["unverified_figures"]]
+    verified = [i["file"] for i in images if not i["unverified_figures"]]
+    assert unverified and verified
+    assert all(legend_pixels(file) > 200 for file in unverified), unverified
+    assert all(legend_pixels(file) == 0 for file in verified), verified
+
+
+def test_a_marked_statement_is_marked_and_held_back_by_the_release_gate(article_texts, paper, built_site):
+    """Household-business owners compulsory from 01/07/2025: for all, or phased in by Decree 158/2025? Not yet checked."""
+    for url in ("ho-kinh-doanh/", "ho-kinh-doanh/hoi-dap/"):
+        assert re.search(r"có đăng ký (kinh doanh|thuộc diện BHXH bắt buộc)\*", article_texts[url]), url
+    [trifold] = [l for l in paper if l.file == "leaflets/vi/ho-kinh-doanh-a4-trifold.pdf"]
+    assert any("có đăng ký kinh doanh*" in s for s in trifold.sentences)
+    [entry] = [e for e in built_site.manifest["leaflets"] if e["file"] == trifold.file]
+    assert "household_business.compulsory_from_2025" in entry["unverified_figures"]
+
+
+# --- statements corrected (issue #28) ----------------------------------------------------------
+
+
+def test_part_time_threshold_is_the_lowest_contribution_base(web, paper, shown):
+    said = statements(web, paper)
+    assert [(where, u) for where, u in said if "mức thấp nhất phải đóng" in u] == []
+    part_time = [(where, u) for where, u in said if re.search(r"không trọn thời gian|bán thời gian", u) and "tiền lương" in u]
+    assert any(where.endswith(".pdf") for where, _ in part_time) and part_time
+    assert [(where, u) for where, u in part_time if "mức tiền lương làm căn cứ đóng thấp nhất" not in u] == []
+    [answer] = [u for page in web if page.url == "sinh-vien/hoi-dap/" for u in page.units if "làm thêm bán thời gian" in u]
+    assert "hợp đồng lao động" in answer and mentions(answer, shown("compulsory.min_contract_months"))
+    assert "mức tiền lương làm căn cứ đóng thấp nhất" in answer
+
+
+def test_students_hear_which_benefits_need_compulsory_insurance(web, paper, shown):
+    student = [(p.url, u) for p in web if p.audience == "sinh-vien" for u in p.units]
+    student += [(l.file, s) for l in paper if l.audience == "sinh-vien" for s in l.sentences]
+    sickness = [(where, u) for where, u in student if "ốm đau" in u and "tai nạn" in u]
+    assert any(where.endswith(".pdf") for where, _ in sickness)
+    assert [(where, u) for where, u in sickness if "bắt buộc" not in u and "không có" not in u] == []
+    voluntary = [(where, u) for where, u in student if "tự nguyện" in u and "sinh con" in u]
+    assert voluntary and all(mentions(u, shown("voluntary.maternity_allowance")) and mentions(u, shown("voluntary.maternity_min_months"))
+                             for _, u in voluntary)
+
+
+def test_loudspeaker_talk_says_poor_households_pay_less_first(web, shown):
+    poor, ethnic = shown("voluntary.min_monthly.poor"), shown("voluntary.min_monthly.ethnic_minority")
+    for url in ("nguoi-co-uy-tin/thong-diep/", "jrai/nguoi-co-uy-tin/thong-diep/"):
+        [page] = [p for p in web if p.url == url]
+        talk = [u for u in page.units if mentions(u, ethnic) and "dân tộc thiểu số" in u]
+        assert talk, url
+        for unit in talk:
+            # The Vietnamese (or the draft's Vietnamese gloss): the poor household's amount before the ethnic minority's.
+            gloss = unit[unit.rfind("Nhà nước trả giúp"):] if "Nhà nước trả giúp" in unit else unit
+            assert gloss.find(poor) < gloss.find(ethnic) and "cao nhất" in gloss, (url, unit)
+
+
+def test_timeline_dates_the_reference_level_from_the_2024_law(article_texts, paper):
+    everywhere = list(article_texts.items()) + [(l.file, " ".join(l.sentences)) for l in paper]
+    assert [(where, t) for where, t in everywhere if re.search(r"01/07/2024 Mức tham chiếu", t)] == []
+    assert re.search(r"01/07/2025 Mức tham chiếu \(bằng mức lương cơ sở\): 2\.340\.000 đ", article_texts["nguoi-co-uy-tin/"])
+
+
+def test_gaps_readers_asked_about_are_answered_with_their_marks(article_texts, shown):
+    students = article_texts["sinh-vien/hoi-dap/"]
+    assert f"BHYT" in students and f"{shown('health.flat_rate')}*" in students
+    assert f"{shown('health.student_support_min')}*" in students
+    elders = article_texts["nguoi-co-uy-tin/hoi-dap/"]
+    assert re.search(r"đặc biệt khó khăn được Nhà nước đóng toàn bộ tiền BHYT\*", elders)
+    assert re.search(r"thẻ BHYT miễn phí\*", elders)
+    benefits = article_texts["tu-nguyen/quyen-loi/"]
+    assert f"{shown('voluntary.maternity_stillbirth_weeks')} trở lên mà thai chết" in benefits
+    assert re.search(r"thẻ BHYT miễn phí\*", benefits)
+
+
+def test_fallback_infographic_pages_show_no_unreviewed_heading(built_site):
+    for entry in built_site.manifest["pages"]:
+        if entry["kind"] != "infographic" or entry["lang"] == "vi":
+            continue
+        soup = BeautifulSoup((built_site.site_dir / entry["url"] / "index.html").read_text(encoding="utf-8"), "html.parser")
+        notice = soup.select_one("[data-outreach-notice]")
+        if notice is None or "chưa có bản" not in notice.get_text():
+            continue
+        vietnamese = BeautifulSoup((built_site.site_dir / entry["url"].split("/", 1)[1] / "index.html").read_text(encoding="utf-8"),
+                                   "html.parser")
+        assert soup.select_one("article h1").get_text() == vietnamese.select_one("article h1").get_text(), entry["url"]

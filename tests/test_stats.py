@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import datetime as dt
 import json
 import os
 import subprocess
@@ -21,6 +22,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import REPO, SITE_URL, node_tool
+from generator.sources.published import QrEntry, QrFiles, SiteManifest, TaggedCodeEntry
 
 ANDROID = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
 IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
@@ -286,13 +288,22 @@ def test_commune_and_campaign_tags_read_from_the_short_path(tmp_path, machine_ca
 
     Nothing of a log line reaches the page but counts: a hostile path or user agent stays out.
     """
+    def qr(code, page):
+        return QrEntry(code=code, lang="vi", page=page, url=f"https://gialai.example/q/{code}/", target="tu-nguyen/",
+                       version=3, error_correction="M", print_mm=25.0, files=QrFiles(svg=f"{code}.svg", png=f"{code}.png"))
+
+    def tagged(code, base, **tag):
+        return TaggedCodeEntry(code=code, base=base, lang="vi", page="vi/tu-nguyen/index.md",
+                               url=f"https://gialai.example/q/{code}/", target="tu-nguyen/", **tag)
+
     manifest = tmp_path / "manifest.json"
-    manifest.write_text(json.dumps({
-        "site_url": "https://gialai.example/",
-        "qr": [{"code": "tn", "page": "vi/tu-nguyen/index.md"}, {"code": "tnb", "page": "bahnar/<b>tu-nguyen</b>/index.md"}],
-        "tagged_codes": [{"code": "tn-plk", "base": "tn", "commune": "plk"}, {"code": "tnb-plk", "base": "tnb", "commune": "plk"},
-                         {"code": "tn-t5", "base": "tn", "campaign": "t5"}],
-    }), encoding="utf-8")
+    manifest.write_bytes(SiteManifest(
+        as_of=dt.date(2026, 11, 1), site_url="https://gialai.example/", release=False, languages=[], pages=[],
+        unverified_figures=[], leaflets=[], images=[],
+        qr=[qr("tn", "vi/tu-nguyen/index.md"), qr("tnb", "bahnar/<b>tu-nguyen</b>/index.md")],
+        tagged_codes=[tagged("tn-plk", "tn", commune="plk"), tagged("tnb-plk", "tnb", commune="plk"),
+                      tagged("tn-t5", "tn", campaign="t5")],
+    ).file_bytes())
     hostile = "<script>alert(1)</script>"
     log = tmp_path / "access.log"
     log.write_text("\n".join([

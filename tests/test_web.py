@@ -79,7 +79,7 @@ def front_matter_description(source: str) -> str:
 def test_every_page_names_itself_and_its_translations_with_absolute_addresses(built_site):
     site_dir = built_site.site_dir
     vietnamese_description = {}
-    for entry in sorted(built_site.manifest["pages"], key=lambda e: e["lang"] != "vi"):
+    for entry in sorted(built_site.manifest.as_json()["pages"], key=lambda e: e["lang"] != "vi"):
         page = parse(site_dir / entry["url"] / "index.html")
         here = entry["url"][len(PREFIX[entry["lang"]]):]
         alternates = {link["hreflang"]: link["href"] for link in page.select("link[rel=alternate][hreflang]")}
@@ -92,11 +92,14 @@ def test_every_page_names_itself_and_its_translations_with_absolute_addresses(bu
         assert og["og:title"] == entry["title"]
         assert og["og:locale"] == HTML_LANG[entry["lang"]] + "_VN"
         assert og["og:description"] == page.select_one("meta[name=description]")["content"]
-        assert page.select_one("meta[name='twitter:card']")["content"] == "summary"
         image = built_file(site_dir, SITE_URL, og["og:image"])
         assert og["og:image"].startswith(SITE_URL) and image.is_file(), og["og:image"]
         if entry["audience"]:
-            assert Image.open(image).size == (1080, 1080), og["og:image"]  # the audience's square card
+            # The page's own share image (tests/test_reading.py looks at what it shows).
+            assert Image.open(image).size == (1200, 630) == (int(og["og:image:width"]), int(og["og:image:height"]))
+            assert page.select_one("meta[name='twitter:card']")["content"] == "summary_large_image"
+        else:
+            assert page.select_one("meta[name='twitter:card']")["content"] == "summary"
         if entry["lang"] == "vi":
             vietnamese_description[entry["url"]] = og["og:description"]
         elif entry["status"] == "draft":
@@ -233,7 +236,7 @@ def test_service_worker_stores_at_install_only_the_shell_within_its_budget(built
               for tag in page.select("link[rel~=stylesheet], link[rel~=icon]")}
     assert set(shell) == loaded
     assert sum(len(gzip.compress(path.read_bytes(), 6)) for path in shell) <= webapp.PRECACHE_BUDGET
-    calculators = {e["url"] for e in built_site.manifest["pages"] if e["kind"] == "calculator"}
+    calculators = {e["url"] for e in built_site.manifest.as_json()["pages"] if e["kind"] == "calculator"}
     assert {url for urls in settings["calculators"].values() for url in urls} == calculators
 
 
@@ -350,7 +353,7 @@ def test_short_link_page_redirects_without_a_console_error(built_site, server, b
     problems = []
     page.on("console", lambda message: message.type == "error" and problems.append(message.text))
     page.on("response", lambda response: response.status >= 400 and problems.append(response.url))
-    qr = next(q for q in built_site.manifest["qr"] if q["lang"] == "jrai")
+    qr = next(q for q in built_site.manifest.as_json()["qr"] if q["lang"] == "jrai")
     short_path = qr["url"][len(SITE_URL):]
     page.goto(server + short_path, wait_until="load")
     page.wait_for_url(server + qr["target"])

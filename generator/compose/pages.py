@@ -13,20 +13,23 @@ also gets a page collecting its infographics.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 import jinja2
 from markupsafe import Markup
 
 from ..assets import TEMPLATES_DIR
-from . import calculator
+from . import calculator, quick_ask
 from ..render import infographics
 from ..sources.content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from ..render.infographics import Infographic
 from ..sources.languages import DEFAULT_LANGUAGE, Language
-from ..render.renderer import FigureUse, Place, Renderer, heading_slug
+from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug, marked
+from ..sources.policy import format_figure
+from ..sources.print_marks import marked_parts
+from ..problems import ProblemLog
 from .translations import state_of
 from ..render.urls import page_url, relative_url
 
@@ -112,36 +115,73 @@ def resolve_languages(sources: list[SourcePage], languages: tuple[Language, ...]
 
 
 def compose_pages(resolved: list[PageInLanguage], renderers: Mapping[str, Renderer],
-                  extras: Mapping[tuple[str, PageKey], PageExtras]) -> list[SitePage]:
-    return [_compose(item, renderers[item.language.code], extras.get((item.language.code, item.key), PageExtras()))
+                  extras: Mapping[tuple[str, PageKey], PageExtras], quick_ask_box: bool = False) -> list[SitePage]:
+    """`quick_ask_box`: the home page and every audience page get the "Hỏi nhanh" box (when there is a bank)."""
+    return [_compose(item, renderers[item.language.code], extras.get((item.language.code, item.key), PageExtras()), quick_ask_box)
             for item in resolved]
 
 
-def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras) -> SitePage:
+def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick_ask_box: bool) -> SitePage:
     source, original, language, status = item.source, item.original, item.language, item.status
     url = page_url(source.key, language.url_prefix)
     rendered = renderer.body(source.body, Place(source.path, source.body_line), source.key)
+    if source.key.is_overview:
+        rendered = next_step_first(rendered, source)
     parts = [_heading(source.title)] + [_notice(language, kind, url, original) for kind in _notice_kinds(item)]
     if status == "fallback":
         # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
         parts.append(Markup('<div lang="{}">\n{}\n</div>').format(original.lang, rendered.html))
     else:
         parts.append(rendered.html)
+    if rendered.marked:
+        parts.append(Markup('<p class="outreach-legend">{}</p>').format(language.t("figures.legend")))
+    figures = rendered.figures
     if source.kind == "calculator":
         parts.append(_calculator(language, renderer))
+        # The page lists every figure the calculator uses, with its mark and basis, not only those its text names.
+        known = {f.key for f in figures}
+        figures += tuple(f for f in renderer.figure_uses(calculator.FIGURES.values()) if f.key not in known)
+    if quick_ask_box and (original.key.audience or original.key.is_home):
+        parts.append(quick_ask.box(language, url, original.key.audience, _template))
     if extras.downloads:
         parts.append(_template("downloads.html", heading=language.t("leaflet.download"),
                                items=[{"label": d.label, "href": relative_url(url, d.file)} for d in extras.downloads]))
     if extras.qr is not None:
         parts.append(_qr_block(extras.qr, url, source.title, language))
-    if rendered.figures:
+    if figures:
         parts.append(_template("figures.html", heading=language.t("figures.heading"),
-                               unverified=language.t("figures.unverified"), items=rendered.figures))
+                               unverified=language.t("figures.unverified"), items=figures))
     return SitePage(
         lang=language, key=original.key, url=url, title=source.title, kind=source.kind, order=original.order,
         description=source.description, status=status, outdated=item.outdated, source=source,
         html=Markup("\n\n").join(parts), toc=rendered.toc, figures=rendered.figures, infographics=rendered.infographics,
     )
+
+
+def next_step_first(rendered: Rendered, source: SourcePage) -> Rendered:
+    """An audience's overview as a start page (GOV.UK): who it is for (the introduction), then what
+    to do and where to go (the part marked `<!-- leaflet: action -->` or `flyer: action`), then
+    the rest. On a phone the next step is then on the first two screens, not four screens down;
+    paper keeps its own layout (the marks, not this order, place it)."""
+    heading = next((match.group(1) for part in marked_parts(source, ProblemLog(source.path.parent)) if part.role == "action"
+                    for match in [_H2.search(part.text)] if match), None)
+    step = next((entry for entry in rendered.toc if entry[0] == 2 and heading and entry[2] == heading.strip()), None)
+    if step is None:
+        return rendered
+    html = str(rendered.html)
+    start = html.find(f'<h2 id="{step[1]}"')
+    end = html.find("<h2", start + 1)
+    end = len(html) if end < 0 else end
+    intro_end = min(i for i in (html.find("<h2"), html.find('<figure class="outreach-infographic'), start) if i >= 0)
+    if start < 0 or intro_end == start:
+        return rendered
+    section = Markup('<section class="outreach-next-step" aria-labelledby="{}">\n{}</section>\n').format(step[1], Markup(html[start:end]))
+    moved = Markup(html[:intro_end]) + section + Markup(html[intro_end:start] + html[end:])
+    toc = (step,) + tuple(entry for entry in rendered.toc if entry is not step)
+    return dataclasses.replace(rendered, html=moved, toc=toc)
+
+
+_H2 = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.M)
 
 
 def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]:
@@ -166,14 +206,16 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
                 own = by_lang_key[(language.code, original.key)]
                 sources.append((own.status, own.infographics) if own.infographics else ("fallback", original.infographics))
             status = weakest_status(status for status, _ in sources)
-            title = language.t("infographic.title", audience=overview.title)
+            # Under "this page has no Bahnar version yet" the heading is the Vietnamese one, not an unreviewed draft title.
+            audience_title = by_lang_key[(originals[0].lang.code, PageKey.overview(audience))].title if status == "fallback" else overview.title
+            title = language.t("infographic.title", audience=audience_title)
             parts = [_heading(title)] + ([_notice(language, status, url, overview.source, key)] if status in ("fallback", "draft") else [])
             parts.append(Markup("<p>{}</p>").format(language.t("infographic.intro")))
             for _, blocks in sources:
                 for block in blocks:
                     downloads = [(language.t(f"infographic.{size}"), relative_url(url, file))
                                  for size, file in infographics.image_files(block).items()]
-                    parts.append(infographics.to_html(block, downloads, language.t("figures.unverified")))
+                    parts.append(infographics.to_html(block, language.t("figures.legend"), downloads))
             collected.append(dataclasses.replace(
                 overview, key=key, url=url, title=title, kind="infographic", order=8, description="",
                 status=status, outdated=False, html=Markup("\n\n").join(parts), toc=(), figures=(), infographics=(),
@@ -202,8 +244,12 @@ def _heading(title: str) -> Markup:
 def _calculator(language: Language, renderer: Renderer) -> Markup:
     prefix = "calculator."
     strings = {key[len(prefix):]: value for key, value in language.strings.items() if key.startswith(prefix)}
+    strings["legend"] = language.t("figures.legend")
+    max_months = renderer.policy.figures["voluntary.support.max_months"]
     return _template("calculator.html", t=language.t, groups=calculator.GROUPS, periods=calculator.PERIODS,
-                     data=calculator.calculator_data(renderer.policy), strings=strings)
+                     data=calculator.calculator_data(renderer.policy), strings=strings,
+                     max_months=marked(format_figure(max_months, renderer.as_of, language.strings, "now"),
+                                       max_months.shown_on(renderer.as_of).verified))
 
 
 def _qr_block(qr: "QrCode", url: str, title: str, language: Language) -> Markup:

@@ -24,6 +24,7 @@ import qrcode.image.svg
 
 from ..sources.content import PageKey
 from ..sources.languages import Language
+from ..sources.published import QrEntry, QrFiles
 from ..sources.shortlinks import ShortLink
 from ..render.urls import page_url
 
@@ -69,12 +70,10 @@ class QrCode:
         """The smallest printed width, quiet zone included, at which every module is at least 0.8 mm."""
         return max(MIN_PRINT_MM, (self.modules + 2 * QUIET_ZONE) * MIN_MODULE_MM)
 
-    def as_manifest(self) -> dict:
-        return {
-            "code": self.code, "lang": self.lang.code, "page": self.page, "url": self.short_url, "target": self.target,
-            "version": self.version, "error_correction": "M", "print_mm": round(self.print_mm, 1),
-            "files": {"svg": self.svg, "png": self.png},
-        }
+    def as_manifest(self) -> QrEntry:
+        return QrEntry(code=self.code, lang=self.lang.code, page=self.page, url=self.short_url, target=self.target,
+                       version=self.version, error_correction="M", print_mm=round(self.print_mm, 1),
+                       files=QrFiles(svg=self.svg, png=self.png))
 
 
 class AddressTooLong(ValueError):

@@ -9,7 +9,6 @@ translators is `translation_sheets.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 

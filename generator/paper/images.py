@@ -18,9 +18,9 @@ from typing import Mapping
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ..assets import FONTS_DIR
+from ..assets import FONTS_DIR, ICONS_DIR
 from ..cache import ArtifactCache, code_digest, digest, render_cached
-from ..sources.content import PageKey
+from ..sources.content import PageKey, SiteConfig
 from ..render.infographics import SIZES, image_files
 from ..compose.pages import SitePage, draft_mark
 from ..problems import ProblemLog
@@ -28,6 +28,7 @@ from ..compose.qr import BOX_SIZE as QR_BOX, QrCode, png_image
 
 REGULAR, BOLD = FONTS_DIR / "NotoSans-Regular.ttf", FONTS_DIR / "NotoSans-Bold.ttf"
 BLUE, DARK, GREEN, RED, PALE, GREY = "#0d47a1", "#0b2545", "#2e7d32", "#c62828", "#eef4fb", "#37474f"
+BROWN = "#8a4b00"  # the unverified mark's legend, as on the web page
 MARGIN = 72
 BODY_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6)  # tried in turn until the body fits
 
@@ -52,9 +53,11 @@ class CardSpec:
     hotline_text: str
     notice: str  # says so when the text is an unreviewed draft translation, or Vietnamese for want of one
     mark: str  # across the card: a draft build, or an allowed unreviewed translation in a release
+    legend: str  # what the unverified mark means, when a text of the card carries it
     file: str
     path: str  # the Markdown file, for messages
     line: int
+    icon: str = ""  # a share image's audience icon, a file stem in generator/icons/
 
 
 @dataclass(frozen=True)
@@ -177,6 +180,10 @@ def draw_card(spec: CardSpec, qr_png: bytes) -> DrawnCard:
     _Pen(draw, 1.0).text(text_x, y + 10, spec.hotline_text, 32, spec.width - text_x - MARGIN, bold=True)
 
     body_top, body_limit = header_bottom + 50, footer_top - 30
+    if spec.legend:
+        # One short line above the footer: a card shared alone still says what its asterisk means.
+        _Pen(draw, 1.0).text(MARGIN, footer_top - 52, spec.legend, 28, width, fill=BROWN)
+        body_limit -= 52
     for scale in BODY_SCALES:
         if _body(_Pen(None, scale), spec, body_top) <= body_limit:
             _body(_Pen(draw, scale), spec, body_top)
@@ -219,23 +226,103 @@ def card_specs(pages: list[SitePage], qr_codes: Mapping[tuple[str, PageKey], QrC
                 kind=block.kind, title=block.title, columns=columns, width=width, height=height,
                 site_name=t("site.name"), qr_url=qr.short_url, short_url=qr.printed_url,
                 scan_text=t("leaflet.scan"), hotline_text=t("leaflet.hotline", hotline=hotline), notice=notice,
-                mark=draft_mark(page.lang, release, page.status),
+                mark=draft_mark(page.lang, release, page.status), legend=t("figures.card_legend") if block.marked else "",
                 file=file, path=str(block.path), line=block.line,
             ))
     return specs
 
 
-def audience_cards(pages: list[SitePage]) -> dict[tuple[str, str], str]:
-    """Per (language code, audience), the square card a link preview shows: the audience's first infographic, overview first."""
-    cards = {}
-    for page in sorted(pages, key=lambda p: (not p.key.is_overview, p.order, p.rel)):
-        for block in page.infographics:
-            if block.audience:
-                cards.setdefault((page.lang.code, block.audience), image_files(block)["square"])
-    return cards
+# --- share images: what Zalo and Facebook show of a link ------------------------
+
+SHARE = "share"  # the CardSpec kind of a share image
+SHARE_SIZE = (1200, 630)
+SHARE_TITLE_SIZES = (64, 58, 52, 46, 40)  # tried in turn until the title fits
+
+
+def share_file(page: SitePage) -> str:
+    """Where a page's share image is published. The name carries a digest of what the image and
+    the page say (title, text, figures, status, the drawing code): when a figure changes, the
+    address changes, so a link preview shows the new image instead of one it cached."""
+    name = page.url.strip("/").replace("/", "-") or "home"
+    return f"assets/share/{name}-{digest(page.title, str(page.html), page.status, _drawing_code())[:12]}.png"
+
+
+def share_specs(pages: list[SitePage], site: SiteConfig, release: bool) -> list[CardSpec]:
+    """A share image per page of an audience: its title in the page's language, the audience's icon, the hotline."""
+    icons = {audience.slug: audience.icon for audience in site.audiences}
+    specs = []
+    for page in pages:
+        if not page.audience:
+            continue
+        t = page.lang.t
+        notice = t(f"leaflet.{page.status}", language=page.lang.name_vi) if page.status in ("draft", "fallback") else ""
+        specs.append(CardSpec(
+            lang=page.lang.code, audience=page.audience, status=page.status, unverified=(), kind=SHARE,
+            title=page.title, columns=(), width=SHARE_SIZE[0], height=SHARE_SIZE[1], site_name=t("site.name"),
+            qr_url="", short_url="", scan_text="", hotline_text=t("leaflet.hotline", hotline=site.hotline), notice=notice,
+            mark=draft_mark(page.lang, release, page.status), file=share_file(page), path=str(page.source.path), line=1,
+            icon=icons.get(page.audience) or "",
+        ))
+    return specs
+
+
+def draw_share(spec: CardSpec) -> DrawnCard:
+    """1200×630: the site's name, the page's title and the audience's icon on the brand blue,
+    the hotline on a pale band below."""
+    image = Image.new("RGB", (spec.width, spec.height), BLUE)
+    draw = ImageDraw.Draw(image)
+    band_top = spec.height - 150
+    icon_size = 168
+    text_width = spec.width - 2 * MARGIN - (icon_size + 48 if spec.icon else 0)
+    top = MARGIN - 16
+    title_top = _Pen(draw, 1.0).text(MARGIN, top, spec.site_name.upper(), 28, text_width, fill="#cfe0f5") + 24
+    for size in SHARE_TITLE_SIZES:
+        end = _Pen(None, size / 64).text(MARGIN, title_top, spec.title, 64, text_width, bold=True)
+        notice_end = _Pen(None, 1.0).text(MARGIN, end + 12, spec.notice, 28, text_width) if spec.notice else end
+        if notice_end <= band_top - 24:
+            break
+    else:
+        return DrawnCard(spec, None)
+    end = _Pen(draw, size / 64).text(MARGIN, title_top, spec.title, 64, text_width, bold=True, fill="white")
+    if spec.notice:
+        _Pen(draw, 1.0).text(MARGIN, end + 12, spec.notice, 28, text_width, fill="#ffe08a")
+    if spec.icon:
+        icon = _icon(spec.icon, icon_size, "#ffffff")
+        image.paste(icon, (spec.width - MARGIN - icon_size, top + 8), icon)
+    draw.rectangle((0, band_top, spec.width, spec.height), fill=PALE)
+    phone = _icon("phone", 64, BLUE)
+    image.paste(phone, (MARGIN, band_top + 43), phone)
+    font = _font(True, 46)
+    draw.text((MARGIN + 64 + 24, band_top + 75), spec.hotline_text, font=font, fill=DARK, anchor="lm")
+    if spec.mark:
+        image = _stamp(image, spec.mark)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return DrawnCard(spec, out.getvalue())
+
+
+@lru_cache(maxsize=1)
+def _drawing_code() -> str:
+    return code_digest(Path(__file__))
+
+
+@lru_cache(maxsize=16)
+def _icon(name: str, size: int, colour: str) -> Image.Image:
+    """A Tabler icon of generator/icons/ as a transparent image: WeasyPrint draws the SVG
+    (as on the leaflets' covers), pdfium turns the page into pixels."""
+    import pypdfium2
+    import weasyprint
+
+    svg = (ICONS_DIR / f"{name}.svg").read_text(encoding="utf-8").replace("currentColor", colour)
+    html = (f"<style>@page {{ size: {size}px {size}px; margin: 0 }} body {{ margin: 0 }}"
+            f" svg {{ display: block; width: {size}px; height: {size}px }}</style>{svg}")
+    page = pypdfium2.PdfDocument(weasyprint.HTML(string=html).write_pdf())[0]
+    return page.render(scale=96 / 72, fill_color=(0, 0, 0, 0)).to_pil().convert("RGBA").resize((size, size))
 
 
 def _draw_png(spec: CardSpec) -> bytes:
+    if spec.kind == SHARE:
+        return draw_share(spec).png or b""
     return draw_card(spec, png_image(spec.qr_url)).png or b""  # b"": drawn, did not fit
 
 
@@ -249,10 +336,14 @@ def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) 
                          progress, "Đang vẽ ảnh infographic (PNG)")
     drawn = [DrawnCard(spec, png or None) for spec, png in zip(specs, pngs)]
     for card in drawn:
-        if card.png is None:
+        if card.png is None and card.spec.kind == SHARE:
             log.error(card.spec.path, card.spec.line,
-                      f"Ảnh {card.spec.file} ({card.spec.width}×{card.spec.height}): nội dung infographic quá dài, "
-                      "kể cả với chữ nhỏ nhất. Hãy bớt dòng hoặc rút ngắn câu trong khối này.")
+                      f"Ảnh chia sẻ {card.spec.file} ({card.spec.width}×{card.spec.height}): tiêu đề quá dài để vừa ảnh, "
+                      "kể cả với chữ nhỏ nhất. Hãy rút ngắn `title:` của trang.")
+        elif card.png is None:
+            log.error(card.spec.path, card.spec.line,
+                      "Nội dung infographic quá dài, kể cả với chữ nhỏ nhất. Hãy bớt dòng hoặc rút ngắn câu trong khối này.",
+                      seen_in=f"Ảnh {card.spec.file} ({card.spec.width}×{card.spec.height})")
     log.raise_if_errors()
     return drawn
 

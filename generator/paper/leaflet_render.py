@@ -253,7 +253,7 @@ def _blamed_part(anchors, region: Region, leaflet: Leaflet, page, right, bottom)
 def _import_weasyprint() -> None:
     # Not at the top of this module: a build whose sheets all come from the cache, or a
     # site without leaflets, never needs WeasyPrint (over half a CPU-second to import).
-    from . import fetcher
+    from . import fetcher  # noqa: F401 (imports WeasyPrint, which the fetcher is built on)
 
 
 def render_leaflet(leaflet: Leaflet) -> Rendered:
@@ -330,7 +330,7 @@ def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCac
         for url, reason in result.refused:
             part = next((p for p in leaflet.parts if url in p.html or Path(urlsplit(url).path).name in p.html), None)
             where, line = (part.path, part.line) if part else (leaflet.overview, 1)
-            log.error(where, line, f"Tờ in {leaflet.file('standard')} không được đọc `{url[:120]}`: {reason}")
+            log.error(where, line, f"Không được đọc `{url[:120]}`: {reason}", seen_in=f"Tờ in {leaflet.file('standard')}")
     # One mistake, one line: the same part too long on several sheets is reported once, naming them all.
     reports: dict[tuple[Path, int], list[tuple[Leaflet, str, str]]] = {}
     for leaflet, result in rendered:

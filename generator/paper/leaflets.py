@@ -288,7 +288,7 @@ def _content(members: list[PageInLanguage], marked: tuple[list[_Marked], list[_M
         first = members[0].original
         log.warning(first.path, 1, f"Tờ in của nhóm này chưa có phần việc cần làm (đi đâu, mang gì, gọi ai). "
                     f"Thêm phần đó vào trang này, giữa `{mark(marker, 'action')}` và `{mark(marker, closing=True)}`.")
-    return _rendered([(m, m.part.text, m.part.line, False) for m in chosen], renderer)
+    return _rendered([_Piece(m, m.part.text, m.part.line) for m in chosen], renderer)
 
 
 def _poster_content(marked: tuple[list[_Marked], list[_Marked]], renderer: Renderer, log: ProblemLog) -> _Content | None:
@@ -312,23 +312,40 @@ def _poster_content(marked: tuple[list[_Marked], list[_Marked]], renderer: Rende
         entry, extra = found[POSTER_POINTS]
         log.warning(entry.item.source.path, extra.line, f"Áp phích chỉ in {POSTER_POINTS} ý đầu của phần "
                     f"`{mark('poster')}`: ý từ dòng này trở đi không được in. Chọn {POSTER_POINTS} ý quan trọng nhất.")
-    pieces = [(m, point.text, point.line, borrowed and index > 0) for index, (m, point) in enumerate(found[:POSTER_POINTS])]
+    pieces = [_Piece(m, point.text, point.line, optional=borrowed and index > 0, whole=False)
+              for index, (m, point) in enumerate(found[:POSTER_POINTS])]
     action = (of(own, "poster", "action") or of(own, "flyer", "action")
               or of(vietnamese, "poster", "action") or of(vietnamese, "flyer", "action"))
-    pieces += [(m, m.part.text, m.part.line, False) for m in action]
+    pieces += [_Piece(m, m.part.text, m.part.line) for m in action]
     return _rendered(pieces, renderer)
 
 
-def _rendered(pieces: list[tuple[_Marked, str, int, bool]], renderer: Renderer) -> _Content:
-    """(marked part, its Markdown, its first line, whether the sheet may leave it out) as parts and their figures."""
+@dataclass(frozen=True)
+class _Piece:
+    """What a sheet shows of a marked part: all of it, or one of its points (a poster's)."""
+
+    marked: _Marked
+    text: str  # Markdown
+    line: int  # its first line in the file
+    optional: bool = False  # the sheet may leave it out when it is full
+    whole: bool = True  # the whole part: it ends with the footnote its asterisks need (a point's is the small print's)
+
+
+def _rendered(pieces: list[_Piece], renderer: Renderer) -> _Content:
+    """The pieces as parts of a sheet, with the figures they print."""
     parts, figures = [], {}
-    for marked, text, line, optional in pieces:
+    for piece in pieces:
+        marked = piece.marked
         source = marked.item.source if marked.status != "fallback" else marked.item.original
-        rendered = renderer.body(text, Place(source.path, line), source.key)
+        rendered = renderer.body(piece.text, Place(source.path, piece.line), source.key)
         for figure in rendered.figures:
             figures.setdefault(figure.key, figure)
-        parts.append(Part(source.path, line, marked.part.role, _local_images(str(rendered.html), source.path.parent),
-                          marked.status, marked.part.kind, optional))
+        html = str(rendered.html)
+        if rendered.marked and piece.whole:
+            # What the asterisk means, at the end of the part that shows it rather than only in the small print on the back.
+            html += f'\n<p class="part-footnote">{html_escape(renderer.language.t("figures.card_legend"))}</p>'
+        parts.append(Part(source.path, piece.line, marked.part.role, _local_images(html, source.path.parent),
+                          marked.status, marked.part.kind, piece.optional))
     return _Content(tuple(parts), tuple(figures.values()))
 
 

@@ -119,6 +119,9 @@ def slot(index: int) -> str:
 # A private-use character: stripped from content before rendering, so only the
 # generator can put a slot into a page.
 SLOT_MARK = "\ue000"
+# What follows a value nobody checked against the official text yet, in every output (web, paper, cards):
+# plain text, so no template, drawing or print style can drop it; its legend goes with every marked text.
+UNVERIFIED_MARK = "*"
 SLOT = re.compile(rf"<p>{SLOT_MARK}(\d+){SLOT_MARK}</p>")
 
 
@@ -194,12 +197,13 @@ class Infographic:
     path: Path
     line: int
     unverified: tuple[str, ...] = ()  # keys of its figures whose value, now or coming, nobody checked yet
+    marked: bool = False  # some text of it carries UNVERIFIED_MARK: the legend goes with it, on the web, paper and cards
 
 
-def to_html(block: Infographic, downloads: list[tuple[str, str]] | None = None, unverified: str = "") -> Markup:
-    """The block as HTML; every text autoescaped by the template."""
+def to_html(block: Infographic, legend: str, downloads: list[tuple[str, str]] | None = None) -> Markup:
+    """The block as HTML, with `legend` (what UNVERIFIED_MARK means) when a text of it is marked; every text autoescaped."""
     return Markup(TEMPLATES.get_template(f"{block.kind}.html").render(
-        block=block, downloads=downloads or [], unverified=unverified))
+        block=block, downloads=downloads or [], legend=legend))
 
 
 def image_files(block: Infographic) -> dict[str, str]:

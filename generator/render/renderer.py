@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 from ..assets import TEMPLATES_DIR
 from . import sanitize
 from ..sources.content import PageKey, SiteConfig
-from .infographics import SLOT, SLOT_MARK, BlockSpec, CardsBlock, Column, ComparisonBlock, Entry, Infographic, StepsBlock, \
+from .infographics import SLOT, SLOT_MARK, UNVERIFIED_MARK, BlockSpec, CardsBlock, Column, ComparisonBlock, Entry, Infographic, StepsBlock, \
     TimelineBlock, extract_blocks, to_html
 from ..sources.languages import Language
 from ..sources.policy import VIEWS, Figure, LegalBasis, PolicyData, cite, format_day, format_figure, format_value
@@ -78,7 +78,7 @@ class FigureUse:
     value: str
     since: str
     bases: tuple[LegalBasis, ...]
-    verified: bool
+    verified: bool  # `value` carries the mark when False
 
     @property
     def basis(self) -> str:
@@ -91,12 +91,30 @@ class Rendered:
     toc: tuple  # Python-Markdown's toc tokens, for the page's table of contents
     figures: tuple[FigureUse, ...]
     infographics: tuple[Infographic, ...]
+    marked: bool = False  # some text of it carries the unverified mark: its legend or footnote must go with it
 
 
 @dataclass
 class _Uses:
     figures: dict[str, FigureUse] = field(default_factory=dict)
-    unverified_keys: set[str] = field(default_factory=set)
+    marked_keys: set[str] = field(default_factory=set)  # figures shown with the unverified mark
+
+
+def shown_periods(figure: Figure, on: dt.date, view: str) -> list:
+    """The values of `figure` a reader sees in `{{ policy.key | view }}` on a page built on `on`."""
+    if view in ("label", "basis"):
+        return []
+    coming = figure.next_change(on)
+    if view == "next":
+        return [coming or figure.shown_on(on)]
+    if view in ("now", "since") or coming is None:
+        return [figure.shown_on(on)]
+    return [figure.shown_on(on), coming] if figure.in_force(on) is not None else [coming]
+
+
+def marked(text: str, verified: bool) -> str:
+    """The one place that decides how a shown value says nobody checked it yet: every output shows this text."""
+    return text if verified else f"{text}{UNVERIFIED_MARK}"
 
 
 class Renderer:
@@ -128,8 +146,9 @@ class Renderer:
         clean = sanitize.clean(html)
         if clean != html:
             self._report_removed(html, text, place)
-        with_blocks = SLOT.sub(lambda m: "\n" + to_html(blocks[int(m.group(1))], unverified=self.strings["figures.unverified"]) + "\n", clean)
-        return Rendered(Markup(with_blocks), toc, tuple(uses.figures.values()), blocks)
+        with_blocks = SLOT.sub(lambda m: "\n" + to_html(blocks[int(m.group(1))], self.strings["figures.legend"]) + "\n", clean)
+        return Rendered(Markup(with_blocks), toc, tuple(uses.figures.values()), blocks,
+                        marked=bool(uses.marked_keys) or any(block.marked for block in blocks))
 
     def _report_removed(self, html: str, source: str, place: Place) -> None:
         lines = source.split("\n")
@@ -176,12 +195,17 @@ class Renderer:
             return ""
         self._use(figure, uses)
         text = format_figure(figure, self.as_of, self.strings, view)
+        verified = all(period.verified for period in shown_periods(figure, self.as_of, view))
+        if not verified:
+            uses.marked_keys.add(key)
         if not html:
-            return text
+            return marked(text, verified)
         if view in ("label", "basis"):
             return str(escape(text))
-        verified = figure.shown_on(self.as_of).verified
-        return TEMPLATES.get_template("figure.html").render(key=key, text=text, verified=verified)
+        # As a character reference: Markdown, which reads this HTML next, takes a bare "*" for emphasis.
+        mark = Markup(f"&#{ord(UNVERIFIED_MARK)};")
+        return TEMPLATES.get_template("figure.html").render(key=key, text=text, verified=verified, mark=mark,
+                                                            legend=self.strings["figures.unverified"])
 
     def figure(self, key: str, place: Place) -> Figure | None:
         figure = self.policy.figures.get(key)
@@ -191,16 +215,24 @@ class Renderer:
             self.log.error(place.path, place.line, f"Không có số liệu `policy.{key}` trong content/policy.yml.{hint}")
         return figure
 
+    def figure_uses(self, keys) -> tuple[FigureUse, ...]:
+        """The figures `keys` as a page lists them (value with its mark, basis, check), for figures shown by a script."""
+        uses = _Uses()
+        for key in keys:
+            self._use(self.policy.figures[key], uses)
+        return tuple(uses.figures.values())
+
     def _use(self, figure: Figure, uses: _Uses) -> None:
         shown = figure.shown_on(self.as_of)
+        # Unverified if any value a reader may see (in force, or the coming change) is.
+        verified = not figure.unverified_on(self.as_of)
         uses.figures.setdefault(figure.key, FigureUse(
             key=figure.key,
             label=figure.label,
-            value=format_value(figure, shown, self.strings),
+            value=marked(format_value(figure, shown, self.strings), verified),
             since=self.language.t("figures.since", date=format_day(shown.start)),
             bases=shown.basis,
-            # Unverified if any value a reader may see (in force, or the coming change) is.
-            verified=not figure.unverified_on(self.as_of),
+            verified=verified,
         ))
 
     # --- infographic blocks ---
@@ -215,15 +247,16 @@ class Renderer:
         elif isinstance(block, StepsBlock):
             columns = (self._column("", block.items, node["items"], spec.path, uses),)
         elif isinstance(block, ComparisonBlock):
-            columns = tuple(self._column(self.text(side.title, Place(spec.path, node[name].line_of("title"))),
+            columns = tuple(self._column(self._plain(side.title, Place(spec.path, node[name].line_of("title")), uses),
                                          side.items, node[name]["items"], spec.path, uses)
                             for name, side in (("left", block.left), ("right", block.right)))
         else:
             columns = (self._timeline(block, node, spec.path, uses),)
+        title = self._plain(block.title, place, uses)
         page_uses.figures.update(uses.figures)
         unverified = tuple(sorted(key for key in uses.figures if self.policy.figures[key].unverified_on(self.as_of)))
-        return Infographic(block.kind, self.text(block.title, place), columns, self.language.code, audience,
-                           spec.slug, spec.path, spec.line, unverified)
+        return Infographic(block.kind, title, columns, self.language.code, audience,
+                           spec.slug, spec.path, spec.line, unverified, marked=bool(uses.marked_keys))
 
     def _card(self, item, place: Place, uses: _Uses) -> Entry:
         figure = self.figure(item.figure, place)
@@ -232,16 +265,30 @@ class Renderer:
         self._use(figure, uses)
         coming = figure.next_change(self.as_of)
         note = ""
+        view = item.view or "now"
+        headline_verified = all(p.verified for p in shown_periods(figure, self.as_of, view))
         # On paper the sheet says the coming change once, in a sentence of its own.
         if not self.paper and item.view in ("now", "") and coming is not None and figure.in_force(self.as_of) is not None:
             # A headline is read aloud: one value, the coming change said once beneath it.
-            note = self.language.t("figure.next_note", date=format_day(coming.start), value=format_value(figure, coming, self.strings))
-        return Entry(format_figure(figure, self.as_of, self.strings, item.view or "now"), self._plain(item.text, place, uses), note,
-                     verified=figure.shown_on(self.as_of).verified and (coming is None or coming.verified or not note))
+            note = self.language.t("figure.next_note", date=format_day(coming.start),
+                                   value=marked(format_value(figure, coming, self.strings), coming.verified))
+        if not headline_verified or (note and not coming.verified):
+            uses.marked_keys.add(figure.key)
+        text, text_verified = self._entry_text(item.text, place, uses)
+        return Entry(marked(format_figure(figure, self.as_of, self.strings, view), headline_verified), text, note,
+                     verified=headline_verified and (not note or coming.verified) and text_verified)
+
+    def _entry_text(self, text: str, place: Place, uses: _Uses) -> tuple[str, bool]:
+        """A text inside a block with its figures (marked as need be), and whether none of them is marked."""
+        own = _Uses()
+        resolved = self._plain(text, place, own)
+        uses.figures.update(own.figures)
+        uses.marked_keys |= own.marked_keys
+        return resolved, not own.marked_keys
 
     def _column(self, title: str, items, node, path: Path, uses: _Uses) -> Column:
-        return Column(title, tuple(Entry("", self._plain(item, Place(path, node.line_of(i)), uses))
-                                   for i, item in enumerate(items)))
+        entries = (self._entry_text(item, Place(path, node.line_of(i)), uses) for i, item in enumerate(items))
+        return Column(title, tuple(Entry("", text, verified=verified) for text, verified in entries))
 
     def _plain(self, text: str, place: Place, uses: _Uses) -> str:
         """A text inside a block: placeholders resolved and their figures recorded."""
@@ -255,9 +302,15 @@ class Renderer:
                 continue
             self._use(figure, uses)
             for period in figure.periods:
-                value = format_value(figure, period, self.strings)
-                text = figure.label if figure.unit == "date" else f"{figure.label}: {value}"
-                entries.append((period.start, Entry(format_day(period.start), text, verified=period.verified)))
+                if not period.verified:
+                    uses.marked_keys.add(key)
+                # The value a line states carries the mark: a date figure's value is the line's date.
+                if figure.unit == "date":
+                    headline, text = marked(format_day(period.start), period.verified), figure.label
+                else:
+                    headline = format_day(period.start)
+                    text = f"{figure.label}: {marked(format_value(figure, period, self.strings), period.verified)}"
+                entries.append((period.start, Entry(headline, text, verified=period.verified)))
         entries.sort(key=lambda pair: pair[0])
         return Column("", tuple(entry for _, entry in entries))
 

@@ -541,9 +541,11 @@ def load_assets(content_dir: Path, languages: tuple[Language, ...], log: Problem
     return {l.code: {**shared, **files(l.code)} for l in languages}
 
 
-def check_page_links(pages: list[SourcePage], assets: dict[str, dict[str, Path]], log: ProblemLog) -> None:
-    """Links and images to other files, and alt text, each reported at its line."""
-    known_pages = {p.rel for p in pages if p.lang == DEFAULT_LANGUAGE}
+def check_page_links(pages: list[SourcePage], assets: dict[str, dict[str, Path]], log: ProblemLog,
+                     generated: frozenset[str] = frozenset()) -> None:
+    """Links and images to other files, and alt text, each reported at its line. `generated`: pages the build
+    makes from data (the Q&A pages), which written pages may link to."""
+    known_pages = {p.rel for p in pages if p.lang == DEFAULT_LANGUAGE} | generated
     for page in pages:
         in_comment = False
         for index, line in enumerate(page.body.split("\n")):

@@ -19,9 +19,10 @@ import difflib
 import functools
 import operator
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
+from types import MappingProxyType
 from typing import Annotated, Callable, Iterable, Literal, Mapping
 
 from babel import dates as babel_dates
@@ -37,7 +38,9 @@ from .schema import Model, validate
 # use Vietnamese number and date conventions, so every language formats as vi.
 FORMAT_LOCALE = "vi"
 
-UNITS = ("vnd", "percent", "years", "months", "age", "times", "count", "date")
+# A `statement` is a sentence of the content rather than a number: it has no value, only its legal basis and
+# `verified`, and `{{ policy.key }}` at the end of the sentence shows the unverified mark until it is checked.
+UNITS = ("vnd", "percent", "years", "months", "weeks", "age", "times", "count", "date", "statement")
 KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 MAX_FORMULA_LENGTH = 300
 # Figures are amounts of money and rates: anything beyond this is a typing mistake, and a
@@ -97,7 +100,7 @@ class Period:
     """One value of a figure, in force from `start` until the next period."""
 
     start: dt.date
-    value: Decimal | dt.date
+    value: Decimal | dt.date | None  # None for a statement
     basis: tuple[LegalBasis, ...]
     verified: bool
 
@@ -139,6 +142,7 @@ class Figure:
 class PolicyData:
     path: Path
     figures: Mapping[str, Figure]
+    laws: Mapping[str, str] = field(default_factory=dict)  # `laws:`: key -> the document's name, for other files' `basis`
 
     def suggest(self, key: str) -> list[str]:
         return difflib.get_close_matches(key, self.figures.keys(), n=3, cutoff=0.6)
@@ -166,7 +170,8 @@ class BasisEntry(Model):
 
 class PeriodEntry(Model):
     start: dt.date = Field(alias="from", description="Ngày bắt đầu áp dụng, dạng 2025-07-01.")
-    value: int | float | dt.date = Field(description="Con số, không gõ dấu chấm phân cách (1500000); với đơn vị `date`: ngày dạng 2025-07-01.")
+    value: int | float | dt.date | None = Field(None, description="Con số, không gõ dấu chấm phân cách (1500000); với đơn vị `date`: "
+                                                            "ngày dạng 2025-07-01; với đơn vị `statement` (một câu trong bài): bỏ trống.")
     basis: list[BasisEntry] = Field(min_length=1, description="Căn cứ pháp lý: mỗi dòng `- {law: khoá văn bản, article: điều, clause: khoản}`.")
     verified: bool = Field(description="`true` nếu đã đối chiếu văn bản gốc (vbpl.vn, congbao.chinhphu.vn), `false` nếu chưa.")
 
@@ -177,6 +182,8 @@ class FigureEntry(Model):
     values: list[PeriodEntry] | None = Field(None, min_length=1, description="Các giá trị theo thời gian.")
     formula: Annotated[str, StringConstraints(max_length=MAX_FORMULA_LENGTH)] | None = Field(
         None, description=f"Công thức từ các số liệu khác (tối đa {MAX_FORMULA_LENGTH} ký tự).")
+    basis: list[BasisEntry] | None = Field(
+        None, description="Với `formula`: căn cứ pháp lý của chính quy tắc tính, thêm vào căn cứ của các số liệu dùng trong công thức.")
 
 
 class PolicyFile(Model):
@@ -205,11 +212,11 @@ def load_policy(path: Path, log: ProblemLog) -> PolicyData:
     if data is None:
         return empty
     stated: dict[str, Figure] = {}
-    formulas: dict[str, tuple[FigureEntry, yamlfile.LineDict, int]] = {}
+    formulas: dict[str, tuple[FigureEntry, yamlfile.LineDict, int, tuple[LegalBasis, ...]]] = {}
     _collect(raw["figures"], "", path, log, data.laws, stated, formulas)
     figures = dict(stated)
     _derive_all(formulas, figures, path, log)
-    return PolicyData(path, figures)
+    return PolicyData(path, figures, MappingProxyType(dict(data.laws)))
 
 
 def _collect(node: yamlfile.LineDict, prefix, path, log, laws, stated, formulas) -> None:
@@ -231,31 +238,44 @@ def _collect(node: yamlfile.LineDict, prefix, path, log, laws, stated, formulas)
             continue
         if (entry.values is None) == (entry.formula is None):
             log.error(path, line, f"`{key}` cần hoặc `values` (các giá trị theo thời gian) hoặc `formula` (công thức), không cả hai.")
+        elif entry.basis is not None and entry.formula is None:
+            log.error(path, child.line_of("basis"), f"`{key}`: `basis` đặt trong từng giá trị của `values`, không đặt ngay dưới số liệu.")
         elif entry.formula is not None:
-            formulas[key] = (entry, child, line)
+            rule = _bases(key, entry.basis or [], child["basis"] if entry.basis else None, path, log, laws)
+            formulas[key] = (entry, child, line, rule)
         else:
             periods = _periods(key, entry, child, path, log, laws)
             if periods:
                 stated[key] = Figure(key, entry.label, entry.unit, periods, line)
 
 
+def _bases(key, entries: list[BasisEntry], node, path, log, laws) -> tuple[LegalBasis, ...]:
+    """The provisions of a `basis:` list; a document not declared in `laws:` is reported at its line."""
+    bases = []
+    for index, basis in enumerate(entries):
+        if basis.law not in laws:
+            close = difflib.get_close_matches(basis.law, list(laws), n=1)
+            log.error(path, node.line_of(index),
+                      f"`{key}`: văn bản `{basis.law}` chưa khai báo trong `laws:`." + (f" Có phải `{close[0]}`?" if close else ""))
+            continue
+        bases.append(LegalBasis(laws[basis.law], *(str(getattr(basis, f) or "") for f in ("article", "clause", "point"))))
+    return tuple(bases)
+
+
 def _periods(key, entry: FigureEntry, node, path, log, laws) -> tuple[Period, ...]:
     periods = []
     for index, value in enumerate(entry.values):
         line = node["values"].line_of(index)
-        if (entry.unit == "date") != isinstance(value.value, dt.date):
+        if entry.unit == "statement":
+            if value.value is not None:
+                log.error(path, node["values"][index].line_of("value"), f"`{key}`: một câu (`unit: statement`) không có `value`. Xoá dòng `value`.")
+                continue
+        elif value.value is None or (entry.unit == "date") != isinstance(value.value, dt.date):
             log.error(path, line, f"`{key}`: `value` phải là " + ("ngày dạng 2025-07-01." if entry.unit == "date" else "một số."))
             continue
-        bases = []
-        for basis_index, basis in enumerate(value.basis):
-            if basis.law not in laws:
-                close = difflib.get_close_matches(basis.law, list(laws), n=1)
-                log.error(path, node["values"][index]["basis"].line_of(basis_index),
-                          f"`{key}`: văn bản `{basis.law}` chưa khai báo trong `laws:`." + (f" Có phải `{close[0]}`?" if close else ""))
-                continue
-            bases.append(LegalBasis(laws[basis.law], *(str(getattr(basis, f) or "") for f in ("article", "clause", "point"))))
-        amount = value.value if entry.unit == "date" else Decimal(str(value.value))
-        if not isinstance(amount, dt.date) and not amount.is_finite():
+        bases = _bases(key, value.basis, node["values"][index]["basis"], path, log, laws)
+        amount = value.value if entry.unit in ("date", "statement") else Decimal(str(value.value))
+        if isinstance(amount, Decimal) and not amount.is_finite():
             log.error(path, line, f"`{key}`: `value` phải là một số hữu hạn.")
             continue
         periods.append(Period(value.start, amount, tuple(bases), value.verified))
@@ -323,7 +343,7 @@ def _derive_all(formulas, figures: dict[str, Figure], path, log) -> None:
     pending = dict(formulas)
     while pending:
         progressed = False
-        for key, (entry, node, line) in list(pending.items()):
+        for key, (entry, node, line, rule) in list(pending.items()):
             tree, inputs = _parse_formula(key, entry.formula, node, path, log)
             if tree is None:
                 del pending[key]
@@ -336,9 +356,14 @@ def _derive_all(formulas, figures: dict[str, Figure], path, log) -> None:
                 continue
             if any(k in pending for k in inputs):
                 continue
+            statements = [k for k in inputs if figures[k].unit == "statement"]
+            if statements:
+                log.error(path, node.line_of("formula"), f"`{key}`: công thức không dùng được câu `{statements[0]}` (không phải con số).")
+                del pending[key]
+                continue
             del pending[key]
             try:
-                periods = _derived_periods(tree, inputs, entry.unit, figures)
+                periods = _derived_periods(tree, inputs, entry.unit, figures, rule)
             except ArithmeticError:
                 log.error(path, node.line_of("formula"), f"`{key}`: công thức `{entry.formula}` chia cho 0 hoặc cho ra số quá lớn "
                                                          f"(hơn {format_decimal(MAX_MAGNITUDE, locale=FORMAT_LOCALE)}). Hãy sửa công thức.")
@@ -346,7 +371,7 @@ def _derive_all(formulas, figures: dict[str, Figure], path, log) -> None:
             figures[key] = Figure(key, entry.label, entry.unit, periods, line, entry.formula, tuple(inputs))
             progressed = True
         if pending and not progressed:
-            for key, (_, node, _) in pending.items():
+            for key, (_, node, _, _) in pending.items():
                 log.error(path, node.line_of("formula"), f"`{key}`: công thức vòng tròn (các số liệu tính lẫn nhau). Hãy sửa công thức.")
             return
 
@@ -364,7 +389,7 @@ def _parse_formula(key, formula: str, node, path, log):
     return tree, inputs
 
 
-def _derived_periods(tree, inputs, unit, figures) -> tuple[Period, ...]:
+def _derived_periods(tree, inputs, unit, figures, rule: tuple[LegalBasis, ...] = ()) -> tuple[Period, ...]:
     """A derived figure changes whenever one of its inputs changes."""
     starts = sorted({p.start for k in inputs for p in figures[k].periods})
     periods = []
@@ -378,7 +403,8 @@ def _derived_periods(tree, inputs, unit, figures) -> tuple[Period, ...]:
             value *= 100
         if not value.is_finite() or abs(value) > MAX_MAGNITUDE:
             raise ArithmeticError(value)
-        bases = tuple(dict.fromkeys(b for p in in_force.values() for b in p.basis))
+        # The rule that makes the figure (Art. 31(2): the floor is the rural poverty line), then its inputs' own bases.
+        bases = tuple(dict.fromkeys([*rule, *(b for p in in_force.values() for b in p.basis)]))
         periods.append(Period(start, value, bases, all(p.verified for p in in_force.values())))
     return tuple(periods)
 
@@ -403,6 +429,8 @@ def _number(value: Decimal) -> str:
 
 
 def format_value(figure: Figure, period: Period, strings: Mapping[str, str]) -> str:
+    if figure.unit == "statement":
+        return ""  # the sentence is the content's; only its mark is shown
     if figure.unit == "date":
         return format_day(period.value)
     amount = period.value.quantize(Decimal(1)) if figure.unit == "vnd" else period.value
@@ -418,6 +446,8 @@ def format_figure(figure: Figure, on: dt.date, strings: Mapping[str, str], view:
     """
     current = figure.in_force(on)
     coming = figure.next_change(on)
+    if figure.unit == "statement" and view not in ("label", "basis", "since"):
+        return ""
     if view == "label":
         return figure.label
     if view == "basis":

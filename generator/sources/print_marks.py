@@ -7,6 +7,7 @@ its line:
     <!-- leaflet: action -->    ...the call to action on its back...     <!-- /leaflet -->
     <!-- flyer -->              ...the A5 flyer (and the poster's points, when it has none of its own)...   <!-- /flyer -->
     <!-- poster -->             ...the A3 poster's key points, two or three short ones...   <!-- /poster -->
+    <!-- loa -->                ...a loudspeaker script...               <!-- /loa -->
 
 The word names the sheet; the optional role after a colon names the place on
 it (see ROLES). The kinds are independent and may nest. A comment alone
@@ -44,6 +45,9 @@ ROLES = {
         "": "các ý chính của áp phích (nhiều nhất ba ý ngắn)",
         "action": "việc cần làm trên áp phích (đi đâu, mang gì, gọi ai)",
     },
+    "loa": {
+        "": "bài đọc trên loa truyền thanh (số, ngày, chữ viết tắt được viết thành chữ để đọc)",
+    },
 }
 
 # A comment alone on its line holding one word, maybe a slash before it and a role after it.
@@ -52,7 +56,7 @@ _MARK_LIKE = re.compile(r"^\s*<!--\s*(/?)\s*([\w-]+)\s*(?::\s*([\w-]*)\s*)?-->\s
 
 @dataclass(frozen=True)
 class MarkedPart:
-    kind: str  # "leaflet", "flyer" or "poster"
+    kind: str  # "leaflet", "flyer", "poster" or "loa"
     role: str  # "" for the main text
     line: int  # first line of the text, in the file
     text: str  # the Markdown between the marks

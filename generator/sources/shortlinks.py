@@ -20,7 +20,6 @@ anything is published.
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from pathlib import Path
 from . import yamlfile
 from .content import PageKey, SourcePage
 from .languages import DEFAULT_LANGUAGE, Language
+from .published import previous_manifest
 from ..problems import ProblemLog
 
 LOCKFILE_HEADER = """\
@@ -228,12 +228,8 @@ def _compare(code: str, earlier: str, now: str | None, lock: Lock, lock_path: Pa
 
 def _published_codes(manifest: Path | None) -> dict[str, str]:
     """code -> page, as the previous build published them (nothing if there is no readable manifest)."""
-    try:
-        entries = json.loads(manifest.read_text(encoding="utf-8")).get("qr", []) if manifest else []
-    except (ValueError, OSError, AttributeError):
-        return {}  # a damaged manifest is rebuilt: nothing to compare with
-    return {e["code"]: e["page"] for e in entries
-            if isinstance(e, dict) and isinstance(e.get("code"), str) and isinstance(e.get("page"), str)}
+    published = previous_manifest(manifest)  # a damaged manifest is rebuilt: nothing to compare with
+    return {entry.code: entry.page for entry in published.qr} if published else {}
 
 
 def _committed_lock(lock_path: Path, root: Path, languages) -> Lock | None:

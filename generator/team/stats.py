@@ -38,7 +38,6 @@ import datetime as dt
 import gzip
 import hashlib
 import io
-import json
 import os
 import re
 import secrets
@@ -57,6 +56,7 @@ from ..build import Project, read_editions
 from ..sources.content import load_site_config
 from ..sources.languages import Language
 from ..problems import ProblemLog
+from ..sources.published import ManifestUnreadable, read_manifest
 from ..sources.shortlinks import CODE_PATTERN, Lock, read_lock
 
 REPEAT_WINDOW = dt.timedelta(minutes=30)
@@ -157,15 +157,15 @@ def code_book_from_manifest(path: Path, site_url: str | None = None) -> CodeBook
     commune and campaign editions record them.
     """
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        entries = [(e["code"], e["page"]) for e in manifest["qr"]]
-        site_url = site_url or manifest["site_url"]
-        tags = {entry[kind]: kind for entry in manifest.get("tagged_codes", []) for kind in TAG_KINDS if kind in entry}
+        manifest = read_manifest(path)
     except OSError as error:
         raise StatsInputError(f"Không đọc được {path}: {_reason(error)}.") from None
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except ManifestUnreadable:
         raise StatsInputError(f"{path} không phải manifest.json do `outreach build` tạo ra (thiếu mục `qr` hoặc `site_url`). "
                               "Hãy chỉ tới site/manifest.json của trang web đã tạo.") from None
+    entries = [(entry.code, entry.page) for entry in manifest.qr]
+    site_url = site_url or manifest.site_url
+    tags = {tag: kind for kind, tag in (entry.tag for entry in manifest.tagged_codes)}
     codes = {code: attribution(code, page) for code, page in entries
              if isinstance(code, str) and CODE_PATTERN.match(code) and isinstance(page, str) and "/" in page}
     return CodeBook(_base_path(site_url), codes, {tag: kind for tag, kind in tags.items()

@@ -319,6 +319,7 @@ def _check_imported(pages: list[ImportedPage], sheet: Path, project_root: Path, 
             for problem in error.problems:
                 if problem.path in rows:
                     log.error(sheet, rows[problem.path],
-                              f"{problem.message} (bản dịch cho `{problem.path}`, dòng {problem.line} của tệp sẽ ghi)")
+                              f"{problem.message} (bản dịch cho `{problem.path}`, dòng {problem.line} của tệp sẽ ghi)",
+                              seen_in=problem.seen_in)
                 else:
-                    log.error(problem.path, problem.line, problem.message)
+                    log.error(problem.path, problem.line, problem.message, seen_in=problem.seen_in)

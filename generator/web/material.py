@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -203,6 +202,10 @@ def _names(css: str, name: str) -> bool:
 
 # --- the templates -------------------------------------------------------------
 
+# Partials named `partials/outreach-*.html` are the overrides' own, included by them: they
+# replace nothing of Material's (the others each replace the Material template of their name).
+OWN_PARTIALS = "partials/outreach-"
+
 # Our main.html wraps Material's scripts block; it needs the bundle's <script> there.
 SCRIPTS_BLOCK_LOADS = "assets/javascripts/bundle."
 # partials/search.html names Material's search dialog for screen readers by
@@ -303,7 +306,9 @@ def _check_templates(theme: Path, log: ProblemLog) -> None:
     uses = override_uses()
     overrides = {use.name for use in uses}
     for use in uses:
-        if not (theme / use.name).is_file():
+        if use.name.startswith(OWN_PARTIALS):
+            pass
+        elif not (theme / use.name).is_file():
             _mismatch(log, theme / use.name, f"không còn mẫu `{use.name}` mà `templates/mkdocs/{use.name}` thay thế")
         elif use.name.startswith("partials/") and not included(use.name):
             _mismatch(log, theme / use.name, f"không mẫu nào của Material còn dùng `{use.name}`: bản thay thế của ta sẽ không hiện")
@@ -397,7 +402,7 @@ def check_installed(log: ProblemLog) -> None:
     """
     folder = machine_cache("theme-checks")
     ours = [Path(__file__), *sorted(p for p in OVERRIDES_DIR.rglob("*") if p.is_file()), *sorted(STYLES_DIR.glob("*.css"))]
-    declared = repr((BUNDLE_PATCHES, UNUSED_COMPONENTS, TEMPLATE_CONTEXT, SCRIPTS_BLOCK_LOADS, SEARCH_DIALOG, FOLDED_FIELDS))
+    declared = repr((BUNDLE_PATCHES, UNUSED_COMPONENTS, TEMPLATE_CONTEXT, SCRIPTS_BLOCK_LOADS, SEARCH_DIALOG, FOLDED_FIELDS, OWN_PARTIALS))
     passed = folder / digest(str(theme_dir()), library_versions(), files_digest(ours), declared) if folder else None
     if passed and passed.exists():
         return

@@ -49,6 +49,7 @@ def publishing(
     config_file: Path,
     site_dir: Path,
     work_dir: Path,
+    quick_ask: dict[str, dict[str, bytes]] | None = None,
 ) -> Iterator[None]:
     """Render the website into `site_dir` on every core while the `with` block writes other files there.
 
@@ -85,7 +86,7 @@ def publishing(
             indexes = [future.result() for future in futures]
         except material.MaterialMismatch as mismatch:  # nothing half-patched is published
             raise ContentError(mismatch.problems) from None
-    _assemble(shard_dirs, indexes, site_dir, pages, languages, site_url)
+    _assemble(shard_dirs, indexes, site_dir, pages, languages, site_url, quick_ask or {})
 
 
 def check_theme(log: ProblemLog) -> None:
@@ -113,7 +114,7 @@ def _build_shard(config_file: str, overrides: dict, layer: list[dict], rendered_
 
 
 def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages: list[SitePage],
-              languages: tuple[Language, ...], site_url: str) -> None:
+              languages: tuple[Language, ...], site_url: str, quick_ask: dict[str, dict[str, bytes]]) -> None:
     for shard_dir in shard_dirs:
         _move_tree(shard_dir, site_dir)
     website.write_search_indexes(indexes, site_dir, pages)
@@ -123,7 +124,9 @@ def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages
     for page in pages:
         if page.kind == "calculator":
             calculators.setdefault(page.lang.url_prefix, []).append(page.url)
-    files = webapp.site_files(_theme_shell(site_dir), calculators, languages)
+    files = webapp.site_files(_theme_shell(site_dir), calculators, languages, quick_ask)
+    for box_files in quick_ask.values():
+        files.update(box_files)
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {website.site_base(site_url)}sitemap.xml\n".encode("utf-8")
     for path, data in files.items():
         (site_dir / path).parent.mkdir(parents=True, exist_ok=True)

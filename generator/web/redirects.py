@@ -8,7 +8,6 @@ slow network and lets `outreach stats` count scans in the access log.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2

@@ -13,7 +13,6 @@ inventory is `manifest.json`; the web app manifest is `site.webmanifest`.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import jinja2
 
@@ -44,20 +43,27 @@ PRECACHE_BUDGET = 32 * 1024
 _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(WEBAPP_DIR), undefined=jinja2.StrictUndefined)
 
 
-def site_files(shell: dict[str, bytes], calculators: dict[str, list[str]], languages: tuple[Language, ...]) -> dict[str, bytes]:
+def site_files(shell: dict[str, bytes], calculators: dict[str, list[str]], languages: tuple[Language, ...],
+               quick_ask: dict[str, dict[str, bytes]] | None = None) -> dict[str, bytes]:
     """The service worker, one web app manifest per language, and the icons.
 
     `shell`: the theme files every page loads (site path -> content);
-    `calculators`: per language prefix, the calculator pages' URLs.
+    `calculators`: per language prefix, the calculator pages' URLs;
+    `quick_ask`: per language prefix, the question box's script and index (site path -> content), kept
+    when a page of that language is opened, so the box answers offline after one visit.
     """
+    quick_ask = quick_ask or {}
     icons = {f"{ICONS_DIR}/{path.name}": path.read_bytes() for path in sorted(WEBAPP_DIR.glob("*.png"))}
     icons[FAVICON] = (WEBAPP_DIR / "icon.svg").read_bytes()
     precached = {**shell, FAVICON: icons[FAVICON]}
     settings = {
-        "version": digest(*(part for path in sorted(precached) for part in (path, precached[path])))[:16],
+        # The box's files are not named by their content: a new version of them is a new worker.
+        "version": digest(*(part for path in sorted(precached) for part in (path, precached[path])),
+                          *(part for files in quick_ask.values() for path in sorted(files) for part in (path, files[path])))[:16],
         "shell": sorted(precached),
         "prefixes": [language.url_prefix for language in languages],
         "calculators": calculators,
+        "quickAsk": {prefix: sorted(files) for prefix, files in quick_ask.items()},
     }
     files = dict(icons)
     files[SERVICE_WORKER] = _TEMPLATES.get_template("sw.js").render(settings=settings).encode("utf-8")

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from . import material, webapp
 from ..sources.content import SiteConfig
-from ..paper.images import audience_cards
-from ..sources.languages import DEFAULT_LANGUAGE, Language
+from ..paper.images import SHARE_SIZE, share_file
+from ..sources.languages import Language
 from ..compose.pages import SitePage
 from ..textfold import fold
 
@@ -47,15 +47,15 @@ def front_matter(pages: list[SitePage]) -> dict[str, dict]:
     Titles and descriptions are plain text the theme prints as it is: see theme_text.
     """
     vietnamese = {page.key: page for page in pages if page.lang.is_default}
-    cards = audience_cards(pages)
     metas = {}
     for page in pages:
         # A draft's description is often a note for its reviewer ("awaiting
         # review"): previews and search results show the Vietnamese one.
         described = vietnamese.get(page.key, page) if page.status == "draft" else page
-        # A translation without infographics of its own lends the Vietnamese card, as its infographic page does.
-        card = cards.get((page.lang.code, page.audience)) or cards.get((DEFAULT_LANGUAGE, page.audience))
-        meta = {"title": theme_text(page.title), "share_image": card or webapp.SHARE_ICON}
+        # A page of an audience has its own share image (title in its language, icon, hotline: paper/images.py).
+        meta = {"title": theme_text(page.title), "share_image": share_file(page) if page.audience else webapp.SHARE_ICON}
+        if page.audience:
+            meta["share_image_size"] = list(SHARE_SIZE)
         if described.description:
             meta["description"] = theme_text(described.description)
             meta["description_lang"] = described.lang.html_lang

@@ -5,18 +5,21 @@
     has just downloaded (the browser's cache serves them again), then the page
     itself and the calculator in the reader's language. Pages come from the
     network first, so a reader with coverage always gets the current text; the
-    stored copy answers when there is none. Theme files are named by their
+    stored copy answers when there is none. The "Hỏi nhanh" box's script and index are
+    kept with each page too, and come from the network first like pages. Theme files are named by their
     content or versioned by this file, so they come from the store first. -#}
 const SETTINGS = {{ settings | tojson }};
 const STORE = "bhxh-" + SETTINGS.version;
 const ROOT = new URL("./", self.location).href;
 const KEPT_KINDS = ["style", "script", "image", "font", "manifest", "worker"];
 
+// What a page of a language takes along: its calculator pages and the question box's script and index.
 const calculatorsFor = (url) => {
   const path = url.slice(ROOT.length);
   const prefix = SETTINGS.prefixes.find((p) => p && path.startsWith(p)) || "";
-  return (SETTINGS.calculators[prefix] || []).map((page) => ROOT + page);
+  return [...(SETTINGS.calculators[prefix] || []), ...(SETTINGS.quickAsk[prefix] || [])].map((file) => ROOT + file);
 };
+const QUICK_ASK = new Set(Object.values(SETTINGS.quickAsk).flat().map((file) => ROOT + file));
 
 const keep = async (urls) => {
   const store = await caches.open(STORE);
@@ -70,6 +73,9 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     event.respondWith(fromNetwork(request, isPage).catch(() => fromStore(request)));
     event.waitUntil(keep(calculatorsFor(request.url)));
+  } else if (QUICK_ASK.has(request.url)) {
+    // The bank's answers change with the content: the current ones when there is coverage.
+    event.respondWith(fromNetwork(request, () => true).catch(() => fromStore(request)));
   } else if (KEPT_KINDS.includes(request.destination)) {
     event.respondWith(fromStore(request).catch(() => fromNetwork(request, () => true)));
   }
