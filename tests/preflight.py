@@ -108,9 +108,10 @@ def non_cmyk_colours(data: bytes) -> list[str]:
                 problems.append(f"image {entry.number}: {entry.dictionary[:120]!r}")
         elif _NON_CMYK_SPACE.search(entry.dictionary):
             problems.append(f"object {entry.number} names {_NON_CMYK_SPACE.search(entry.dictionary).group(0)!r}")
-        elif b"/ICCBased" in entry.dictionary or (b"/N 3" in entry.dictionary and entry.stream is not None
-                                                 and entry.stream[36:40] == b"acsp"):
-            problems.append(f"object {entry.number}: an RGB ICC profile")
+        for profile in re.findall(rb"/ICCBased\s+(\d+) 0 R", entry.dictionary):
+            components = re.search(rb"/N\s+(\d+)", found[int(profile)].dictionary)
+            if components is None or components.group(1) != b"4":
+                problems.append(f"object {entry.number}: an ICC colour space that is not CMYK")
     for page in pages(data):
         for content in page.contents:
             if found_rgb := _RGB_OR_GREY.findall(content):

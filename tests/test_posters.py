@@ -19,6 +19,7 @@ from conftest import REPO, SITE_URL
 
 POSTER_W, POSTER_H = layout.POSTER_MM
 MARGIN = layout.POSTER_MARGIN_MM
+TOLERANCE_PT = 0.05  # PDFium reads 28 pt back as 27.9998
 
 
 def entries(manifest, **where):
@@ -37,12 +38,12 @@ def check_poster(path, entry, title: str) -> None:
     for run in runs:
         assert run.left >= MARGIN - 1 and run.right <= POSTER_W - MARGIN + 1 and run.bottom <= POSTER_H - 5, (entry["file"], run)
     # The headline: the largest text, 70 pt or more, and it is the title.
-    headline = [r for r in runs if r.size_pt >= 70]
+    headline = [r for r in runs if r.size_pt >= 70 - TOLERANCE_PT]
     assert headline and max(r.size_pt for r in runs) == max(r.size_pt for r in headline), entry["file"]
     if title:
         assert _text(headline).replace(" ", "").replace("\u00a0", "") == title.replace(" ", ""), entry["file"]
     header_bottom = max(r.bottom for r in headline)
-    issuer = [r for r in runs if r.bottom < min(r.top for r in headline) and r.size_pt >= 20]
+    issuer = [r for r in runs if r.bottom < min(r.top for r in headline) and r.size_pt >= 20 - TOLERANCE_PT]
     assert "BẢO HIỂM XÃ HỘI" in _text(issuer).upper(), entry["file"]
     # The QR code: 60 mm or more, decoded, with its short address beside it in 24 pt or more, and the hotline.
     dpi = 100
@@ -51,20 +52,19 @@ def check_poster(path, entry, title: str) -> None:
     assert code.text == entry["qr_url"], entry["file"]
     width_mm = abs(code.position.top_right.x - code.position.top_left.x) / dpi * MM_PER_INCH
     assert width_mm >= layout.POSTER_QR_MM - 0.5, (entry["file"], width_mm)
-    code_top = code.position.top_left.y / dpi * MM_PER_INCH - 10  # the page's slug, if any, is not part of it
+    code_top = code.position.top_left.y / dpi * MM_PER_INCH  # the standard PDF has no slug: the page is the sheet
     address = entry["qr_url"].split("://", 1)[1].rstrip("/")
     [address_run] = [r for r in runs if r.text.replace("\u200b", "").strip() == address]
-    assert address_run.size_pt >= 24, (entry["file"], address_run.size_pt)
+    assert address_run.size_pt >= 24 - TOLERANCE_PT, (entry["file"], address_run.size_pt)
     hotline = [r for r in runs if "1900 9068" in r.text]
-    assert hotline and max(r.size_pt for r in hotline) >= 24, entry["file"]
+    assert hotline and max(r.size_pt for r in hotline) >= 24 - TOLERANCE_PT, entry["file"]
     # The body between the band and the footer: the points in 28 pt, at most three; what to do in 20 pt or more.
-    footer_top = min(r.top for r in runs if r.size_pt >= 24 and r.top > header_bottom + 20 and "1900" in r.text or r is address_run)
-    body = [r for r in runs if header_bottom + 3 < r.top < footer_top - 20 and r.bottom < code_top + 10]
+    body = [r for r in runs if r.top > header_bottom + 3 and r.bottom < code_top - 4]
     notice = [r for r in body if r.size_pt < 16]  # a translation's one-sentence notice
-    assert len({round(r.size_pt) for r in notice}) <= 1
-    points = [r for r in body if r.size_pt >= 28]
+    assert len({round(r.size_pt) for r in notice}) <= 1, entry["file"]
+    points = [r for r in body if r.size_pt >= 28 - TOLERANCE_PT]
     assert points, entry["file"]
-    assert all(r.size_pt >= 18 for r in body if r not in notice), (entry["file"], sorted({round(r.size_pt, 1) for r in body}))
+    assert all(r.size_pt >= 18 - TOLERANCE_PT for r in body if r not in notice), (entry["file"], sorted({round(r.size_pt, 1) for r in body}))
 
 
 def test_every_poster_of_the_sample_is_built_in_every_language_and_holds_what_a_notice_board_needs(built_site):
@@ -82,7 +82,7 @@ def test_a_poster_shows_at_most_three_points_and_its_own_poster_part(built_site)
     [page] = list(pdf(built_site.site_dir / entry["file"]))
     points = _text(r for r in text_runs(page) if 27.5 <= r.size_pt < 40)
     # The <!-- poster --> part's two points, not the flyer's first lines.
-    assert "Chủ hộ kinh doanh" in points and "585.000" in points and "Cao nhất" not in points
+    assert "Chủ hộ kinh doanh" in points and "thấp nhất" in points and "Cao nhất" not in points
     dpi = 50
     image = raster(page, dpi)
     accent = (230, 81, 0)  # the points' square bullets
@@ -129,19 +129,19 @@ def test_the_commune_office_is_as_large_as_the_body_where_readers_look(editions)
         outside = list(pdf(site / sheets["a4-trifold"]["file"]))[0]
         runs = text_runs(outside)
         cover = [r for r in runs if r.left > 197]
-        assert min(r.size_pt for r in _block(outside, "Mẫu Một", cover)) >= 11, lang
+        assert min(r.size_pt for r in _block(outside, "Mẫu Một", cover)) >= 11 - TOLERANCE_PT, lang
         flap = [r for r in runs if r.right < 97]
-        assert min(r.size_pt for r in _block(outside, office.split()[0], flap) + _block(outside, phone, flap)) >= 11, lang
+        assert min(r.size_pt for r in _block(outside, office.split()[0], flap) + _block(outside, phone, flap)) >= 11 - TOLERANCE_PT, lang
         # A5: the office, its address, hours and phone in the call to action on the back, 11 pt or more; its name on the front.
         front, back = list(pdf(site / sheets["a5-flyer"]["file"]))
         for needle in (office, "Số 1 đường Mẫu", "7:00", phone):
             found = _block(back, needle.split()[0] if needle == office else needle)
-            assert found and min(r.size_pt for r in found) >= 11, (lang, needle)
-        assert min(r.size_pt for r in _block(front, "Mẫu Một")) >= 11, lang
+            assert found and min(r.size_pt for r in found) >= 11 - TOLERANCE_PT, (lang, needle)
+        assert min(r.size_pt for r in _block(front, "Mẫu Một")) >= 11 - TOLERANCE_PT, lang
         # A3: in the action block, 20 pt or more.
         [poster] = list(pdf(site / sheets["a3-poster"]["file"]))
         for needle in ("Mẫu Một", phone):
-            assert min(r.size_pt for r in _block(poster, needle)) >= 20, (lang, needle)
+            assert min(r.size_pt for r in _block(poster, needle)) >= 20 - TOLERANCE_PT, (lang, needle)
 
 
 def test_a_campaign_name_and_message_are_12_pt_with_strong_contrast(editions):
@@ -153,7 +153,7 @@ def test_a_campaign_name_and_message_are_12_pt_with_strong_contrast(editions):
         for page in pdf(site / entry["file"]):
             image = raster(page, dpi).convert("L")
             for run in [r for r in text_runs(page) if "Tháng" in r.text or "vận động" in r.text]:
-                assert run.size_pt >= 12, (entry["file"], run)
+                assert run.size_pt >= 12 - TOLERANCE_PT, (entry["file"], run)
                 box = (*to_px(page, dpi, run.left - 0.3, run.top - 0.3), *to_px(page, dpi, run.right + 0.3, run.bottom + 0.3))
                 ink, paper = image.crop(box).getextrema()
                 assert contrast(ink, paper) >= 7, (entry["file"], run.text, ink, paper)

@@ -15,6 +15,7 @@ communication team (`noi-bo/to-in/`).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import posixpath
@@ -284,20 +285,42 @@ def _write(document, variant: str, leaflet: Leaflet) -> bytes:
     if variant != "print-shop":
         return document.write_pdf()
     # PDF/X, with the output intent the document's @color-profile names (see leaflet.css).
-    return document.write_pdf(finisher=_print_boxes, pdf_variant=leaflet.pdf_x)
+    return document.write_pdf(finisher=_print_shop_file, pdf_variant=leaflet.pdf_x)
 
 
-def _print_boxes(document, pdf) -> None:
-    """The BleedBox at exactly 3 mm beyond the TrimBox (WeasyPrint puts it anywhere up to 10 pt into
-    the slug); the ArtBox, what the sheet shows, is the trimmed sheet: never the slug with its marks."""
+_RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _print_shop_file(document, pdf) -> None:
+    """The boxes a RIP reads, and an XMP DocumentID that depends on the document, not on chance.
+
+    The BleedBox at exactly 3 mm beyond the TrimBox (WeasyPrint puts it anywhere up to 10 pt into the
+    slug); the ArtBox, what the sheet shows, is the trimmed sheet: never the slug with its marks.
+    WeasyPrint's PDF/X-4 metadata names the document with a random UUID: the same input must give the
+    same bytes, so the UUID is made from the file's other streams.
+    """
+    import uuid
+
     import pydyf
 
     bleed = layout.BLEED_MM * _PT_PER_MM
+    content = hashlib.sha256()
+    metadata = None
     for entry in pdf.objects:
-        if isinstance(entry, pydyf.Dictionary) and entry.get("Type") == "/Page":
+        if isinstance(entry, pydyf.Stream):
+            if entry.extra.get("Type") == "/Metadata":
+                metadata = entry
+            else:
+                for chunk in entry.stream:
+                    content.update(chunk if isinstance(chunk, bytes) else str(chunk).encode())
+        elif isinstance(entry, pydyf.Dictionary) and entry.get("Type") == "/Page":
             left, top, right, bottom = entry["TrimBox"]
             entry["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
             entry["ArtBox"] = pydyf.Array([left, top, right, bottom])
+    if metadata is not None:
+        document_id = f"xmp.did:{uuid.UUID(bytes=content.digest()[:16], version=4)}".encode()
+        metadata.stream = [_RANDOM_DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk
+                           for chunk in metadata.stream]
 
 
 def _thumbnails(pdf: bytes) -> tuple[bytes, ...]:
