@@ -53,7 +53,7 @@ def test_unchanged_rebuild_leaves_the_site_as_it_was(project, tmp_path, monkeypa
     assert result.manifest.as_json()["leaflets"]
     # The command a communicator types: nothing changed, so neither WeasyPrint nor MkDocs is even loaded.
     run = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "build", "--project", project.root,
-                          "--site-dir", tmp_path / "site", "--as-of", AS_OF.isoformat()], capture_output=True, text=True, timeout=120)
+                          "--site-dir", tmp_path / "site", "--as-of", AS_OF.isoformat()], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0 and "Không có gì thay đổi" in run.stdout, run.stdout + run.stderr
     loaded = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
     assert "generator.build" in loaded and not loaded & {"weasyprint", "mkdocs"}
@@ -142,7 +142,8 @@ def test_a_change_to_a_renderers_code_renders_again(make_project, tmp_path, gene
     renderer.write_text(renderer.read_text(encoding="utf-8") + "\n# A change to the sheet renderer.\n", encoding="utf-8")
     second = build_with_the_copy("two")
     assert set(second["misses"]) == set(second["sheets"]) == set(first["sheets"])
-    assert set(second["hits"]) == set(second["cards"]) == set(first["cards"])  # the card renderer did not change
+    # The card renderer did not change: every card (and every page's share image) comes from the cache.
+    assert set(second["hits"]) >= set(second["cards"]) == set(first["cards"])
 
 
 def test_cached_output_is_identical_to_a_fresh_render(project, tmp_path):

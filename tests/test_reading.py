@@ -196,6 +196,15 @@ FOCUS_RING = """() => {
   if (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2) rings.push(rgb(style.outlineColor));
   const shadow = style.boxShadow.match(/rgba?\\([^)]*\\)/);
   if (shadow) rings.push(rgb(shadow[0]));
+  // A link that turns another colour when focused (GOV.UK's yellow) is its own indicator: its
+  // background then differs from an unfocused copy's.
+  const own = rgb(style.backgroundColor);
+  const copy = element.cloneNode(true);
+  copy.removeAttribute("id");
+  element.after(copy);
+  const idle = getComputedStyle(copy).backgroundColor;
+  copy.remove();
+  if ((own.length === 3 || own[3] > 0.5) && style.backgroundColor !== idle) rings.push(own);
   const box = element.getBoundingClientRect();
   return {
     name: element.tagName.toLowerCase() + (element.id ? "#" + element.id : "") + " " + (element.getAttribute("href") || element.textContent.trim().slice(0, 30)),
