@@ -439,8 +439,10 @@ def probe_leaflet(leaflet: Leaflet) -> Rendered:
     from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
 
     try:
-        attempt = _attempt(Typesetter(leaflet.documents[0][1], leaflet.roots), leaflet,
-                           {r.id: 0 for r in leaflet.format.regions if r.fit})
+        source = leaflet.documents[0][1]
+        # The least the sheet may hold: smallest type, and without the parts it may leave out (see `fit`).
+        attempt = _attempt(Typesetter(source, leaflet.roots), leaflet, {r.id: 0 for r in leaflet.format.regions if r.fit},
+                           left_out=tuple(_OPTIONAL.findall(source)))
     except Refused as refusal:
         return Rendered((), 0, (), (), (), ((refusal.url, refusal.reason),))
     return Rendered((), len(attempt.document.pages), tuple(attempt.overflows.values()), (), ())
