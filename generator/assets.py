@@ -11,5 +11,6 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STYLES_DIR = PACKAGE_DIR / "styles"
 FONTS_DIR = PACKAGE_DIR / "fonts"
 ICONS_DIR = PACKAGE_DIR / "icons"
+PROFILES_DIR = PACKAGE_DIR / "icc"  # colour profiles for the print shop's output intent
 CATALOGUE_DIR = PACKAGE_DIR / "i18n"
 WEBAPP_DIR = PACKAGE_DIR / "webapp"

@@ -36,8 +36,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 # decoders hand the file to other programs (EPS to Ghostscript): only these.
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP")
 RASTER_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WEBP"}
-# What a leaflet legitimately reads from disk: content images, SVG icons, fonts.
-SERVED_SUFFIXES = {*RASTER_SUFFIXES, ".svg", ".ttf", ".otf", ".woff", ".woff2"}
+# What a leaflet legitimately reads from disk: content images, SVG icons, fonts, the print shop's colour profile.
+SERVED_SUFFIXES = {*RASTER_SUFFIXES, ".svg", ".ttf", ".otf", ".woff", ".woff2", ".icc", ".icm"}
 
 
 class Refused(FatalURLFetchingError):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import itertools
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 
 from PIL import ImageFont
 
-from ..assets import FONTS_DIR, ICONS_DIR, TEMPLATES_DIR
+from ..assets import FONTS_DIR, ICONS_DIR, PROFILES_DIR, TEMPLATES_DIR
 from ..sources import yamlfile
 
 # SVG written back without an `svg:` prefix: renderers expect the default namespace.
@@ -49,17 +50,14 @@ TYPE_SCALES = (1.0, 1.06, 1.12, 1.19, 1.26, 1.34, 1.42, 1.5, 1.6, 1.7, 1.8, 1.9,
 MIN_FILL = 0.6  # a region filled less than this at its largest type is reported as too empty
 
 
-# Flyer and poster, in mm: the A3 poster is the one-page form of the A5 flyer at about twice the size
-# (k scales its margins and type). The flyer has two sides: on the front a header band and the text,
-# on the back a thin band, the call to action and the QR code with the contacts.
+# The A5 flyer, in mm. It has two sides: on the front a header band and the text, on the back a thin
+# band, the call to action and the QR code with the contacts.
 SHEETS = {
-    "a5-flyer": {"k": 1, "header_mm": 58, "gap_mm": 7, "body_mm": 135, "band_mm": 16, "action_mm": 95, "footer_mm": 77},
-    "a3-poster": {"k": 2, "header_mm": 112, "gap_mm": 10, "body_mm": 170, "band_mm": 0, "action_mm": 0, "footer_mm": 110},
+    "a5-flyer": {"header_mm": 58, "gap_mm": 7, "body_mm": 135, "band_mm": 16, "action_mm": 95, "footer_mm": 77},
 }
-# A commune's or campaign's edition of a flyer or poster: its block takes the slogan's place in the
-# header band, which grows by this many mm, taken from the body (a poster's body has little to spare),
-# in type of this size (pt).
-EDITION_BAND = {"a5-flyer": (16, 9.5), "a3-poster": (18, 14)}
+# A commune's or campaign's edition of a flyer: its block takes the slogan's place in the header band,
+# which grows by this many mm, taken from the body, in type of this size (pt).
+EDITION_BAND = {"a5-flyer": (16, 12)}
 
 
 def edition_sheet(name: str) -> dict:
@@ -68,6 +66,52 @@ def edition_sheet(name: str) -> dict:
         extra, type_pt = EDITION_BAND[name]
         sheet.update(header_mm=sheet["header_mm"] + extra, body_mm=sheet["body_mm"] - extra, edition_pt=type_pt)
     return sheet
+
+
+# The A3 poster is read on a notice board from 1.5-2 m: a headline of 70 pt or more, at most three points
+# of 28 pt, the call to action in 20 pt, a QR code of 60 mm with its short address in 24 pt or more.
+# Sizes are fixed: a poster that cannot hold its content at these sizes is reported, never shrunk.
+POSTER_MM = (297, 420)
+POSTER_MARGIN_MM = 15
+POSTER_HEADLINE_PT = (76, 72, 70)
+POSTER_HEADLINE_LEADING = 1.05
+POSTER_ISSUER_PT = 22
+POSTER_ICON_MM = 16  # the audience's icon (or the issuer's logo) beside the issuer's name
+POSTER_POINT_PT = 28
+POSTER_ACTION_PT = 20
+POSTER_QR_MM = 60
+POSTER_SCAN_PT = 24
+POSTER_ADDRESS_PT = (32, 30, 28, 26, 24)
+POSTER_HOTLINE_PT = 32
+POSTER_CAMPAIGN_PT = 18  # a campaign's name and message, ink on paper (contrast far above 7:1)
+POSTER_HEADER_TOP_MM = 10
+POSTER_FOOTER_TOP_MM = 4  # between the footer's rule and the code itself
+POSTER_GAP_MM = 6  # between the header band, the body and the footer
+POSTER_SMALL_PRINT_MM = 28  # the dates and the legal bases, across the foot
+
+
+@dataclass(frozen=True)
+class PosterGeometry:
+    """Where a poster's blocks stand, in mm from the top of the trimmed sheet."""
+
+    header_mm: float  # the band: issuer, icon, headline
+    body_top_mm: float
+    body_mm: float  # the points, an edition's campaign block, the call to action
+    footer_top_mm: float
+    footer_mm: float  # the QR code with its call, address and hotline; dates and legal small print
+    qr_column_mm: float  # width of the code's column (its image, quiet zone included)
+    qr_shift_mm: float  # how far its quiet zone reaches into the white above it and into the margin
+
+
+def poster_geometry(headline: "TitleWrap", qr: "QrSize") -> PosterGeometry:
+    headline_mm = len(headline.lines) * headline.size_pt * POSTER_HEADLINE_LEADING / MM_TO_PT
+    header = POSTER_HEADER_TOP_MM + POSTER_ICON_MM + 5 + headline_mm + 8
+    # The code's quiet zone may lie in the white above it (the footer's top padding), never under it.
+    footer = POSTER_FOOTER_TOP_MM + qr.image_mm - qr.quiet_mm + POSTER_SMALL_PRINT_MM
+    body_top = header + POSTER_GAP_MM
+    footer_top = POSTER_MM[1] - 10 - footer
+    return PosterGeometry(round(header, 2), round(body_top, 2), round(footer_top - POSTER_GAP_MM - body_top, 2),
+                          round(footer_top, 2), round(footer, 2), round(qr.image_mm, 2), round(qr.quiet_mm, 2))
 
 
 def folds(panels_mm: tuple[int, ...]) -> tuple[int, ...]:
@@ -112,6 +156,23 @@ def icon_uri(name: str, colour: str) -> str:
     return svg_uri(ElementTree.tostring(tree))
 
 
+# The print shop's output intent when it gave none: FOGRA39 (ISO 12647-2, coated paper, offset), made with
+# ArgyllCMS from the FOGRA39 characterization data (see generator/icc/README.md).
+DEFAULT_CMYK_PROFILE = PROFILES_DIR / "FOGRA39L-coated.icc"
+
+
+@dataclass(frozen=True)
+class OutputIntent:
+    uri: str  # what the print-shop document's @color-profile reads
+    digest: str  # its bytes' hash: the document names it, so a replaced profile renders again
+
+
+@functools.lru_cache(maxsize=4)
+def output_intent(profile: Path | None) -> OutputIntent:
+    path = profile or DEFAULT_CMYK_PROFILE
+    return OutputIntent(path.as_uri(), hashlib.sha256(path.read_bytes()).hexdigest()[:16])
+
+
 def svg_uri(svg: bytes) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
 
@@ -119,7 +180,9 @@ def svg_uri(svg: bytes) -> str:
 def coloured_qr(svg: bytes, colour: str) -> str:
     """The QR module's SVG with its modules in `colour` (pure K on the press, never a four-colour black)."""
     tree = ElementTree.fromstring(svg)
-    tree.set("fill", colour)
+    # On the path itself: WeasyPrint does not pass a fill set on the root down, and draws the path in RGB black.
+    for path in tree.iter("{http://www.w3.org/2000/svg}path"):
+        path.set("fill", colour)
     return svg_uri(ElementTree.tostring(tree))
 
 
@@ -132,6 +195,10 @@ class QrSize:
     module_mm: float
     symbol_mm: float  # the code itself
     image_mm: float  # with its quiet zone, as placed
+
+    @property
+    def quiet_mm(self) -> float:
+        return self.module_mm * QR_QUIET_MODULES
 
 
 def qr_size(version: int, target_mm: float) -> QrSize:

@@ -16,6 +16,7 @@ communication team (`noi-bo/to-in/`).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import math
 import posixpath
@@ -90,7 +91,7 @@ class Typesetter:
         self.source = html
         self.fonts = FontConfiguration()
         # The sheet's own QR code and icons come as data URLs; nothing else may.
-        self.fetcher = PrintFetcher([layout.FONTS_DIR, layout.ICONS_DIR, *roots], data_types=["image/svg+xml"])
+        self.fetcher = PrintFetcher([layout.FONTS_DIR, layout.ICONS_DIR, layout.PROFILES_DIR, *roots], data_types=["image/svg+xml"])
         self.html = HTML(string=html, base_url=str(layout.FONTS_DIR) + "/", url_fetcher=self.fetcher)
 
     def layout(self, css: str = ""):
@@ -112,6 +113,7 @@ class Typesetter:
 class _Layout:
     sizes: dict[str, int]  # region id -> index in TYPE_SCALES
     fillers: tuple[str, ...]  # regions whose key-figures block is shown
+    left_out: tuple[str, ...]  # optional parts not shown (a poster's borrowed points), by element id
     document: object
     overflows: dict[str, Overflow]
     fills: dict[str, float]
@@ -122,15 +124,17 @@ class _Layout:
         return not self.overflows and self.pages_ok
 
 
-def fitted_css(leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = ()) -> str:
-    """The type size of each growing region, and the fillers shown, as a stylesheet that overrides the document's."""
+def fitted_css(leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = (), left_out: tuple[str, ...] = ()) -> str:
+    """The type size of each growing region, the fillers shown and the parts left out, as a stylesheet that overrides the document's."""
     css = [f"#region-{region} {{ font-size: {_type_pt(leaflet, index):.2f}pt !important; }}" for region, index in sizes.items()]
     css += [f"#filler-{region} {{ display: block !important; }}" for region in fillers]
+    css += [f"#{element} {{ display: none !important; }}" for element in left_out]
     return "".join(css)
 
 
-def _attempt(typesetter: Typesetter, leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = ()) -> _Layout:
-    document = typesetter.layout(fitted_css(leaflet, sizes, fillers))
+def _attempt(typesetter: Typesetter, leaflet: Leaflet, sizes: dict[str, int], fillers: tuple[str, ...] = (),
+             left_out: tuple[str, ...] = ()) -> _Layout:
+    document = typesetter.layout(fitted_css(leaflet, sizes, fillers, left_out))
     anchors = {}
     for page_index, page in enumerate(document.pages):
         for name, box in page.anchors.items():
@@ -142,7 +146,7 @@ def _attempt(typesetter: Typesetter, leaflet: Leaflet, sizes: dict[str, int], fi
         if overflow:
             overflows[region.id] = overflow
         fills[region.id] = fill
-    return _Layout(dict(sizes), fillers, document, overflows, fills, len(document.pages) == leaflet.format.pages)
+    return _Layout(dict(sizes), fillers, left_out, document, overflows, fills, len(document.pages) == leaflet.format.pages)
 
 
 def _type_pt(leaflet: Leaflet, index: int) -> float:
@@ -157,23 +161,30 @@ def fit(typesetter: Typesetter, leaflet: Leaflet) -> _Layout:
     when no region is predicted to take a larger size: a few layouts a sheet.
     A region still less than MIN_FILL full at its largest type shows the
     sheet's key figures below its text (when the sheet has a block for it),
-    and the search runs again.
+    and the search runs again. Content is chosen before type is: a sheet too full leaves out its
+    optional parts (`data-optional`), the last first, before anything is reported.
     """
     best = _search(typesetter, leaflet, ())
+    optional = _OPTIONAL.findall(typesetter.source)
+    while optional and main_region(leaflet).id in best.overflows:
+        best = _search(typesetter, leaflet, (), (*best.left_out, optional.pop()))
     if not best.fits:
         return best  # too long even in the smallest type: reported as it is
     short = tuple(r for r, fill in best.fills.items()
                   if fill < layout.MIN_FILL and f'id="filler-{r}"' in typesetter.source)
     if short:
-        filled = _search(typesetter, leaflet, short)
+        filled = _search(typesetter, leaflet, short, best.left_out)
         if filled.fits:
             return filled
     return best
 
 
-def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...]) -> _Layout:
+_OPTIONAL = re.compile(r'id="([\w-]+)" data-optional')
+
+
+def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...], left_out: tuple[str, ...] = ()) -> _Layout:
     growing = [r for r in leaflet.format.regions if r.fit]
-    best = _attempt(typesetter, leaflet, {r.id: 0 for r in growing}, fillers)
+    best = _attempt(typesetter, leaflet, {r.id: 0 for r in growing}, fillers, left_out)
     if not best.fits:
         return best
     low = {r.id: 0 for r in growing}
@@ -184,7 +195,7 @@ def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...]) 
         if all(trial[r] <= low[r] for r in low):
             break
         sizes = {r: max(trial[r], low[r]) for r in low}
-        attempt = _attempt(typesetter, leaflet, sizes, fillers)
+        attempt = _attempt(typesetter, leaflet, sizes, fillers, left_out)
         for r in low:
             if sizes[r] == low[r]:
                 continue
@@ -194,7 +205,7 @@ def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...]) 
                 high[r] = sizes[r] - 1
         if attempt.fits:
             best = attempt
-    return best if best.sizes == low else _attempt(typesetter, leaflet, low, fillers)
+    return best if best.sizes == low else _attempt(typesetter, leaflet, low, fillers, left_out)
 
 
 def _predict(index: int, fill: float) -> int:
@@ -265,27 +276,54 @@ def _render(leaflet: Leaflet) -> Rendered:
     pages, overflows = len(fitted.document.pages), tuple(fitted.overflows.values())
     if not fitted.fits:
         return Rendered((), pages, overflows, (), ())  # reported, never printed
-    variants = [RenderedVariant(first_variant, _write(fitted.document, first_variant))]
+    variants = [RenderedVariant(first_variant, _write(fitted.document, first_variant, leaflet))]
     for variant, html in others:
-        document = Typesetter(html, leaflet.roots).layout(fitted_css(leaflet, fitted.sizes, fitted.fillers))
-        variants.append(RenderedVariant(variant, _write(document, variant)))
+        document = Typesetter(html, leaflet.roots).layout(fitted_css(leaflet, fitted.sizes, fitted.fillers, fitted.left_out))
+        variants.append(RenderedVariant(variant, _write(document, variant, leaflet)))
     type_pt = tuple((region, round(_type_pt(leaflet, index), 2)) for region, index in fitted.sizes.items())
     return Rendered(tuple(variants), pages, overflows, type_pt, _thumbnails(variants[0].pdf))
 
 
-def _write(document, variant: str) -> bytes:
-    return document.write_pdf(finisher=_bleed_box if variant == "print-shop" else None)
+def _write(document, variant: str, leaflet: Leaflet) -> bytes:
+    if variant != "print-shop":
+        return document.write_pdf()
+    # PDF/X, with the output intent the document's @color-profile names (see leaflet.css).
+    return document.write_pdf(finisher=_print_shop_file, pdf_variant=leaflet.pdf_x)
 
 
-def _bleed_box(document, pdf) -> None:
-    """The BleedBox at exactly 3 mm beyond the TrimBox (WeasyPrint puts it anywhere up to 10 pt into the slug)."""
+_RANDOM_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _print_shop_file(document, pdf) -> None:
+    """The boxes a RIP reads, and an XMP DocumentID that depends on the document, not on chance.
+
+    The BleedBox at exactly 3 mm beyond the TrimBox (WeasyPrint puts it anywhere up to 10 pt into the
+    slug); the ArtBox, what the sheet shows, is the trimmed sheet: never the slug with its marks.
+    WeasyPrint's PDF/X-4 metadata names the document with a random UUID: the same input must give the
+    same bytes, so the UUID is made from the file's other streams.
+    """
+    import uuid
+
     import pydyf
 
     bleed = layout.BLEED_MM * _PT_PER_MM
+    content = hashlib.sha256()
+    metadata = None
     for entry in pdf.objects:
-        if isinstance(entry, pydyf.Dictionary) and entry.get("Type") == "/Page":
+        if isinstance(entry, pydyf.Stream):
+            if entry.extra.get("Type") == "/Metadata":
+                metadata = entry
+            else:
+                for chunk in entry.stream:
+                    content.update(chunk if isinstance(chunk, bytes) else str(chunk).encode())
+        elif isinstance(entry, pydyf.Dictionary) and entry.get("Type") == "/Page":
             left, top, right, bottom = entry["TrimBox"]
             entry["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
+            entry["ArtBox"] = pydyf.Array([left, top, right, bottom])
+    if metadata is not None:
+        document_id = f"xmp.did:{uuid.UUID(bytes=content.digest()[:16], version=4)}".encode()
+        metadata.stream = [_RANDOM_DOCUMENT_ID.sub(document_id, chunk) if isinstance(chunk, bytes) else chunk
+                           for chunk in metadata.stream]
 
 
 def _thumbnails(pdf: bytes) -> tuple[bytes, ...]:
@@ -401,8 +439,10 @@ def probe_leaflet(leaflet: Leaflet) -> Rendered:
     from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
 
     try:
-        attempt = _attempt(Typesetter(leaflet.documents[0][1], leaflet.roots), leaflet,
-                           {r.id: 0 for r in leaflet.format.regions if r.fit})
+        source = leaflet.documents[0][1]
+        # The least the sheet may hold: smallest type, and without the parts it may leave out (see `fit`).
+        attempt = _attempt(Typesetter(source, leaflet.roots), leaflet, {r.id: 0 for r in leaflet.format.regions if r.fit},
+                           left_out=tuple(_OPTIONAL.findall(source)))
     except Refused as refusal:
         return Rendered((), 0, (), (), (), ((refusal.url, refusal.reason),))
     return Rendered((), len(attempt.document.pages), tuple(attempt.overflows.values()), (), ())

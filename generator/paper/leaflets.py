@@ -20,6 +20,7 @@ the QR code".
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -36,7 +37,7 @@ from ..sources.content import PageKey, SiteConfig
 from ..sources.languages import Language
 from ..compose.pages import Download, PageInLanguage, draft_mark, weakest_status
 from ..sources.policy import PolicyData, by_law, format_day
-from ..sources.print_marks import ROLES, MarkedPart, mark, marked_parts
+from ..sources.print_marks import ROLES, MarkedPart, mark, marked_parts, points
 from ..problems import ProblemLog
 from ..compose.qr import QrCode, svg_image
 from ..render.renderer import FigureUse, Place, Renderer
@@ -44,6 +45,7 @@ from ..render.renderer import FigureUse, Place, Renderer
 TEMPLATE_DIR = TEMPLATES_DIR / "leaflet"
 LEAFLET_DIR = "leaflets"
 KEY_FIGURES = 6  # a panel of figures in large type holds no more
+POSTER_POINTS = 3  # read from two metres, a poster says no more
 # A change of a printed figure this close to the day of issue is announced to the communicator, and a
 # sheet issued this soon after a figure took its value says from which day it applies.
 NEAR_CHANGE = dt.timedelta(days=60)
@@ -107,10 +109,13 @@ FORMATS = (
          Region("action", "mặt sau (việc cần làm)", ("action",), fit=True, max_scale=1.9), _FOOTER),
         layout.VARIANTS,
     ),
-    # A poster is printed by a shop or on a large office printer, not photocopied.
+    # A poster is printed by a shop or on a large office printer, not photocopied. Its type is fixed
+    # (see leaflet_layout.POSTER_*); only which borrowed points it shows is chosen.
     LeafletFormat(
-        "a3-poster", "flyer", "sheet.html", (297, 420), 1, 14, 50,
-        (_HEADER, Region("body", "nội dung và việc cần làm", ("", "action"), fit=True, max_scale=1.9), _FOOTER),
+        "a3-poster", "poster", "poster.html", layout.POSTER_MM, 1, layout.POSTER_POINT_PT, layout.POSTER_QR_MM,
+        (Region("header", "phần đầu (cơ quan phát hành, tiêu đề chữ lớn)", ()),
+         Region("body", "các ý chính (chữ 28 pt) và việc cần làm (chữ 20 pt)", ("", "action")),
+         Region("footer", "chân trang (mã QR, địa chỉ, tổng đài, căn cứ pháp lý)", ())),
         ("standard", "print-shop"),
     ),
 )
@@ -125,6 +130,8 @@ class Part:
     role: str
     html: str
     status: str  # whose text it is: source, draft, reviewed or fallback (Vietnamese in another language's sheet)
+    kind: str = ""  # the mark it was taken from (a poster may show a flyer's points)
+    optional: bool = False  # the sheet may leave it out when it is full (a poster's borrowed points)
 
 
 @dataclass(frozen=True)
@@ -168,6 +175,7 @@ class Leaflet:
     status: str  # the least finished text it carries: source | reviewed | draft | fallback
     unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
     roots: tuple[Path, ...]  # what its renderer may read besides the generator's fonts: the content tree
+    pdf_x: str = "pdf/x-4"  # the print-shop variant's standard, as WeasyPrint names it
     edition: EditionMark | None = None  # a commune's or a campaign's edition, with its own block and code
     language_vi: str = ""  # its language inside a Vietnamese sentence ("tiếng Bahnar"); "" for Vietnamese itself
     changing: tuple[str, ...] = ()  # keys of the figures it prints that take a new value the day after valid_until
@@ -221,8 +229,10 @@ def plan_leaflets(
             if overview is None or qr is None:
                 continue
             renderer = Renderer(language, policy, site, as_of, log, paper=PaperLinks(language, qr_codes))
+            marked = _marked(members, log)
             for marker in dict.fromkeys(f.marker for f in FORMATS):
-                content = _content(members, marker, renderer, log)
+                content = (_poster_content(marked, renderer, log) if marker == "poster"
+                           else _content(members, marked, marker, renderer, log))
                 if content is None:
                     continue
                 for fmt in (f for f in FORMATS if f.marker == marker):
@@ -250,38 +260,98 @@ class _Content:
     figures: tuple[FigureUse, ...]
 
 
-def _content(members: list[PageInLanguage], marker: str, renderer: Renderer, log: ProblemLog) -> _Content | None:
-    """The audience's marked parts for one kind of mark, as HTML, and the figures they print."""
-    own: list[tuple[PageInLanguage, MarkedPart, str]] = []
-    vietnamese: list[tuple[PageInLanguage, MarkedPart, str]] = []
+@dataclass(frozen=True)
+class _Marked:
+    """A marked part of a member page, and whose text it is."""
+
+    item: PageInLanguage
+    part: MarkedPart
+    status: str  # the page's status, or "fallback" for the Vietnamese page's part in another language
+
+
+def _marked(members: list[PageInLanguage], log: ProblemLog) -> tuple[list[_Marked], list[_Marked]]:
+    """Every marked part of the audience's pages, of every kind: the language's own, and the Vietnamese pages'."""
+    own: list[_Marked] = []
+    vietnamese: list[_Marked] = []
     for item in members:
-        for part in marked_parts(item.source, log):
-            if part.kind == marker:
-                own.append((item, part, item.status))
+        own += [_Marked(item, part, item.status) for part in marked_parts(item.source, log)]
         if item.source is not item.original:
-            for part in marked_parts(item.original, log):
-                if part.kind == marker:
-                    vietnamese.append((item, part, "fallback"))
-    if not any(part.role == "" for _, part, _ in own):
+            vietnamese += [_Marked(item, part, "fallback") for part in marked_parts(item.original, log)]
+    return own, vietnamese
+
+
+def _content(members: list[PageInLanguage], marked: tuple[list[_Marked], list[_Marked]], marker: str,
+             renderer: Renderer, log: ProblemLog) -> _Content | None:
+    """The audience's marked parts for one kind of mark, as HTML, and the figures they print."""
+    own = [m for m in marked[0] if m.part.kind == marker]
+    vietnamese = [m for m in marked[1] if m.part.kind == marker]
+    if not any(m.part.role == "" for m in own):
         return None
-    roles_present = {part.role for _, part, _ in own}
+    roles_present = {m.part.role for m in own}
     # The cover, flap and call to action of a translation that lacks them come from the Vietnamese page.
-    chosen = own + [entry for entry in vietnamese if entry[1].role and entry[1].role not in roles_present]
-    if "action" in ROLES[marker] and not any(part.role == "action" for _, part, _ in chosen):
+    chosen = own + [m for m in vietnamese if m.part.role and m.part.role not in roles_present]
+    if "action" in ROLES[marker] and not any(m.part.role == "action" for m in chosen):
         first = members[0].original
         log.warning(first.path, 1, f"Tờ in của nhóm này chưa có phần việc cần làm (đi đâu, mang gì, gọi ai). "
                     f"Thêm phần đó vào trang này, giữa `{mark(marker, 'action')}` và `{mark(marker, closing=True)}`.")
+    return _rendered([_Piece(m, m.part.text, m.part.line) for m in chosen], renderer)
+
+
+def _poster_content(marked: tuple[list[_Marked], list[_Marked]], renderer: Renderer, log: ProblemLog) -> _Content | None:
+    """A poster's few points and its call to action: from its own marks, else the flyer's.
+
+    The points are the first list items (or paragraphs) of the `poster` parts, or of the `flyer` parts
+    when the page has none; points borrowed from the flyer beyond the first may be left out when the
+    poster is full (see leaflet_render.fit), the poster's own never are.
+    """
+    own, vietnamese = marked
+
+    def of(entries: list[_Marked], kind: str, role: str) -> list[_Marked]:
+        return [m for m in entries if m.part.kind == kind and m.part.role == role]
+
+    main = of(own, "poster", "") or of(own, "flyer", "")
+    if not main:
+        return None  # the main text is never borrowed: no flyer text in this language, no poster
+    borrowed = main[0].part.kind == "flyer"
+    found = [(m, point) for m in main for point in points(m.part)]
+    if len(found) > POSTER_POINTS and not borrowed:
+        entry, extra = found[POSTER_POINTS]
+        log.warning(entry.item.source.path, extra.line, f"Áp phích chỉ in {POSTER_POINTS} ý đầu của phần "
+                    f"`{mark('poster')}`: ý từ dòng này trở đi không được in. Chọn {POSTER_POINTS} ý quan trọng nhất.")
+    pieces = [_Piece(m, point.text, point.line, optional=borrowed and index > 0, whole=False)
+              for index, (m, point) in enumerate(found[:POSTER_POINTS])]
+    action = (of(own, "poster", "action") or of(own, "flyer", "action")
+              or of(vietnamese, "poster", "action") or of(vietnamese, "flyer", "action"))
+    pieces += [_Piece(m, m.part.text, m.part.line) for m in action]
+    return _rendered(pieces, renderer)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """What a sheet shows of a marked part: all of it, or one of its points (a poster's)."""
+
+    marked: _Marked
+    text: str  # Markdown
+    line: int  # its first line in the file
+    optional: bool = False  # the sheet may leave it out when it is full
+    whole: bool = True  # the whole part: it ends with the footnote its asterisks need (a point's is the small print's)
+
+
+def _rendered(pieces: list[_Piece], renderer: Renderer) -> _Content:
+    """The pieces as parts of a sheet, with the figures they print."""
     parts, figures = [], {}
-    for item, part, status in chosen:
-        source = item.source if status != "fallback" else item.original
-        rendered = renderer.body(part.text, Place(source.path, part.line), source.key)
+    for piece in pieces:
+        marked = piece.marked
+        source = marked.item.source if marked.status != "fallback" else marked.item.original
+        rendered = renderer.body(piece.text, Place(source.path, piece.line), source.key)
         for figure in rendered.figures:
             figures.setdefault(figure.key, figure)
         html = str(rendered.html)
-        if rendered.marked:
+        if rendered.marked and piece.whole:
             # What the asterisk means, at the end of the part that shows it rather than only in the small print on the back.
             html += f'\n<p class="part-footnote">{html_escape(renderer.language.t("figures.card_legend"))}</p>'
-        parts.append(Part(source.path, part.line, part.role, _local_images(html, source.path.parent), status))
+        parts.append(Part(source.path, piece.line, marked.part.role, _local_images(html, source.path.parent),
+                          marked.status, marked.part.kind, piece.optional))
     return _Content(tuple(parts), tuple(figures.values()))
 
 
@@ -289,6 +359,11 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
              content: _Content, qr: QrCode, policy: PolicyData, site: SiteConfig, as_of: dt.date, release: bool,
              edition: SheetEdition | None = None) -> Leaflet:
     language = overview.language
+    if edition is not None and fmt.marker == "poster":
+        # The edition's block needs room on a poster: beyond the first, its points may be left out.
+        main = [p for p in content.parts if p.role == ""]
+        content = _Content(tuple(dataclasses.replace(p, optional=True) if p in main[1:] else p for p in content.parts),
+                           content.figures)
     change = _next_change(content.figures, policy, as_of)
     applies_from = _applies_from(content.figures, policy, as_of)
     statuses = {p.status for p in content.parts}
@@ -315,6 +390,7 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
         status=status,
         unverified=tuple(sorted(f.key for f in content.figures if not f.verified)),
         roots=(site.path.parent,),
+        pdf_x=site.pdf_x,
         edition=edition.mark if edition else None,
         language_vi="" if language.is_default else language.name_vi,
         changing=tuple(f.key for f in content.figures if change and _changes_on(policy.figures[f.key], as_of, change)),
@@ -384,6 +460,8 @@ def _context(overview, icon, fmt, content, qr, site, as_of, change) -> dict:
         "qr": layout.qr_size(qr.version, fmt.qr_mm),
         "address": layout.fitted_address(qr.printed_url, *ADDRESS_SPACE[fmt.name]),
         "hotline": site.hotline,
+        "cmyk_profile": site.cmyk_profile,
+        "pdf_x": site.pdf_x,
         "website": site.contacts.get("website", ""),
         "issued": format_day(as_of),
         "iso_date": as_of.isoformat(),
@@ -392,25 +470,28 @@ def _context(overview, icon, fmt, content, qr, site, as_of, change) -> dict:
     }
 
 
-TITLE_SIZES_PT = {"a4-trifold": (26, 24, 22, 20, 18), "a5-flyer": (22, 20, 18), "a3-poster": (44, 40, 36, 32)}
-# Text width of the title, in mm: the cover panel, or beside the icon on a flyer or poster.
-TITLE_WIDTH_MM = {"a4-trifold": 83, "a5-flyer": 105, "a3-poster": 211}
+TITLE_SIZES_PT = {"a4-trifold": (26, 24, 22, 20, 18), "a5-flyer": (22, 20, 18), "a3-poster": layout.POSTER_HEADLINE_PT}
+# Text width of the title, in mm: the cover panel, beside the icon on a flyer, across the poster.
+TITLE_WIDTH_MM = {"a4-trifold": 83, "a5-flyer": 105, "a3-poster": layout.POSTER_MM[0] - 2 * layout.POSTER_MARGIN_MM}
 
 
 # Where the short address is printed (mm) and the sizes it may take (pt): under the QR code on the
 # tri-fold's back panel, beside it on the flyer and the poster.
-ADDRESS_SPACE = {"a4-trifold": (82, (13, 12, 11, 10)), "a5-flyer": (86, (12, 11, 10)), "a3-poster": (185, (24, 22, 20))}
+ADDRESS_SPACE = {"a4-trifold": (82, (13, 12, 11, 10)), "a5-flyer": (86, (12, 11, 10)), "a3-poster": (175, layout.POSTER_ADDRESS_PT)}
 
 
 def _title(title: str, fmt: LeafletFormat) -> layout.TitleWrap:
-    return layout.balanced_title(title, TITLE_WIDTH_MM[fmt.name], TITLE_SIZES_PT[fmt.name], max_lines=4)
+    return layout.balanced_title(title, TITLE_WIDTH_MM[fmt.name], TITLE_SIZES_PT[fmt.name],
+                                 max_lines=3 if fmt.name == "a3-poster" else 4)
 
 
 def _document(fmt: LeafletFormat, variant: str, context: dict) -> str:
     colours = layout.palette(variant)
     design = {
+        "layout": layout,
         "variant": variant,
         "print_shop": variant == "print-shop",
+        "output_intent": layout.output_intent(context["cmyk_profile"]) if variant == "print-shop" else None,
         "colours": colours,
         "bleed_mm": layout.BLEED_MM if variant == "print-shop" else 0,
         "slug_mm": layout.SLUG_MM,
@@ -422,6 +503,7 @@ def _document(fmt: LeafletFormat, variant: str, context: dict) -> str:
         "qr_uri": layout.coloured_qr(context["qr_svg"], colours["qr"]),
         "folds": [layout.folds(panels) for panels in fmt.panels_mm],
         "sheet": layout.edition_sheet(fmt.name) if context["edition"] else layout.SHEETS.get(fmt.name, {}),
+        "poster": layout.poster_geometry(context["title"], context["qr"]) if fmt.name == "a3-poster" else None,
         "part_index": {part: index for index, part in enumerate(context["all_parts"])},
     }
     css = TEMPLATES.get_template("leaflet.css").render(**context, **design)

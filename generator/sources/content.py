@@ -145,12 +145,19 @@ class AudienceEntry(Model):
         return value
 
 
+class PrintShopEntry(Model):
+    pdf_x: Literal["4", "1a"] = Field("4", description="Chuẩn PDF/X của bản cho nhà in: `\"4\"` (mặc định) hoặc `\"1a\"` khi nhà in yêu cầu PDF/X-1a.")
+    profile: NonEmpty | None = Field(None, description="Hồ sơ màu CMYK (tệp .icc) nhà in đưa, đường dẫn trong thư mục content/, "
+                                                       "ví dụ `nha-in/ISOcoated_v2.icc`. Không ghi thì dùng FOGRA39 đi kèm chương trình.")
+
+
 class SiteFile(Model):
     site_url: NonEmpty = Field(description="Địa chỉ trang web khi xuất bản, ví dụ `https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/`.")
     issuer: short_text(120) = Field(description="Cơ quan phát hành, in trên bìa tờ gấp (ví dụ `Bảo hiểm xã hội tỉnh Gia Lai`).")
     audiences: list[AudienceEntry] = Field(min_length=1, description="Danh sách nhóm đối tượng, mỗi dòng `- slug: ten-nhom`.")
     contacts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")], short_text(MAX_TEXT)] = Field(
         default_factory=dict, description="Thông tin liên hệ, mỗi dòng `tên: \"giá trị\"` (tên viết thường không dấu).")
+    print_shop: PrintShopEntry = Field(default_factory=PrintShopEntry, description="Bản PDF cho nhà in: `pdf_x:` và `profile:`.")
 
     @field_validator("site_url")
     @classmethod
@@ -216,6 +223,8 @@ class SiteConfig:
     issuer: str
     audiences: tuple[Audience, ...]
     contacts: Mapping[str, str]
+    pdf_x: str = "pdf/x-4"  # the print-shop PDF's standard, as WeasyPrint names it
+    cmyk_profile: Path | None = None  # the print shop's own output intent, when it gave one
 
     @property
     def audience_slugs(self) -> tuple[str, ...]:
@@ -247,7 +256,29 @@ def load_site_config(path: Path, log: ProblemLog) -> SiteConfig | None:
         issuer=site.issuer,
         audiences=tuple(Audience(a.slug, audiences_node.line_of(i), a.icon) for i, a in enumerate(site.audiences)),
         contacts=MappingProxyType(dict(site.contacts)),
+        pdf_x=f"pdf/x-{site.print_shop.pdf_x}",
+        cmyk_profile=_cmyk_profile(path, site.print_shop.profile, data, log),
     )
+
+
+def _cmyk_profile(site_file: Path, name: str | None, data, log: ProblemLog) -> Path | None:
+    """The print shop's ICC profile named in site.yml: a CMYK output profile inside content/, or reported."""
+    if name is None:
+        return None
+    line = data["print_shop"].line_of("profile")
+    content_dir = site_file.parent.resolve()
+    path = (content_dir / name).resolve()
+    if not path.is_relative_to(content_dir) or not path.is_file():
+        log.error(site_file, line, f"Không tìm thấy hồ sơ màu `{name}` trong thư mục content/. Chép tệp .icc của nhà in vào "
+                                   "content/ rồi ghi đường dẫn của nó, ví dụ `nha-in/ISOcoated_v2.icc`.")
+        return None
+    header = path.read_bytes()[:40]
+    # An ICC header: the data colour space at byte 16, the profile class at 12, the signature at 36.
+    if len(header) < 40 or header[36:40] != b"acsp" or header[16:20] != b"CMYK" or header[12:16] != b"prtr":
+        log.error(site_file, line, f"`{name}` không phải hồ sơ màu CMYK cho máy in (tệp ICC, loại output). "
+                                   "Hãy xin nhà in đúng tệp hồ sơ màu của họ.")
+        return None
+    return path
 
 
 def _load_yaml_file(path: Path, log: ProblemLog):

@@ -5,11 +5,12 @@ its line:
 
     <!-- leaflet -->            ...inside panels of the A4 tri-fold...   <!-- /leaflet -->
     <!-- leaflet: action -->    ...the call to action on its back...     <!-- /leaflet -->
-    <!-- flyer -->              ...the A5 flyer and the A3 poster...     <!-- /flyer -->
+    <!-- flyer -->              ...the A5 flyer (and the poster's points, when it has none of its own)...   <!-- /flyer -->
+    <!-- poster -->             ...the A3 poster's key points, two or three short ones...   <!-- /poster -->
     <!-- loa -->                ...a loudspeaker script...               <!-- /loa -->
 
 The word names the sheet; the optional role after a colon names the place on
-it (see ROLES). The two kinds are independent and may nest. A comment alone
+it (see ROLES). The kinds are independent and may nest. A comment alone
 on its line holding a single word is read as a mark, so a misspelled one
 (`<!-- flyr -->`), an unknown role or a close without an open is an error at
 its line: it would otherwise drop its text from the paper without a word.
@@ -34,9 +35,15 @@ ROLES = {
         "action": "việc cần làm (mặt sau: đi đâu, mang gì, gọi ai)",
     },
     "flyer": {
-        "": "nội dung tờ rơi và áp phích",
+        "": "nội dung tờ rơi",
         "cover": "câu khẩu hiệu dưới tiêu đề",
         "action": "việc cần làm (đi đâu, mang gì, gọi ai)",
+    },
+    # A poster is read from two metres: a few points in large type. Without its own marks it takes the
+    # flyer's first points and the flyer's call to action.
+    "poster": {
+        "": "các ý chính của áp phích (nhiều nhất ba ý ngắn)",
+        "action": "việc cần làm trên áp phích (đi đâu, mang gì, gọi ai)",
     },
     "loa": {
         "": "bài đọc trên loa truyền thanh (số, ngày, chữ viết tắt được viết thành chữ để đọc)",
@@ -49,7 +56,7 @@ _MARK_LIKE = re.compile(r"^\s*<!--\s*(/?)\s*([\w-]+)\s*(?::\s*([\w-]*)\s*)?-->\s
 
 @dataclass(frozen=True)
 class MarkedPart:
-    kind: str  # "leaflet", "flyer" or "loa"
+    kind: str  # "leaflet", "flyer", "poster" or "loa"
     role: str  # "" for the main text
     line: int  # first line of the text, in the file
     text: str  # the Markdown between the marks
@@ -113,3 +120,42 @@ def _kind(word: str, closing: bool, role: str | None, source: SourcePage, number
               "Ghi chú cho người biên tập thì viết thành câu, nhiều từ.")
     # Read as the mark it resembles, so its partner raises no second error for the same slip.
     return close[0] if close else None
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of a marked part, for a poster: a list item (or, in a part without a list, a paragraph)."""
+
+    line: int  # its first line, in the file
+    text: str  # its Markdown, without the list marker
+
+
+_LIST_ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+
+
+def points(part: MarkedPart) -> list[Point]:
+    """The part's top-level list items in order; its paragraphs when it has no list. Headings and blocks are skipped."""
+    items: list[list] = []
+    paragraphs: list[list] = []
+    current: list | None = None  # [line, lines] of the item or paragraph being read
+    fenced = False
+    for index, line in enumerate(part.text.split("\n")):
+        number = part.line + index
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced, current = not fenced, None
+            continue
+        if fenced or not line.strip():
+            current = None
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            current = [number, [line[item.end():]]]
+            items.append(current)
+        elif current is not None and (line[0] in " \t" or current in paragraphs):
+            current[1].append(line.strip())
+        elif not line.lstrip().startswith(("#", "<!--", "|", ">", "!!!")):
+            current = [number, [line.strip()]]
+            paragraphs.append(current)
+        else:
+            current = None
+    return [Point(number, " ".join(lines)) for number, lines in (items or paragraphs)]
