@@ -260,7 +260,7 @@ def share_specs(pages: list[SitePage], site: SiteConfig, release: bool) -> list[
             lang=page.lang.code, audience=page.audience, status=page.status, unverified=(), kind=SHARE,
             title=page.title, columns=(), width=SHARE_SIZE[0], height=SHARE_SIZE[1], site_name=t("site.name"),
             qr_url="", short_url="", scan_text="", hotline_text=t("leaflet.hotline", hotline=site.hotline), notice=notice,
-            mark=draft_mark(page.lang, release, page.status), file=share_file(page), path=str(page.source.path), line=1,
+            mark=draft_mark(page.lang, release, page.status), legend="", file=share_file(page), path=str(page.source.path), line=1,
             icon=icons.get(page.audience) or "",
         ))
     return specs
