@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import ipaddress
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from . import gate, swap
 from .web import publisher
+from .sources.activities import ACTIVITY_FOLDER, OTHER_AUDIENCES, Activity, Vocabulary, load_activities
 from .sources.campaigns import Campaign, load_campaigns
 from .assets import PACKAGE_DIR
 from .cache import ArtifactCache, digest, files_digest, library_versions, machine_cache
@@ -38,13 +38,14 @@ from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_
                        plan_tagged_codes)
 from .paper.images import CardSpec, card_files, card_specs, draw_all, share_specs
 from .sources.languages import Language, default_language, load_languages
-from .paper.leaflet_render import leaflet_files, render_all
+from .paper.leaflet_render import Printed, leaflet_files, render_all, sheets_that_fit
 from .paper.leaflet_layout import VARIANTS
-from .paper.leaflets import Leaflet, downloads_for, plan_leaflets
+from .paper.leaflets import FORMATS, Leaflet, downloads_for, plan_leaflets, warn_of_coming_changes
 from .paper.loudspeaker import Script, plan_scripts, refuse_unverified, script_files
 from .paper.slides import Kit, kit_files, plan_kits
-from .manifest import build_manifest, manifest_files
+from .manifest import build_manifest, manifest_files, moves_in
 from .output import gather, write_files
+from .print_register import read_register, register_path
 from .compose import quick_ask
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
@@ -53,14 +54,11 @@ from .sources.published import MANIFEST_NAME, SiteManifest, previous_manifest
 from .problems import ContentError, Problem, ProblemLog, Severity
 from .compose.qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .web.redirects import redirect_files
+from .web.server import server_files
 from .render.renderer import Place, Renderer
-from .sources.shortlinks import Lock, assign_short_links, check_history, lock_text, read_lock, write_lock
+from .sources.shortlinks import Lock, assign_short_links, check_history, check_moves, lock_text, read_lock, write_lock
 from .compose.translations import TranslationState, status_page_files, translation_states
 
-# Hosts no reader can reach: a leaflet printed with one of them leads nowhere.
-PLACEHOLDER_DOMAINS = (".example", ".test", ".invalid", ".local", ".localhost", ".internal", ".lan", ".home.arpa")
-STAGING_PREFIX = "-new-"
-STAGING_OWNER = "build.pid"
 
 
 @dataclass(frozen=True)
@@ -93,6 +91,11 @@ class Project:
         return self.content_dir / "campaigns.yml"
 
     @property
+    def activities_dir(self) -> Path:
+        """The communes' activity records (`<year>.csv`) and the print register: records, not build inputs."""
+        return self.content_dir / ACTIVITY_FOLDER
+
+    @property
     def cache_dir(self) -> Path:
         return self.root / ".outreach-cache"
 
@@ -106,6 +109,7 @@ class BuildOptions:
     print_shop: bool = False  # also the print-shop and photocopy variants of every sheet (a release always has them)
     editions: EditionChoice = EditionChoice()  # the commune editions to print (`outreach print`)
     slides: bool = False  # the meeting kit: slides and quiz sheets per audience and language (`outreach print --slides`)
+    new_site_url: bool = False  # a release may publish under another address than the previous site's
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,8 @@ class Composition:
     quick_ask: dict[str, dict[str, bytes]] = field(default_factory=dict)  # per language prefix: the "Hỏi nhanh" box's files
     scripts: list[Script] = field(default_factory=list)  # loudspeaker scripts per audience and language
     kits: list[Kit] = field(default_factory=list)  # meeting slides and quiz sheets, when asked for
+    left_out: list[Leaflet] = field(default_factory=list)  # sheets whose text does not fit: not printed, not linked
+    left_out_problems: list[Problem] = field(default_factory=list)  # why, at the part to shorten
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,11 @@ class BuildResult:
     def reused(self) -> bool:
         return self.composition is None
 
+    @property
+    def left_out(self) -> list[Problem]:
+        """Why sheets were left out of this build (from its manifest, so a build that changed nothing tells it again)."""
+        return list(dict.fromkeys(Problem(e.path, e.line, e.message) for e in self.manifest.left_out))
+
 
 class Progress:
     """Told about long steps; the CLI shows a bar on a terminal, plain lines elsewhere."""
@@ -154,6 +165,9 @@ class Progress:
     def advance(self) -> None: ...
 
     def finish(self) -> None: ...
+
+    def left_out(self, problems: list[Problem]) -> None:
+        """Sheets that will not be printed, and why: told before the long steps start."""
 
 
 def read_sources(project: Project, log: ProblemLog) -> tuple[tuple[Language, ...], SiteConfig, list[SourcePage]]:
@@ -168,6 +182,23 @@ def read_editions(project: Project, site: SiteConfig, log: ProblemLog) -> tuple[
     """communes.yml and campaigns.yml, whose codes share one namespace (the tags of short codes)."""
     communes = load_communes(project.communes_file, log)
     return communes, load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
+
+
+def activity_vocabulary(project: Project, log: ProblemLog) -> tuple[Vocabulary, SiteConfig, list[Commune], list[Campaign]]:
+    """What activity records may name, from the project's settings, communes and campaigns (mistakes logged)."""
+    site = load_site_config(project.site_file, log)
+    log.raise_if_errors()
+    communes, campaigns = read_editions(project, site, log)
+    vocabulary = Vocabulary([c.code for c in communes], [c.code for c in campaigns], (*site.audience_slugs, *OTHER_AUDIENCES),
+                            [l.code for l in load_languages()],
+                            [f"{audience}-{fmt.name}" for audience in site.audience_slugs for fmt in FORMATS])
+    return vocabulary, site, communes, campaigns
+
+
+def read_activities(project: Project, log: ProblemLog, years=None) -> list[Activity]:
+    """The activity records of `years` (all if None), checked against the project's communes and campaigns."""
+    vocabulary, *_ = activity_vocabulary(project, log)
+    return load_activities(project.content_dir, vocabulary, log, years)
 
 
 @dataclass(frozen=True)
@@ -196,8 +227,13 @@ def read_bank(project: Project, as_of: dt.date) -> BankReading:
     return BankReading(bank, languages, site, policy, renderers, log)
 
 
-def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None) -> Composition:
-    """Read and validate all content; raises ContentError listing every mistake."""
+def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None,
+            fitting=None) -> Composition:
+    """Read and validate all content; raises ContentError listing every mistake.
+
+    `fitting(leaflets)`, if given, says which sheets fit: (those that fit, those left out, why). A sheet left
+    out is neither printed nor linked, and a release refuses to go without it.
+    """
     log = ProblemLog(project.root)
     policy = load_policy(project.content_dir / "policy.yml", log)
     # Without valid settings and figures every page would report false errors.
@@ -217,18 +253,29 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     links, lock = [], None
     if written is not None:
         check_history(written, project.qr_lockfile, project.root, previous_manifest, languages, log)
+        check_moves(written, project.qr_lockfile, log)
         links, lock = assign_short_links(written, project.qr_lockfile, sources, languages, log)
     qr_codes = _plan_qr_codes(links, languages, site_url, site, options, log)
     qr_by_page = {(qr.lang.code, qr.key): qr for qr in qr_codes}
     renderers = {language.code: Renderer(language, policy, site, options.as_of, log) for language in languages}
     # A key message may quote figures, like any text: `{{ policy.… }}`, resolved as in Vietnamese.
     vietnamese = renderers[default_language(languages).code]
-    campaigns = [dataclasses.replace(c, message=vietnamese.text(c.message, Place(c.path, c.line))) for c in campaigns]
+    campaigns = [dataclasses.replace(c, name=vietnamese.text(c.name, Place(c.path, c.line)),
+                                     message=vietnamese.text(c.message, Place(c.path, c.line))) for c in campaigns]
+    communes = [_substituted(c, vietnamese) for c in communes]
     tagged = plan_tagged_codes(qr_codes, communes, campaigns, languages, site_url, log)
-    keep_published(tagged, previous_manifest, {"commune": project.communes_file, "campaign": project.campaigns_file}, log)
+    if written is not None:  # without the lockfile no guide has a code: every tagged code would look removed
+        keep_published(tagged, previous_manifest, {"commune": project.communes_file, "campaign": project.campaigns_file}, log)
     editions = editions_for(communes, campaigns, options.editions, tagged, site.audience_slugs, options.as_of)
     variants = VARIANTS if options.release or options.print_shop else ("standard",)
     leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)
+    warn_of_coming_changes(leaflets, policy, options.as_of, log)
+    left_out, left_out_problems = [], []
+    if fitting is not None and not log.errors:
+        leaflets, left_out, left_out_problems = fitting(leaflets)
+        if options.release:  # a release is complete or not made
+            for problem in left_out_problems:
+                log.error(problem.path, problem.line, problem.message)
     downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
     extras = {key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
               for key in qr_by_page.keys() | downloads.keys()}
@@ -245,11 +292,23 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
         release_gate(site_url, site, options, policy, leaflets, cards, log)
         refuse_unfit_answers(bank, policy, options.as_of, log)
         refuse_unverified(scripts, policy, options.as_of, log)
+        gate_every_text(project, options, site, site_url, sources, policy, leaflets, cards, scripts, previous_manifest, log)
         refuse_samples(communes, log)
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings, communes, campaigns, tagged, bank, box_files, scripts, kits)
+                       lock, log.warnings, communes, campaigns, tagged, bank, box_files, scripts, kits, left_out, left_out_problems)
+
+
+def _substituted(commune: Commune, renderer: Renderer) -> Commune:
+    """A commune's texts as printed: every field that reaches paper has its placeholders resolved (or refused)."""
+    def text(value: str) -> str:
+        return renderer.text(value, Place(commune.path, commune.line))
+
+    office = dataclasses.replace(commune.office, name=text(commune.office.name), address=text(commune.office.address),
+                                 hours=text(commune.office.hours))
+    contact = commune.contact and dataclasses.replace(commune.contact, name=text(commune.contact.name), role=text(commune.contact.role))
+    return dataclasses.replace(commune, name=text(commune.name), office=office, contact=contact)
 
 
 def _plan_qr_codes(links, languages, site_url: str, site: SiteConfig, options: BuildOptions, log: ProblemLog) -> list[QrCode]:
@@ -282,17 +341,23 @@ def _warn_unverified(policy: PolicyData, as_of: dt.date, log: ProblemLog) -> Non
 
 def placeholder_address(site_url: str) -> str | None:
     """Why readers could never reach `site_url`, or None if it looks like a real public address."""
-    host = (urlsplit(site_url).hostname or "").lower().rstrip(".")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
-    if address is not None and (address.is_private or address.is_loopback or address.is_link_local or address.is_reserved
-                                or address.is_unspecified):
-        return "địa chỉ IP trong mạng nội bộ hoặc của chính máy này"
-    if address is None and (host == "localhost" or "." not in host or host.endswith(PLACEHOLDER_DOMAINS)):
-        return "tên miền mẫu hoặc chỉ dùng trong máy này"
-    return None
+    return gate.unreachable_address(site_url)
+
+
+def gate_every_text(project: Project, options: BuildOptions, site: SiteConfig, site_url: str, sources: list[SourcePage],
+                    policy: PolicyData, leaflets: list[Leaflet], cards: list[CardSpec], scripts: list[Script],
+                    previous_manifest: Path | None, log: ProblemLog) -> None:
+    """The release gate's reading of the text itself: what communicators wrote, and the final text of every sheet,
+    card and loudspeaker script."""
+    gate.check_written_text(gate.written_files(project.content_dir, [p.path for p in sources]), policy, options.as_of, log)
+    finals = [(l.file(), l.document("standard") if "standard" in dict(l.documents) else l.documents[0][1],
+               l.edition.path if l.edition else l.overview, l.edition.line if l.edition else 1) for l in leaflets]
+    finals += [(c.file, "\n".join([c.title, c.scan_text, c.hotline_text, c.notice, repr(c.columns)]), Path(c.path), c.line)
+               for c in cards]
+    finals += [(f"{s.stem}.pdf", "\n".join(f"{p.heading}\n{p.written}\n{p.text}" for p in s.parts), s.path, s.line) for s in scripts]
+    gate.check_final_text(finals, site_url, log)
+    where = ("--site-url", 0) if options.site_url else (site.path, site.site_url_line)
+    gate.check_address_unchanged(site_url, previous_manifest, options.new_site_url, where, log)
 
 
 def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy: PolicyData,
@@ -340,23 +405,42 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
     Renders a build already made come from the project's cache; new ones are
     kept in the machine cache (or nowhere, if it cannot be written).
     """
-    composition = compose(project, options)
+    try:
+        composition = compose(project, options)
+    except ContentError as error:
+        raise ContentError(error.problems + _record_errors(project), error.warnings) from None
+    if record_errors := _record_errors(project):
+        raise ContentError(record_errors, composition.warnings)
     theme = ProblemLog(project.root)
     publisher.check_theme(theme)
     if theme.errors:
         raise ContentError(theme.errors, composition.warnings)
     cache = ArtifactCache(machine_cache("renders"), also_read=(project.cache_dir,))
     try:
-        render_all(composition.leaflets, project.root, progress or Progress(), cache)
+        printed = render_all(composition.leaflets, project.root, progress or Progress(), cache)
         draw_all(composition.cards, project.root, progress or Progress(), cache)
     except ContentError as error:
         raise ContentError(error.problems, composition.warnings) from None
+    if printed.problems:
+        raise ContentError(printed.problems, composition.warnings)
     return composition.warnings
+
+
+def _record_errors(project: Project) -> list[Problem]:
+    """The mistakes in the activity records and the print register themselves (those of settings and communes are compose's to report)."""
+    log = ProblemLog(project.root)
+    try:
+        read_activities(project, log)
+    except ContentError:
+        return []
+    read_register(register_path(project.content_dir), log)
+    return [p for p in log.errors if Path(project.root, p.path).is_relative_to(project.activities_dir)]
 
 
 def inputs_digest(project: Project, options: BuildOptions, print_materials: bool) -> str:
     """Every input of a build but the lockfile: content, settings, the generator's code and data, libraries, options."""
-    files = [p for p in content_files(project.content_dir, ProblemLog(project.root)) if p != project.qr_lockfile]
+    files = [p for p in content_files(project.content_dir, ProblemLog(project.root))
+             if p != project.qr_lockfile and not p.is_relative_to(project.activities_dir)]
     files += [project.config_file] + [p for p in PACKAGE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     return digest(files_digest(files), library_versions(), repr(options), str(print_materials))
 
@@ -370,7 +454,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     """
     site_dir = site_dir.resolve()
     cache = cache if cache is not None else ArtifactCache(project.cache_dir)
-    _remove_stale_staging(site_dir)
+    swap.recover(site_dir)  # a site an interrupted build moved out comes back first
     # Taken before reading anything, so an edit made during the build makes the next build run
     # again. The lockfile is the one input the build writes: the record holds the text it wrote.
     inputs = inputs_digest(project, options, print_materials)
@@ -383,40 +467,58 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         warnings = [Problem(w["path"], w["line"], w["message"], w.get("seen_in", ""), Severity[w["severity"]], w.get("topic", ""))
                     for w in last.get("warnings", [])]
         return BuildResult(site_dir, manifest, warnings, cache, None)
-    composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME)
+    progress = progress or Progress()
+
+    def fitting(leaflets: list[Leaflet]):
+        return sheets_that_fit(leaflets, project.root, progress, cache) if print_materials else (leaflets, [], [])
+
+    composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME, fitting)
+    progress.left_out(composition.left_out_problems)
     leaflets, cards = (composition.leaflets, composition.cards) if print_materials else ([], [])
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Staged beside the target so the final swap is a rename on one file system.
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}{STAGING_PREFIX}", dir=site_dir.parent))
-    (staging / STAGING_OWNER).write_text(str(os.getpid()), encoding="ascii")
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}{swap.STAGING_PREFIX}", dir=site_dir.parent))
+    (staging / swap.STAGING_OWNER).write_text(str(os.getpid()), encoding="ascii")
     work_dir = Path(tempfile.mkdtemp(prefix="outreach-work-"))
     try:
         new_site = staging / "site"
         website = publisher.publishing(composition.pages, composition.assets, composition.languages, composition.site, composition.site_url,
-                                       project.config_file, new_site, work_dir, composition.quick_ask)
+                                       project.config_file, new_site, work_dir, options.as_of, composition.quick_ask)
         # Leaflets and cards render on every core while the website does.
         with website:
-            printed = render_all(leaflets, project.root, progress or Progress(), cache)
+            printed = render_all(leaflets, project.root, progress, cache)
             shares = share_specs(composition.pages, composition.site, options.release) if print_materials else []
-            drawn = draw_all(cards + shares, project.root, progress or Progress(), cache)
+            drawn = draw_all(cards + shares, project.root, progress, cache)
+        # A commune's or campaign's own block too long: found as its edition is rendered, left out the same way.
+        if printed.problems and options.release:
+            raise ContentError(printed.problems)
+        progress.left_out(printed.problems)
+        printed = Printed(printed.sheets, composition.left_out + printed.left_out, composition.left_out_problems + printed.problems)
         manifest = build_manifest(
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,
             qr_codes=composition.qr_codes, printed=printed, cards=cards, tagged_codes=composition.tagged_codes)
-        write_files(gather(
+        if not preview:
+            manifest = moves_in(manifest, manifest_before, composition.qr_codes, composition.lock.reasons)
+        short_codes = composition.qr_codes + [t.qr for t in composition.tagged_codes]
+        files = gather(
             image_files(composition.qr_codes),
-            redirect_files(composition.qr_codes + [t.qr for t in composition.tagged_codes], composition.site_url),
-            edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes, leaflets,
+            redirect_files(short_codes, composition.site_url),
+            edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes,
+                               [leaflet for leaflet, _ in printed.sheets],
                                composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
                                options.as_of),
             status_page_files(composition.translation_states, default_language(composition.languages)),
-            leaflet_files(printed, composition.languages),
+            leaflet_files(printed.sheets, composition.languages),
             card_files(drawn),
             script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
             kit_files(composition.kits, composition.site.hotline, options.as_of, options.release),
             manifest_files(manifest),
-        ), new_site)
-        _swap_in(new_site, site_dir)
+        )
+        # Last: the server's Content-Security-Policy lists the inline scripts of every page written.
+        files = gather(files, server_files(new_site, files, short_codes, composition.site_url, composition.languages))
+        write_files(files, new_site)
+        swap.swap_in(new_site, site_dir)
         after = before
         if not preview and lock_text(composition.lock) != lock_before:
             # Only a finished build issues new codes: they may be printed from now on.
@@ -426,45 +528,10 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     except ContentError as error:  # a leaflet or card that does not fit: the content's warnings still apply
         raise ContentError(error.problems, composition.warnings) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        swap.discard(staging, site_dir)
         shutil.rmtree(work_dir, ignore_errors=True)
     return BuildResult(site_dir, manifest, composition.warnings, cache, composition)
 
 
 def _guide_titles(pages: list[SitePage]) -> dict[tuple[str, str], str]:
     return {(p.lang.code, p.key.audience): p.title for p in pages if p.key.is_overview and p.key.audience}
-
-
-def _swap_in(new_site: Path, site_dir: Path) -> None:
-    old = None
-    if site_dir.exists():
-        old = new_site.parent / "old"
-        site_dir.rename(old)
-    new_site.rename(site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _remove_stale_staging(site_dir: Path) -> None:
-    """Staging folders that a killed build left beside the site (their build process is gone)."""
-    if not site_dir.parent.is_dir():
-        return
-    for leftover in site_dir.parent.glob(f".{site_dir.name}{STAGING_PREFIX}*"):
-        if leftover.is_symlink() or not leftover.is_dir():
-            continue
-        try:
-            owner = int((leftover / STAGING_OWNER).read_text(encoding="ascii"))
-        except (OSError, ValueError):
-            owner = None
-        if owner is None or not _running(owner):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's process
-    return True

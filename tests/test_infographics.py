@@ -31,7 +31,7 @@ def test_images_are_listed_with_their_real_sizes(built_site):
 def test_every_character_on_a_card_has_a_glyph(built_site):
     """No empty boxes: the shipped fonts cover every letter and mark the cards use."""
     covered = set(TTFont(REGULAR)["cmap"].getBestCmap()) & set(TTFont(BOLD)["cmap"].getBestCmap())
-    texts = [c.title for c in built_site.composition.cards]
+    texts = [c.title for c in built_site.composition.cards] + [c.legend for c in built_site.composition.cards]
     texts += [part for c in built_site.composition.cards for _, entries in c.columns for pair in entries for part in pair]
     used = {ch for text in texts for ch in text if not ch.isspace()}
     assert "\u0306" in used  # the Jrai card really uses the combining breve

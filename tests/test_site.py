@@ -90,9 +90,10 @@ def test_figures_are_formatted_and_sourced(built_site):
     figure = dict(shown)
     assert figure["voluntary.rate"] == "22%"
     # The table shows the figures in force (`| now`); one sentence gives the coming floor (`| next`).
-    assert ("voluntary.min_monthly.poor", "165.000 đ") in shown
-    assert ("voluntary.floor", "1.500.000 đ") in shown and ("voluntary.floor", "2.200.000 đ") in shown
-    assert figure["voluntary.support.ethnic_minority"] == "30%"
+    # Not yet checked against the official text: each carries the mark, a visible star.
+    assert ("voluntary.min_monthly.poor", "165.000 đ*") in shown
+    assert ("voluntary.floor", "1.500.000 đ*") in shown and ("voluntary.floor", "2.200.000 đ*") in shown
+    assert figure["voluntary.support.ethnic_minority"] == "30%*"
     sources = page.select_one("details[data-outreach-figures]")
     assert "Điều 5 Nghị định 159/2025/NĐ-CP" in sources.get_text()
     assert "chưa đối chiếu với văn bản gốc" in sources.get_text()

@@ -276,10 +276,14 @@ def test_a_log_that_cannot_be_read_is_one_message(problem, logs, tmp_path):
         bad.write_text("x")
         bad.chmod(0)
     site = tmp_path / "site"
-    run = outreach("stats", logs[0], bad, *SITE, "--format", "json", "--site-dir", site)
-    assert run.status == 1
-    assert run.out == "" and not site.exists()  # nothing half-counted, no page
-    assert str(bad) in run.err and expected in run.err and "Chưa đếm gì" in run.err
+    alone = outreach("stats", bad, *SITE, "--format", "json", "--site-dir", site)
+    assert alone.status == 1 and alone.out == "" and not site.exists()  # nothing to count: no page
+    assert str(bad) in alone.err and expected in alone.err and "Chưa đếm gì" in alone.err
+    # Beside a good log: one line for the refused one, the other counted as if alone (issue 20).
+    run = outreach("stats", logs[0], bad, *SITE, "--format", "json")
+    assert run.status == 1 and json.loads(run.out) == json.loads(outreach("stats", logs[0], *SITE, "--format", "json").out)
+    [line] = [l for l in run.err.splitlines() if str(bad) in l]
+    assert expected in line and "Các tệp khác vẫn được đếm" in line
     assert_nothing_personal(run.err)
 
 

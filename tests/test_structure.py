@@ -93,7 +93,8 @@ LAYERS = (
     ("compose", {"generator.compose"}),
     ("paper", {"generator.paper"}),
     ("web", {"generator.web"}),
-    ("runner", {"generator.build", "generator.editions", "generator.manifest"}),
+    ("runner", {"generator.build", "generator.editions", "generator.manifest", "generator.gate", "generator.swap",
+                "generator.print_register"}),
     ("team", {"generator.team"}),
     ("command line", {"generator.cli", "generator.cli_language", "generator.launch", "generator.__main__"}),
 )

@@ -24,6 +24,7 @@ from ..sources.content import PageKey, SiteConfig
 from ..render.infographics import SIZES, image_files
 from ..compose.pages import SitePage, draft_mark
 from ..problems import ProblemLog
+from ..compose import qr as qr_module
 from ..compose.qr import BOX_SIZE as QR_BOX, QrCode, png_image
 
 REGULAR, BOLD = FONTS_DIR / "NotoSans-Regular.ttf", FONTS_DIR / "NotoSans-Bold.ttf"
@@ -260,8 +261,8 @@ def share_specs(pages: list[SitePage], site: SiteConfig, release: bool) -> list[
             lang=page.lang.code, audience=page.audience, status=page.status, unverified=(), kind=SHARE,
             title=page.title, columns=(), width=SHARE_SIZE[0], height=SHARE_SIZE[1], site_name=t("site.name"),
             qr_url="", short_url="", scan_text="", hotline_text=t("leaflet.hotline", hotline=site.hotline), notice=notice,
-            mark=draft_mark(page.lang, release, page.status), legend="", file=share_file(page), path=str(page.source.path), line=1,
-            icon=icons.get(page.audience) or "",
+            mark=draft_mark(page.lang, release, page.status), file=share_file(page), path=str(page.source.path), line=1,
+            icon=icons.get(page.audience) or "", legend="",  # a title, no figure: nothing to explain
         ))
     return specs
 
@@ -329,7 +330,7 @@ def _draw_png(spec: CardSpec) -> bytes:
 def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) -> list[DrawnCard]:
     """Draw every card on all cores, or take it from the cache; report cards whose content does not fit."""
     log = ProblemLog(root)
-    code = code_digest(Path(__file__))
+    code = code_digest(Path(__file__), Path(qr_module.__file__))  # the card's QR code is drawn there
     # Where the card is written and which line made it do not change its pixels.
     keys = [digest(code, repr(dataclasses.replace(spec, file="", path="", line=0, lang="", audience="", unverified=()))) for spec in specs]
     pngs = render_cached(cache, "images", specs, keys, [spec.file for spec in specs], _draw_png,

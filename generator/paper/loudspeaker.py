@@ -26,6 +26,7 @@ import jinja2
 from ..assets import FONTS_DIR, TEMPLATES_DIR
 from ..compose.pages import PageInLanguage, draft_mark
 from ..problems import ProblemLog
+from ..render.infographics import UNVERIFIED_MARK
 from ..render.renderer import PLACEHOLDER, REFERENCE, Place, Renderer
 from ..render.spoken import spoken, syllables
 from ..sources.languages import Language
@@ -111,12 +112,13 @@ def plan_scripts(resolved: list[PageInLanguage], renderers: dict[str, Renderer],
 
 
 def _part(markdown_text: str, page_title: str, renderer: Renderer, place: Place) -> ScriptPart:
-    written = renderer.text(markdown_text, place)
+    # Markdown's emphasis goes before the figures are filled in: a "*" left after them is the unverified mark.
+    written = renderer.text(markdown_text.replace("*", ""), place)
     heading_match = re.search(r"^#+\s*(.+)$", written, re.M)
     heading = heading_match.group(1).strip() if heading_match else page_title
     body = re.sub(r"^#+.*$", "", written, flags=re.M)
     body = re.sub(r"^\s*>\s?", "", body, flags=re.M)
-    body = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body).replace("**", "").replace("*", "")
+    body = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body) if p.strip()]
     plain = "\n\n".join(paragraphs)
     text = spoken(plain)
@@ -140,7 +142,8 @@ def refuse_unverified(scripts: list[Script], policy: PolicyData, as_of: dt.date,
 def _context(script: Script, as_of: dt.date, hotline: str, release: bool) -> dict:
     t = script.lang.t
     return {
-        "t": t, "script": script, "rate": RATE, "hotline": hotline, "iso_date": as_of.isoformat(),
+        "t": t, "script": script, "rate": RATE,
+        "legend": t("figures.card_legend") if any(UNVERIFIED_MARK in part.text for part in script.parts) else "", "hotline": hotline, "iso_date": as_of.isoformat(),
         "date": format_day(as_of), "until": format_day(script.valid_until) if script.valid_until else "",
         "minutes": f"{script.seconds / 60:.1f}".replace(".", ","),
         "mark": draft_mark(script.lang, release, script.status),

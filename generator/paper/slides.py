@@ -24,6 +24,7 @@ import jinja2
 from ..assets import FONTS_DIR, TEMPLATES_DIR
 from ..compose.pages import draft_mark
 from ..compose.qr import QrCode, svg_image
+from ..render.infographics import UNVERIFIED_MARK
 from ..render.renderer import Place, Renderer
 from ..sources.languages import Language
 from ..sources.qa_bank import Bank
@@ -41,6 +42,11 @@ class Item:
     question: str
     answer: str
     fallback: bool  # the Vietnamese entry inside another language's kit
+
+    @property
+    def marked(self) -> bool:
+        """The answer shows a value nobody checked yet (the renderer marked it): its slide says what the mark means."""
+        return UNVERIFIED_MARK in self.answer
 
 
 @dataclass(frozen=True)

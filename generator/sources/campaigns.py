@@ -28,19 +28,19 @@ from pathlib import Path
 from pydantic import Field, model_validator
 
 from .communes import TAG_RULE, Tag, read_entries
-from .content import NonEmpty, SiteConfig
+from .content import SiteConfig, short_text
 from ..problems import ProblemLog
 from .schema import Model
 
 
 class CampaignEntry(Model):
     code: Tag = Field(description=f"Mã của chiến dịch trong địa chỉ ngắn: {TAG_RULE}. Đã in thì không đổi.")
-    name: NonEmpty = Field(max_length=90, description="Tên chiến dịch, ví dụ `Tháng vận động triển khai BHXH toàn dân 2026`.")
+    name: short_text(90) = Field(description="Tên chiến dịch, ví dụ `Tháng vận động triển khai BHXH toàn dân 2026`.")
     start: dt.date = Field(description="Ngày bắt đầu, viết dạng 2026-05-01.")
     end: dt.date = Field(description="Ngày kết thúc, viết dạng 2026-05-31.")
     audiences: list[str] = Field(min_length=1, description="Các nhóm đối tượng của chiến dịch (tên thư mục trong content/site.yml), "
                                                            "viết dạng `[tu-nguyen, ho-kinh-doanh]`.")
-    message: NonEmpty = Field(max_length=200, description="Thông điệp chính, một hai câu ngắn, in trên tờ rơi và áp phích.")
+    message: short_text(200) = Field(description="Thông điệp chính, một hai câu ngắn, in trên tờ rơi và áp phích.")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> "CampaignEntry":

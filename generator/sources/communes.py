@@ -36,7 +36,7 @@ from typing import Annotated, Literal, TypeVar
 from pydantic import AfterValidator, Field
 
 from . import yamlfile
-from .content import NonEmpty
+from .content import check_phone, short_text
 from ..problems import ProblemLog
 from .schema import Model, validate
 
@@ -44,23 +44,10 @@ M = TypeVar("M", bound=Model)
 
 TAG_PATTERN = re.compile(r"^[a-z][a-z0-9]{1,7}$")  # a commune's or campaign's part of a tagged short address
 TAG_RULE = "2–8 chữ thường không dấu hoặc số, bắt đầu bằng chữ (ví dụ `plk`, `iagrai`)"
-# Vietnamese numbers as people write them: a 10-digit mobile or 11-digit landline starting with 0,
-# or a 1800/1900 service number; spaces, dots and dashes between groups of digits.
-PHONE_PATTERN = re.compile(r"^(0\d{9,10}|1[89]00\d{4,6})$")
-PHONE_SEPARATORS = re.compile(r"(?<=\d)[ .\-](?=\d)")
-
-
 def check_tag(value: str) -> str:
     if not TAG_PATTERN.match(value):
         raise ValueError(f"Mã `{value}` không dùng được trong địa chỉ ngắn: dùng {TAG_RULE}.")
     return value
-
-
-def check_phone(value: str) -> str:
-    if not PHONE_PATTERN.match(PHONE_SEPARATORS.sub("", value.strip())):
-        raise ValueError(f"Số điện thoại `{value}` không đúng dạng: viết 10 hoặc 11 chữ số bắt đầu bằng 0 (ví dụ `0269 3824 111`, "
-                         "`0912 345 678`) hoặc số tổng đài 1800/1900 (ví dụ `1900 9068`), có thể cách nhau bằng dấu cách.")
-    return value.strip()
 
 
 Phone = Annotated[str, AfterValidator(check_phone)]
@@ -68,21 +55,21 @@ Tag = Annotated[str, AfterValidator(check_tag)]
 
 
 class OfficeEntry(Model):
-    name: NonEmpty = Field(description="Tên cơ quan BHXH hoặc điểm thu, điểm phục vụ người dân ở xã.")
-    address: NonEmpty = Field(max_length=160, description="Địa chỉ cơ quan, viết ngắn gọn (số nhà, đường, xã/phường).")
-    hours: NonEmpty = Field(max_length=120, description="Giờ làm việc, ví dụ `Thứ Hai – Thứ Sáu, 7:00–11:30 và 13:30–17:00`.")
+    name: short_text(100) = Field(description="Tên cơ quan BHXH hoặc điểm thu, điểm phục vụ người dân ở xã.")
+    address: short_text(160) = Field(description="Địa chỉ cơ quan, viết ngắn gọn (số nhà, đường, xã/phường).")
+    hours: short_text(120) = Field(description="Giờ làm việc, ví dụ `Thứ Hai – Thứ Sáu, 7:00–11:30 và 13:30–17:00`.")
     phone: Phone = Field(description="Số điện thoại, đặt trong ngoặc kép, ví dụ `\"0269 3824 111\"`.")
 
 
 class ContactEntry(Model):
-    name: NonEmpty = Field(description="Họ tên người liên hệ ở xã.")
+    name: short_text(80) = Field(description="Họ tên người liên hệ ở xã.")
     role: str = Field("", max_length=80, description="Chức vụ, ví dụ `Cán bộ văn hoá – xã hội`.")
     phone: Phone = Field(description="Số điện thoại của người liên hệ, đặt trong ngoặc kép.")
 
 
 class CommuneEntry(Model):
     code: Tag = Field(description=f"Mã của xã trong địa chỉ ngắn: {TAG_RULE}. Đã in thì không đổi.")
-    name: NonEmpty = Field(max_length=60, description="Tên xã, phường, không kèm chữ `xã`/`phường` (ví dụ `Ia Grai`).")
+    name: short_text(60) = Field(description="Tên xã, phường, không kèm chữ `xã`/`phường` (ví dụ `Ia Grai`).")
     kind: Literal["xã", "phường"] = Field(description="`xã` hoặc `phường`.")
     office: OfficeEntry = Field(description="Nơi người dân xã này đến làm thủ tục: `name`, `address`, `hours`, `phone`.")
     contact: ContactEntry | None = Field(None, description="Người liên hệ ở xã (không bắt buộc): `name`, `role`, `phone`.")

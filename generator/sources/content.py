@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, StringConstraints, field_validator
 
 from . import yamlfile
+from .active_content import asset_problem, refused_type
 from .languages import DEFAULT_LANGUAGE, Language
 from ..problems import ProblemLog
 from .schema import Model, validate
@@ -57,6 +58,32 @@ RESERVED_NAMES = frozenset({
 })
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_TEXT = 300  # a text field of site.yml, communes.yml, campaigns.yml or front matter: a sentence or two at most
+
+
+def short_text(max_length: int):
+    """A text field of at most `max_length` characters (a name, a label): StringConstraints, which Field() cannot override."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length)]
+
+# Vietnamese numbers as people write them: a 10-digit mobile or 11-digit landline starting with 0,
+# or a 1800/1900 service number. ASCII digits only: `١٩٠٠` is a digit to Python, not to a phone.
+PHONE_PATTERN = re.compile(r"^(0[0-9]{9,10}|1[89]00[0-9]{4,6})$")
+PHONE_SEPARATORS = re.compile(r"(?<=[0-9])[ .\-](?=[0-9])")
+HOTLINE_CHARACTERS = re.compile(r"^[0-9 .]+$")
+
+
+def check_phone(value: str) -> str:
+    if not PHONE_PATTERN.match(PHONE_SEPARATORS.sub("", value.strip())):
+        raise ValueError(f"Số điện thoại `{value}` không đúng dạng: viết 10 hoặc 11 chữ số bắt đầu bằng 0 (ví dụ `0269 3824 111`, "
+                         "`0912 345 678`) hoặc số tổng đài 1800/1900 (ví dụ `1900 9068`), có thể cách nhau bằng dấu cách.")
+    return value.strip()
+
+
+def check_hotline(value: str) -> str:
+    """The hotline is printed on every page and sheet and dialled from a `tel:` link: digits, spaces and dots only."""
+    if not HOTLINE_CHARACTERS.match(value):
+        raise ValueError(f"`hotline: {value}` chỉ được có chữ số 0–9, dấu cách và dấu chấm, ví dụ `\"1900 9068\"`.")
+    return check_phone(value)
 
 
 # --- page identity -----------------------------------------------------------
@@ -120,9 +147,9 @@ class AudienceEntry(Model):
 
 class SiteFile(Model):
     site_url: NonEmpty = Field(description="Địa chỉ trang web khi xuất bản, ví dụ `https://gialai.baohiemxahoi.gov.vn/tuyen-truyen/`.")
-    issuer: NonEmpty = Field(description="Cơ quan phát hành, in trên bìa tờ gấp (ví dụ `Bảo hiểm xã hội tỉnh Gia Lai`).")
+    issuer: short_text(120) = Field(description="Cơ quan phát hành, in trên bìa tờ gấp (ví dụ `Bảo hiểm xã hội tỉnh Gia Lai`).")
     audiences: list[AudienceEntry] = Field(min_length=1, description="Danh sách nhóm đối tượng, mỗi dòng `- slug: ten-nhom`.")
-    contacts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")], NonEmpty] = Field(
+    contacts: dict[Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")], short_text(MAX_TEXT)] = Field(
         default_factory=dict, description="Thông tin liên hệ, mỗi dòng `tên: \"giá trị\"` (tên viết thường không dấu).")
 
     @field_validator("site_url")
@@ -143,15 +170,35 @@ class SiteFile(Model):
 MAX_SITE_URL = 200
 
 
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+IPV6_HOST = re.compile(r"^\[[0-9a-f:.]+\]$")
+URL_PATH = re.compile(r"^/[A-Za-z0-9\-._~/%]*$")  # unreserved characters and percent escapes: nothing that ends an attribute
+
+
 def check_site_url(value: str) -> str:
-    """A site address as the build needs it: http(s), a host, ending with `/`."""
+    """A site address as the build needs it, parsed and rebuilt: http(s), a host, an optional port, a path ending with `/`.
+
+    Only the parts read are written back, each of a character set that can close no attribute, quote or
+    tag, so the address is safe wherever a template puts it (canonical link, og:url, redirects, QR codes).
+    """
     if len(value) > MAX_SITE_URL:
         raise ValueError(f"Địa chỉ trang web dài {len(value)} ký tự: quá dài (tối đa {MAX_SITE_URL}), mã QR in trên giấy "
                          "không chứa nổi. Dùng địa chỉ ngắn hơn.")
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
-        raise ValueError(f"`{value}` không phải địa chỉ trang web. Viết dạng `https://ten-mien/duong-dan/`.")
-    return value.strip().rstrip("/") + "/"
+    wrong = f"`{value}` không phải địa chỉ trang web. Viết dạng `https://ten-mien/duong-dan/` (chỉ chữ không dấu, số, `-`, `.`, `/`)."
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError:
+        raise ValueError(wrong) from None
+    host = (parts.hostname or "").lower()
+    if (parts.scheme not in ("http", "https") or parts.username is not None or parts.password is not None
+            or parts.query or parts.fragment or "?" in value or "#" in value
+            or not (IPV6_HOST.match(f"[{host}]") and ":" in host or all(HOST_LABEL.match(label) for label in host.split(".")))
+            or not URL_PATH.match(parts.path or "/")):
+        raise ValueError(wrong)
+    host = f"[{host}]" if ":" in host else host
+    path = (parts.path or "/").rstrip("/") + "/"
+    return f"{parts.scheme}://{host}{f':{port}' if port is not None else ''}{path}"
 
 
 @dataclass(frozen=True)
@@ -186,6 +233,12 @@ def load_site_config(path: Path, log: ProblemLog) -> SiteConfig | None:
     site = validate(SiteFile, data, path, log)
     if site is None:
         return None
+    if "hotline" in site.contacts:
+        try:
+            check_hotline(site.contacts["hotline"])
+        except ValueError as error:
+            log.error(path, data["contacts"].line_of("hotline"), str(error))
+            return None
     audiences_node = data["audiences"]
     return SiteConfig(
         path=path,
@@ -254,15 +307,15 @@ class SourcePage:
 
 
 class FrontMatter(Model):
-    title: NonEmpty = Field(description="Viết dạng `title: Tiêu đề trang`; tiêu đề bắt đầu bằng dấu ' (như 'Bok) thì đặt trong ngoặc kép.")
-    description: str = Field("", description="Một câu tóm tắt trang, viết dạng `description: ...`.")
+    title: short_text(150) = Field(description="Viết dạng `title: Tiêu đề trang`; tiêu đề bắt đầu bằng dấu ' (như 'Bok) thì đặt trong ngoặc kép.")
+    description: str = Field("", max_length=MAX_TEXT, description="Một câu tóm tắt trang, viết dạng `description: ...`.")
     order: int = Field(0, description="Thứ tự trang trong mục, một số nguyên.")
     kind: Literal["guide", "faq", "calculator"] = Field(
         "guide", description="`guide` (bài hướng dẫn), `faq` (hỏi đáp) hoặc `calculator` (trang tính tiền đóng).")
     qr: str | None = Field(None, description="Mã ngắn cho mã QR của trang: 1–8 chữ thường không dấu hoặc số.")
     status: Literal["draft", "reviewed"] | None = Field(
         None, description="Trang dịch: `draft` (bản nháp) hoặc `reviewed` (người bản ngữ đã kiểm tra).")
-    reviewer: NonEmpty | None = Field(None, description="Họ tên người bản ngữ đã kiểm tra bản dịch.")
+    reviewer: short_text(80) | None = Field(None, description="Họ tên người bản ngữ đã kiểm tra bản dịch.")
     source: str | None = Field(None, description="Trang tiếng Việt được dịch, ví dụ `vi/tu-nguyen/index.md`.")
     source_hash: str | None = Field(None, description="Mã của bản tiếng Việt lúc dịch; lệnh `outreach status` cho biết mã này.")
 
@@ -430,6 +483,10 @@ def _body_within_limits(path: Path, body: str, body_line: int, log: ProblemLog) 
     headings = 0
     for index, line in enumerate(body.split("\n")):
         number = body_line + index
+        refused = yamlfile.refused_character(line)
+        if refused is not None:
+            log.error(path, number, f"Dòng này {refused[1]}.")
+            return False
         if len(line) > MAX_LINE_LENGTH:
             log.error(path, number, f"Dòng dài {len(line)} ký tự (tối đa {MAX_LINE_LENGTH}): có thể đã dán nhầm. Hãy xuống dòng hoặc xoá phần thừa.")
             return False
@@ -494,9 +551,16 @@ def load_assets(content_dir: Path, languages: tuple[Language, ...], log: Problem
         if not folder.is_dir():
             return found
         for path in content_files(folder, ProblemLog(content_dir)):  # symlinks are reported by load_pages
+            if path.suffix == ".md":
+                continue
             if path.suffix.lower() not in ASSET_SUFFIXES:
+                log.error(path, 1, refused_type(path))
                 continue
             rel = path.relative_to(folder)
+            problem = asset_problem(path)
+            if problem is not None:
+                log.error(path, *problem)
+                continue
             if not ASSET_NAME.match(path.name) or not all(SLUG.match(part) for part in rel.parts[:-1]):
                 log.error(path, 1, f"Tên tệp `{rel.as_posix()}` dùng làm địa chỉ trên trang web nên chỉ được có chữ thường không dấu, "
                                    f"số, gạch ngang, và đuôi tệp viết thường. Đổi tên, ví dụ `{slug(path.stem)}{path.suffix.lower()}`.")
@@ -506,8 +570,8 @@ def load_assets(content_dir: Path, languages: tuple[Language, ...], log: Problem
                 found[rel.as_posix()] = path
         return found
 
-    shared = files(DEFAULT_LANGUAGE)
-    return {l.code: {**shared, **files(l.code)} for l in languages}
+    own = {l.code: files(l.code) for l in languages}
+    return {code: {**own.get(DEFAULT_LANGUAGE, {}), **found} for code, found in own.items()}
 
 
 def check_page_links(pages: list[SourcePage], assets: dict[str, dict[str, Path]], log: ProblemLog,

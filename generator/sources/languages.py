@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal, Mapping
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..assets import CATALOGUE_DIR
 from . import yamlfile
@@ -64,6 +64,17 @@ class CatalogueFile(Model):
     name_vi: str = Field(description="Tên ngôn ngữ trong câu tiếng Việt, ví dụ `tiếng Bahnar`.")
     review: ReviewEntry
     strings: dict[str, str] = Field(default_factory=dict, description="Các câu giao diện, mỗi dòng `khoá: câu`.")
+
+    @field_validator("strings")
+    @classmethod
+    def _plain_text(cls, value: dict[str, str]) -> dict[str, str]:
+        # The theme prints interface strings as they are, in text and in attributes: plain text only.
+        for key, text in value.items():
+            if any(c in text for c in '<>"'):
+                raise ValueError(f"Câu `{key}` là chữ thường, không dùng dấu <, > hay \". Hãy xoá các dấu này (dùng “ ” thay cho \").")
+            if len(text) > 600:
+                raise ValueError(f"Câu `{key}` dài quá 600 ký tự: hãy viết ngắn lại.")
+        return value
 
 
 def load_languages(catalogue_dir: Path = CATALOGUE_DIR) -> tuple[Language, ...]:

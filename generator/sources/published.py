@@ -16,7 +16,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -70,6 +70,20 @@ class LeafletEntry(Entry):
     campaign: str | None
 
 
+class LeftOutEntry(Entry):
+    """A sheet whose text does not fit, not printed this time, and where to shorten it."""
+
+    file: str
+    lang: str
+    audience: str
+    format: str
+    commune: str | None
+    campaign: str | None
+    path: str  # the part to shorten (or the commune's or campaign's entry), relative to the project
+    line: int
+    message: str  # as the command printed it
+
+
 class QrFiles(Entry):
     svg: str
     png: str
@@ -117,6 +131,19 @@ class ImageEntry(Entry):
     unverified_figures: list[str]
 
 
+class MoveEntry(Entry):
+    """A printed code that opens another page from `since` on (the lockfile's `moves:` as the sites saw it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    code: str
+    from_page: str = Field(alias="from")  # the page it opened in the previous site
+    to: str
+    since: dt.date  # the build date of the first site where it opened `to`
+    reason: str | None = None  # required by the lockfile for a move to another audience or language
+    released: bool = False  # listed by a release already
+
+
 class SiteManifest(Entry):
     version: int = MANIFEST_VERSION
     as_of: dt.date
@@ -126,13 +153,16 @@ class SiteManifest(Entry):
     pages: list[PageEntry]
     unverified_figures: list[FigureEntry]
     leaflets: list[LeafletEntry]
+    left_out: list[LeftOutEntry] = []  # sheets whose text does not fit (a site built before they were listed has none)
     qr: list[QrEntry]
     tagged_codes: list[TaggedCodeEntry]
     images: list[ImageEntry]
+    moves: list[MoveEntry] = []  # every code whose page changed, oldest first, kept from site to site
+    release_moves: list[MoveEntry] | None = None  # in a release: the moves no release had listed yet
 
     def as_json(self) -> dict:
         """The manifest as `manifest.json` holds it (dates as ISO text)."""
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", by_alias=True)
 
     def file_bytes(self) -> bytes:
         return (json.dumps(self.as_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -9,20 +9,26 @@ for voluntary BHXH, `tnb` its Bahnar page, `tnj` the Jrai one):
       tn: vi/tu-nguyen/index.md
     moves:
       tn: vi/tu-nguyen/tong-quan.md
+      tns:                               # to another audience or language: say why
+        to: vi/sinh-vien/index.md
+        reason: Trang dành cho học sinh gộp vào trang sinh viên
 
 `codes:` only grows: the build appends new codes after a successful build. A
 code's page changes only through `moves:`, the declared way. The build also
 compares the lockfile with its last committed version (when the project is a
 git repository) and with the previous site's manifest, so a code that
 disappeared, or was re-pointed by editing `codes:`, is refused before
-anything is published.
+anything is published. A move that sends a printed code to another audience
+or another language changes what a reader holding the paper finds, so it needs
+a `reason:`; the build reports every move (see `manifest.moves_in`).
 """
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlfile
@@ -54,6 +60,8 @@ class Lock:
     moves: dict[str, str]  # code -> "lang/rel" it opens now
     lines: dict[str, int]  # code -> line in the lockfile, for messages
     codes_line: int = 1  # the `codes:` line: where a deleted code is to be written back
+    reasons: dict[str, str] = field(default_factory=dict)  # code -> why it moved (a move across audiences or languages)
+    move_lines: dict[str, int] = field(default_factory=dict)  # code -> line of its move
 
     def target(self, code: str) -> str:
         return self.moves.get(code, self.codes[code])
@@ -91,7 +99,8 @@ def read_lock(path: Path, languages: tuple[Language, ...], log: ProblemLog, text
         log.error(label, data.line_of(unknown[0]), f"Mục `{unknown[0]}` không dùng được ở đây: chỉ có `codes:` và `moves:`.")
         return None
     codes = _entries(data.get("codes"), label, languages, log)
-    moves = _entries(data.get("moves"), label, languages, log)
+    reasons: dict[str, str] = {}
+    moves = _entries(data.get("moves"), label, languages, log, reasons)
     if codes is None or moves is None:
         return None
     lines = {code: line for code, (_, line) in codes.items()}
@@ -99,7 +108,8 @@ def read_lock(path: Path, languages: tuple[Language, ...], log: ProblemLog, text
         if code not in codes:
             log.error(label, line, f"`moves:` chuyển mã `{code}`, nhưng mã này chưa từng được cấp trong `codes:`. Kiểm tra lại tên mã.")
             return None
-    return Lock({c: t for c, (t, _) in codes.items()}, {c: t for c, (t, _) in moves.items()}, lines, data.line_of("codes"))
+    return Lock({c: t for c, (t, _) in codes.items()}, {c: t for c, (t, _) in moves.items()}, lines, data.line_of("codes"),
+                reasons, {c: line for c, (_, line) in moves.items()})
 
 
 def _legacy(data: yamlfile.LineDict) -> yamlfile.LineDict:
@@ -111,7 +121,8 @@ def _legacy(data: yamlfile.LineDict) -> yamlfile.LineDict:
     return wrapped
 
 
-def _entries(node, label, languages, log) -> dict[str, tuple[str, int]] | None:
+def _entries(node, label, languages, log, reasons: dict[str, str] | None = None) -> dict[str, tuple[str, int]] | None:
+    """`code: lang/path.md` lines; with `reasons` (the moves), also `code: {to: lang/path.md, reason: …}`."""
     if node is None or node == "":
         return {}
     if not isinstance(node, yamlfile.LineDict):
@@ -121,6 +132,16 @@ def _entries(node, label, languages, log) -> dict[str, tuple[str, int]] | None:
     entries, ok = {}, True
     for code, target in node.items():
         line = node.line_of(code)
+        if reasons is not None and isinstance(target, yamlfile.LineDict):
+            reason = target.get("reason")
+            unknown = [k for k in target if k not in ("to", "reason")]
+            if unknown or not isinstance(reason, str) or not reason.strip() or len(reason) > 200:
+                log.error(label, line, f"Dòng `{code}:` trong `moves:` viết dạng `{code}: ngôn-ngữ/đường/dẫn.md`, hoặc hai dòng thụt vào "
+                                       "`to: ngôn-ngữ/đường/dẫn.md` và `reason: lý do chuyển` (tối đa 200 ký tự).")
+                ok = False
+                continue
+            reasons[str(code)] = reason.strip()
+            target = target.get("to")
         match = TARGET_PATTERN.match(target) if isinstance(target, str) else None
         if not CODE_PATTERN.match(str(code)):
             log.error(label, line, f"Mã `{code}` không hợp lệ: dùng 1–12 chữ thường không dấu hoặc số.")
@@ -246,8 +267,29 @@ def _committed_lock(lock_path: Path, root: Path, languages) -> Lock | None:
 def lock_text(lock: Lock) -> str:
     body = "codes:\n" + "".join(f"  {code}: {target}\n" for code, target in lock.codes.items())
     if lock.moves:
-        body += "moves:\n" + "".join(f"  {code}: {target}\n" for code, target in lock.moves.items())
+        body += "moves:\n" + "".join(
+            f"  {code}:\n    to: {target}\n    reason: {json.dumps(lock.reasons[code], ensure_ascii=False)}\n" if code in lock.reasons
+            else f"  {code}: {target}\n" for code, target in lock.moves.items())
     return LOCKFILE_HEADER + body
+
+
+def _place(target: str) -> tuple[str, str | None]:
+    """(language, audience) of a lockfile target: "vi/tu-nguyen/index.md" -> ("vi", "tu-nguyen")."""
+    lang, rel = target.split("/", 1)
+    return lang, PageKey.from_rel(rel).audience
+
+
+def check_moves(lock: Lock, lock_path: Path, log: ProblemLog) -> None:
+    """A printed code sent to another audience or language opens a page its reader never expected: only with a reason."""
+    for code, target in lock.moves.items():
+        (lang, audience), (was_lang, was_audience) = _place(target), _place(lock.codes[code])
+        if code in lock.reasons or (lang, audience) == (was_lang, was_audience):
+            continue
+        change = "ngôn ngữ khác" if lang != was_lang else "nhóm đối tượng khác"
+        log.error(lock_path, lock.move_lines.get(code, lock.codes_line),
+                  f"Mã QR `{code}` đã cấp cho `{lock.codes[code]}` nay chuyển sang `{target}`, một trang cho {change}: người cầm tờ in "
+                  f"sẽ mở trang khác hẳn điều họ đã đọc. Nếu đúng ý, viết lý do: `{code}:` rồi hai dòng thụt vào `to: {target}` và "
+                  "`reason: …`; nếu không, sửa lại dòng này.")
 
 
 def write_lock(lock_path: Path, lock: Lock) -> None:

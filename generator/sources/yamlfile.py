@@ -8,7 +8,9 @@ site settings, the QR lockfile) comes from communicators or translators, so:
 - a key written twice is an error, not a silent "last one wins" (a second
   `tn:` line in the QR lockfile would re-point a printed code);
 - size, nesting depth and node count are capped;
-- every mapping and list remembers its line, so mistakes point at a line.
+- every mapping and list remembers its line, so mistakes point at a line;
+- control and bidirectional-override characters are refused at their line:
+  invisible, they can reverse a phone number on paper or hide text.
 """
 
 from __future__ import annotations
@@ -21,6 +23,23 @@ import yaml
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 20
 MAX_NODES = 50_000
+
+
+# C0 and C1 controls but tab and newlines, DEL, and the bidirectional embeddings, overrides and isolates
+# (with the marks), which reorder what a reader sees: "0912 345 678" can print as another number.
+REFUSED_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def refused_character(text: str) -> tuple[int, str] | None:
+    """The 1-based line and a Vietnamese description of the first control or bidi character in `text`, if any."""
+    match = REFUSED_CHARACTERS.search(text)
+    if match is None:
+        return None
+    code = f"U+{ord(match.group()):04X}"
+    kind = "ký tự đảo chiều chữ" if ord(match.group()) > 0x9F else "ký tự điều khiển"
+    return (text.count("\n", 0, match.start()) + 1,
+            f"có {kind} vô hình ({code}), có thể làm chữ hoặc số điện thoại hiện sai thứ tự; hãy xoá ký tự này "
+            "(gõ lại dòng này, đừng dán từ nơi khác)")
 
 
 class LineDict(dict):
@@ -151,6 +170,9 @@ def parse(text: str, first_line: int = 1, max_bytes: int = MAX_BYTES, plain: boo
     fast, careful = (_FastPlainLineLoader, _PlainLineLoader) if plain else (_FastLineLoader, _LineLoader)
     if len(text.encode("utf-8")) > max_bytes:
         raise YamlError(first_line, f"quá dài (giới hạn {max_bytes // 1000:,} KB)".replace(",", "."))
+    refused = refused_character(text)
+    if refused is not None:
+        raise YamlError(refused[0] + first_line - 1, refused[1])
     try:
         try:
             data = _load(text, fast)

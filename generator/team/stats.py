@@ -42,6 +42,7 @@ import os
 import re
 import secrets
 import zlib
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,10 @@ MONTHS = {name: number for number, name in enumerate(
     ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), start=1)}
 SHORT_PATH = re.compile(r"(.*)/q/([^/]+)/?")
 GZIP_MAGIC = b"\x1f\x8b"
+MAX_LINE_BYTES = 16_384  # a combined line with a long user agent is under 2 KB; longer is not a request line
+MAX_LOG_BYTES = 2**30  # one log, decompressed: a rotated day or week of a provincial site is far less
+MAX_SCANS = 2_000_000  # short-path requests kept for every log together (about 100 bytes each at most)
+CLIENT_BYTES = 8  # of a client's keyed hash: distinct enough to tell readers apart within one run
 
 
 class StatsInputError(Exception):
@@ -118,9 +123,9 @@ class CodeBook:
         holds the separator (CODE_PATTERN), so `tn` is the guide's own code and
         `tn-plk` the same guide scanned from commune plk's edition.
         """
-        guide_code, _, tag = code.partition(TAG_SEPARATOR)
+        guide_code, separator, tag = code.partition(TAG_SEPARATOR)
         guide = self.codes.get(guide_code)
-        if guide is None or (tag and tag not in self.tags):
+        if guide is None or (separator and tag not in self.tags):  # `tn-` (an empty tag) is no code of the site
             return None
         kind = self.tags.get(tag)
         return dataclasses.replace(guide, commune=tag if kind == "commune" else None,
@@ -188,6 +193,7 @@ class ScanStats:
     not_counted: dict[str, int]  # reason (NOT_COUNTED) -> lines or requests
     first_malformed: LogPosition | None
     files: int
+    refused: tuple[str, ...] = ()  # one Vietnamese line per log that could not be read: none of its lines counted
 
     def as_json(self) -> dict:
         return {**self.counts, "not_counted": self.not_counted}
@@ -197,76 +203,121 @@ class ScanStats:
         return self.total - sum(self.counts[dimension].values())
 
 
-@dataclass(frozen=True, order=True)
-class _Hit:
-    when: dt.datetime
-    client: bytes = field(compare=False)  # keyed hash of address and user agent
-    code: str = field(compare=False)
-
-
 def count_scans(logs: Sequence[Path], book: CodeBook, window: dt.timedelta = REPEAT_WINDOW) -> ScanStats:
-    """Scans in the logs; StatsInputError if a log cannot be read (then nothing is reported)."""
+    """Scans in the logs. A log that cannot be read to its end is refused (one message in `refused`) and none of
+    its lines counted; the others are.
+
+    Memory stays bounded whatever the logs hold: lines are read one at a time and cut at MAX_LINE_BYTES, a
+    log stops at MAX_LOG_BYTES once decompressed, and a scan is kept as its time (a number) under a short key
+    of client and code, at most MAX_SCANS of them.
+    """
     key = secrets.token_bytes(32)  # per run: a client's hash is unlinkable to any other run's
     detector = CrawlerDetect()
     not_counted = Counter({reason: 0 for reason in NOT_COUNTED})
     first_malformed = None
-    hits: list[_Hit] = []
+    scans: dict[bytes, int | array] = {}
+    kept = 0
+    refused = []
     for path in logs:
-        for number, line in _lines(path):
-            match = COMBINED_LINE.fullmatch(line)
-            if match is None:
-                not_counted["malformed_lines"] += 1
-                first_malformed = first_malformed or LogPosition(str(path), number)
-                continue
-            address, day, month, year, hour, minute, second, sign, tz_hours, tz_minutes, request, status, agent = match.groups()
-            if "/q/" not in request:
-                continue  # most lines: not a short path
-            parts = request.split(" ")
-            short = SHORT_PATH.fullmatch(urlsplit(parts[1]).path) if len(parts) == 3 else None
-            if short is None:
-                continue
-            method = parts[0]
-            prefix, code = short.groups()
-            if book.read(code) is None:
-                if prefix + "/" == book.base_path:
-                    not_counted["unknown_codes"] += 1  # a mistyped printed address, or a probe
-                continue
-            if prefix + "/" != book.base_path:
-                not_counted["other_base_path"] += 1
-                continue
-            if method == "HEAD" or not agent.strip(" -") or detector.is_crawler(agent):
-                not_counted["bots"] += 1
-                continue
-            if method != "GET" or not status.startswith(("2", "3")):
-                not_counted["failed_requests"] += 1
-                continue
-            when = _timestamp(year, month, day, hour, minute, second, sign, tz_hours, tz_minutes)
-            if when is None:
-                not_counted["malformed_lines"] += 1
-                first_malformed = first_malformed or LogPosition(str(path), number)
-                continue
-            client = hashlib.blake2b(f"{address}\0{agent}".encode("utf-8", "replace"), key=key, digest_size=16).digest()
-            hits.append(_Hit(when, client, code))
-    counts = {dimension: Counter() for dimension in DIMENSIONS}
-    last_counted: dict[tuple[bytes, str], dt.datetime] = {}
-    for hit in sorted(hits):  # rotated logs arrive in any order
-        last = last_counted.get((hit.client, hit.code))
-        if last is not None and hit.when - last < window:
-            not_counted["repeats"] += 1
+        try:
+            found = _read_log(path, book, detector, key, MAX_SCANS - kept)
+        except StatsInputError as error:
+            refused.append(str(error))
             continue
-        last_counted[(hit.client, hit.code)] = hit.when
-        tags = book.read(hit.code)
-        counts["codes"][hit.code] += 1
-        counts["languages"][tags.language] += 1
-        if tags.commune is not None:
-            counts["communes"][tags.commune] += 1
-        if tags.campaign is not None:
-            counts["campaigns"][tags.campaign] += 1
-        counts["days"][hit.when.astimezone(VIETNAM_TIME).date().isoformat()] += 1
+        not_counted.update(found.not_counted)
+        first_malformed = first_malformed or found.first_malformed
+        for client_code, times in found.scans.items():
+            _add(scans, client_code, times)
+        kept += found.kept
+    counts = {dimension: Counter() for dimension in DIMENSIONS}
+    for client_code, times in scans.items():
+        code = client_code[CLIENT_BYTES:].decode("utf-8")
+        tags = book.read(code)
+        last = None
+        for when in sorted(times) if isinstance(times, array) else (times,):  # rotated logs arrive in any order
+            if last is not None and when - last < window.total_seconds():
+                not_counted["repeats"] += 1
+                continue
+            last = when
+            counts["codes"][code] += 1
+            counts["languages"][tags.language] += 1
+            if tags.commune is not None:
+                counts["communes"][tags.commune] += 1
+            if tags.campaign is not None:
+                counts["campaigns"][tags.campaign] += 1
+            counts["days"][dt.datetime.fromtimestamp(when, VIETNAM_TIME).date().isoformat()] += 1
     ordered = {dimension: dict(sorted(counts[dimension].items()) if dimension == "days" else
                                sorted(counts[dimension].items(), key=lambda item: (-item[1], item[0])))
                for dimension in DIMENSIONS}
-    return ScanStats(ordered, sum(counts["codes"].values()), dict(not_counted), first_malformed, len(logs))
+    return ScanStats(ordered, sum(counts["codes"].values()), dict(not_counted), first_malformed, len(logs) - len(refused),
+                     tuple(refused))
+
+
+@dataclass
+class _LogScans:
+    scans: dict[bytes, int | array] = field(default_factory=dict)  # client hash + code -> scan time(s), Unix seconds
+    not_counted: Counter = field(default_factory=Counter)
+    first_malformed: LogPosition | None = None
+    kept: int = 0
+
+
+def _add(scans: dict[bytes, int | array], key: bytes, times: int | array) -> None:
+    """One time kept as a plain number (most clients scan a code once), several in an array."""
+    held = scans.get(key)
+    if held is None:
+        scans[key] = times
+        return
+    if not isinstance(held, array):
+        held = scans[key] = array("q", (held,))
+    if isinstance(times, array):
+        held.extend(times)
+    else:
+        held.append(times)
+
+
+def _read_log(path: Path, book: CodeBook, detector: CrawlerDetect, key: bytes, room: int) -> _LogScans:
+    """One log's scans; StatsInputError if it cannot be read to its end or holds more than `room` scans."""
+    found = _LogScans()
+    for number, line in _lines(path):
+        match = COMBINED_LINE.fullmatch(line) if line is not None else None
+        if match is None:
+            found.not_counted["malformed_lines"] += 1
+            found.first_malformed = found.first_malformed or LogPosition(str(path), number)
+            continue
+        address, day, month, year, hour, minute, second, sign, tz_hours, tz_minutes, request, status, agent = match.groups()
+        if "/q/" not in request:
+            continue  # most lines: not a short path
+        parts = request.split(" ")
+        short = SHORT_PATH.fullmatch(urlsplit(parts[1]).path) if len(parts) == 3 else None
+        if short is None:
+            continue
+        method = parts[0]
+        prefix, code = short.groups()
+        if book.read(code) is None:
+            if prefix + "/" == book.base_path:
+                found.not_counted["unknown_codes"] += 1  # a mistyped printed address, or a probe
+            continue
+        if prefix + "/" != book.base_path:
+            found.not_counted["other_base_path"] += 1
+            continue
+        if method == "HEAD" or not agent.strip(" -") or detector.is_crawler(agent):
+            found.not_counted["bots"] += 1
+            continue
+        if method != "GET" or not status.startswith(("2", "3")):
+            found.not_counted["failed_requests"] += 1
+            continue
+        when = _timestamp(year, month, day, hour, minute, second, sign, tz_hours, tz_minutes)
+        if when is None:
+            found.not_counted["malformed_lines"] += 1
+            found.first_malformed = found.first_malformed or LogPosition(str(path), number)
+            continue
+        found.kept += 1
+        if found.kept > room:
+            raise StatsInputError(f"Tệp nhật ký {path} có quá nhiều lượt mở mã QR (hơn {MAX_SCANS:,} lượt cho mọi tệp): "
+                                  "không đếm tệp này. Đếm từng tháng một (ít tệp hơn mỗi lần).".replace(",", "."))
+        client = hashlib.blake2b(f"{address}\0{agent}".encode("utf-8", "replace"), key=key, digest_size=CLIENT_BYTES).digest()
+        _add(found.scans, client + code.encode("utf-8"), int(when.timestamp()))
+    return found
 
 
 def _timestamp(year, month, day, hour, minute, second, sign, tz_hours, tz_minutes) -> dt.datetime | None:
@@ -278,16 +329,35 @@ def _timestamp(year, month, day, hour, minute, second, sign, tz_hours, tz_minute
         return None
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, text) of a log, gzip-compressed or not; StatsInputError when it cannot be read to the end."""
+def _lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """(line number, text) of a log, gzip-compressed or not; None as the text of a line over MAX_LINE_BYTES.
+
+    StatsInputError when it cannot be read to the end, or holds more than MAX_LOG_BYTES once decompressed
+    (a small .gz can expand to gigabytes).
+    """
     try:
         with path.open("rb") as raw:
             compressed = raw.read(2) == GZIP_MAGIC
             raw.seek(0)
             stream = gzip.GzipFile(fileobj=raw) if compressed else raw
-            for number, line in enumerate(stream, start=1):
+            total, number = 0, 0
+            while True:
+                line = stream.readline(MAX_LINE_BYTES + 1)
+                if not line:
+                    return
+                number += 1
+                total += len(line)
+                too_long = len(line) > MAX_LINE_BYTES and not line.endswith(b"\n")
+                while too_long and line and not line.endswith(b"\n"):  # skip the rest of the line, a bounded piece at a time
+                    line = stream.readline(MAX_LINE_BYTES + 1)
+                    total += len(line)
+                    if total > MAX_LOG_BYTES:
+                        break
+                if total > MAX_LOG_BYTES:
+                    raise StatsInputError(f"Tệp nhật ký {path} quá lớn khi giải nén (hơn {MAX_LOG_BYTES // 2**20:,} MB): có thể không "
+                                          "phải nhật ký thật. Không đếm tệp này; kiểm tra tệp, hoặc chia nhỏ.".replace(",", "."))
                 # Servers escape what is not ASCII; anything else is the line's own business.
-                yield number, line.decode("utf-8", "replace").rstrip("\r\n")
+                yield number, None if too_long else line.decode("utf-8", "replace").rstrip("\r\n")
     except OSError as error:  # includes gzip.BadGzipFile
         raise StatsInputError(f"Không đọc được tệp nhật ký {path}: {_reason(error)}.") from None
     except (EOFError, zlib.error):
