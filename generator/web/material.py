@@ -203,9 +203,11 @@ def _names(css: str, name: str) -> bool:
 
 # --- the templates -------------------------------------------------------------
 
-# Partials named `partials/outreach-*.html` are the overrides' own, included by them: they
-# replace nothing of Material's (the others each replace the Material template of their name).
+# Templates of our own among the overrides: they replace nothing of Material's (the others each
+# replace the Material template of their name). Partials named `partials/outreach-*.html`, included
+# by the overrides, and the service worker's offline page (webapp.OFFLINE_PAGE, rendered like 404.html).
 OWN_PARTIALS = "partials/outreach-"
+OWN_PAGES = ("offline.html",)
 
 # Our main.html wraps Material's scripts block; it needs the bundle's <script> there.
 SCRIPTS_BLOCK_LOADS = "assets/javascripts/bundle."
@@ -308,7 +310,7 @@ def _check_templates(theme: Path, log: ProblemLog) -> None:
     uses = override_uses()
     overrides = {use.name for use in uses}
     for use in uses:
-        if use.name.startswith(OWN_PARTIALS):
+        if use.name.startswith(OWN_PARTIALS) or use.name in OWN_PAGES:
             pass
         elif not (theme / use.name).is_file():
             _mismatch(log, theme / use.name, f"không còn mẫu `{use.name}` mà `templates/mkdocs/{use.name}` thay thế")
@@ -405,7 +407,7 @@ def check_installed(log: ProblemLog) -> None:
     """
     folder = machine_cache("theme-checks")
     ours = [Path(__file__), *sorted(p for p in OVERRIDES_DIR.rglob("*") if p.is_file()), *sorted(STYLES_DIR.glob("*.css"))]
-    declared = repr((BUNDLE_PATCHES, UNUSED_COMPONENTS, TEMPLATE_CONTEXT, SCRIPTS_BLOCK_LOADS, SEARCH_DIALOG, SEARCH_LANDMARK, FOLDED_FIELDS, OWN_PARTIALS))
+    declared = repr((BUNDLE_PATCHES, UNUSED_COMPONENTS, TEMPLATE_CONTEXT, SCRIPTS_BLOCK_LOADS, SEARCH_DIALOG, SEARCH_LANDMARK, FOLDED_FIELDS, OWN_PARTIALS, OWN_PAGES))
     passed = folder / digest(str(theme_dir()), library_versions(), files_digest(ours), declared) if folder else None
     if passed and passed.exists():
         return
