@@ -203,8 +203,9 @@ def _names(css: str, name: str) -> bool:
 
 # --- the templates -------------------------------------------------------------
 
-# Partials named `partials/outreach-*.html` are the overrides' own, included by them: they
-# replace nothing of Material's (the others each replace the Material template of their name).
+# Templates of our own among the overrides: they replace nothing of Material's (the others each
+# replace the Material template of their name). Partials named `partials/outreach-*.html`, included
+# by the overrides, and the service worker's offline page (webapp.OFFLINE_PAGE, rendered like 404.html).
 OWN_PARTIALS = "partials/outreach-"
 # Pages of our own among the overrides, which Material does not have (rendered as static templates).
 OWN_PAGES = frozenset({"offline.html"})
@@ -214,6 +215,7 @@ SCRIPTS_BLOCK_LOADS = "assets/javascripts/bundle."
 # partials/search.html names Material's search dialog for screen readers by
 # adding an aria-label to this attribute, which must occur once in Material's partial.
 SEARCH_DIALOG = 'role="dialog"'
+SEARCH_LANDMARK = 'role="search"'  # named the same way (a page may hold a second search landmark)
 
 
 # What Material's templates read from the context the generator sets: the
@@ -328,8 +330,9 @@ def _check_templates(theme: Path, log: ProblemLog) -> None:
     if scripts is None or SCRIPTS_BLOCK_LOADS not in _constants(scripts):
         _mismatch(log, theme / "base.html", f"khối `scripts` không còn nạp `{SCRIPTS_BLOCK_LOADS}…` mà main.html hoãn tải")
     search = theme / "partials" / "search.html"
-    if search.is_file() and search.read_text(encoding="utf-8").count(SEARCH_DIALOG) != 1:
-        _mismatch(log, search, f"`{SEARCH_DIALOG}` không xuất hiện đúng một lần: hộp tìm kiếm sẽ không có tên cho trình đọc màn hình")
+    for attribute in (SEARCH_DIALOG, SEARCH_LANDMARK):
+        if search.is_file() and search.read_text(encoding="utf-8").count(attribute) != 1:
+            _mismatch(log, search, f"`{attribute}` không xuất hiện đúng một lần: hộp tìm kiếm sẽ không có tên cho trình đọc màn hình")
 
 
 def _constants(node) -> str:
@@ -405,7 +408,7 @@ def check_installed(log: ProblemLog) -> None:
     """
     folder = machine_cache("theme-checks")
     ours = [Path(__file__), *sorted(p for p in OVERRIDES_DIR.rglob("*") if p.is_file()), *sorted(STYLES_DIR.glob("*.css"))]
-    declared = repr((BUNDLE_PATCHES, UNUSED_COMPONENTS, TEMPLATE_CONTEXT, SCRIPTS_BLOCK_LOADS, SEARCH_DIALOG, FOLDED_FIELDS, OWN_PARTIALS))
+    declared = repr((BUNDLE_PATCHES, UNUSED_COMPONENTS, TEMPLATE_CONTEXT, SCRIPTS_BLOCK_LOADS, SEARCH_DIALOG, SEARCH_LANDMARK, FOLDED_FIELDS, OWN_PARTIALS, OWN_PAGES))
     passed = folder / digest(str(theme_dir()), library_versions(), files_digest(ours), declared) if folder else None
     if passed and passed.exists():
         return
