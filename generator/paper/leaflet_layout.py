@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import ImageFont
 
