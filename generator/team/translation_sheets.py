@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 import shutil
 import tempfile
@@ -157,15 +158,18 @@ def _read_sheet(sheet, content_dir, languages, sources, force, log) -> list[Impo
     originals = {p.rel: p for p in sources if p.lang == DEFAULT_LANGUAGE}
     translations = {(p.lang, p.rel): p for p in sources if p.lang != DEFAULT_LANGUAGE}
     try:
-        with sheet.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            required = [c for c in REQUIRED_COLUMNS if not (force and c == "ma_tep_ban_dich")]
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                log.error(sheet, 1, f"Thiếu cột: {', '.join(missing)}. Hãy dùng tệp do `outreach translations export` tạo ra "
-                                    "(tệp xuất bằng phiên bản cũ thì xuất lại).")
-                return []
-            rows = [_Row.read(number, row) for number, row in enumerate(reader, start=2)]
+        # utf-8-sig reads UTF-8 with or without the BOM Excel writes; newline="" keeps line breaks inside cells.
+        text = io.StringIO(sheet.read_bytes().decode("utf-8-sig"), newline="")
+        header = text.readline()
+        text.seek(0)
+        reader = csv.DictReader(text, delimiter=_separator(header))
+        required = [c for c in REQUIRED_COLUMNS if not (force and c == "ma_tep_ban_dich")]
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            log.error(sheet, 1, f"Thiếu cột: {', '.join(missing)}. Hãy dùng tệp do `outreach translations export` tạo ra "
+                                "(tệp xuất bằng phiên bản cũ thì xuất lại; các cột phân cách bằng dấu phẩy hoặc chấm phẩy).")
+            return []
+        rows = [_Row.read(number, row) for number, row in enumerate(reader, start=2)]
     except UnicodeDecodeError:
         log.error(sheet, 1, "Tệp không ở bảng mã UTF-8. Khi lưu trong Excel, chọn \"CSV UTF-8\".")
         return []
@@ -173,7 +177,7 @@ def _read_sheet(sheet, content_dir, languages, sources, force, log) -> list[Impo
         log.error(sheet, 1, f"Không đọc được tệp CSV ({error}). Hãy lưu lại tệp dạng \"CSV UTF-8\" trong Excel hoặc LibreOffice.")
         return []
 
-    pages, first_row, untranslated, unchanged = [], {}, [], []
+    pages, first_row, untranslated, unchanged, already_imported = [], {}, [], [], []
     for row in rows:
         if not (row.title or row.body or row.description):
             if row.reviewer:
@@ -187,9 +191,16 @@ def _read_sheet(sheet, content_dir, languages, sources, force, log) -> list[Impo
             log.error(sheet, row.number, f"Trang `{row.rel}` ({row.lang}) đã có ở dòng {first_row[key]}. Giữ lại một dòng rồi nhập lại.")
             continue
         first_row[key] = row.number
-        if not _valid_row(row, sheet, codes, originals, log) or _edited_since_export(row, content_dir, force, sheet, log):
+        if not _valid_row(row, sheet, codes, originals, log):
             continue
-        page = _imported_page(row, sheet, content_dir, originals[row.rel], translations.get(key), log)
+        current = translations.get(key)
+        if _edited_since_export(row, content_dir, force):
+            if _holds_row_already(row, sheet, content_dir, originals[row.rel], current):
+                already_imported.append(row.number)  # the file changed since the export: by importing this very row
+            else:
+                _refuse_edited(row, content_dir, sheet, log)
+            continue
+        page = _imported_page(row, sheet, content_dir, originals[row.rel], current, log)
         if page is None:
             unchanged.append(row.number)
         else:
@@ -198,7 +209,18 @@ def _read_sheet(sheet, content_dir, languages, sources, force, log) -> list[Impo
         log.warning(sheet, untranslated[0], f"Bỏ qua {_rows(untranslated)}: chưa có bản dịch.")
     if unchanged:
         log.warning(sheet, unchanged[0], f"Bỏ qua {_rows(unchanged)}: bản dịch giống hệt tệp hiện có.")
+    if already_imported:
+        log.warning(sheet, already_imported[0], f"Bỏ qua {_rows(already_imported)}: đã nhập bảng tính này rồi, "
+                                                "tệp dịch đã đúng như bảng tính nên không có gì thay đổi.")
     return pages
+
+
+SEPARATORS = (",", ";", "\t")  # Excel writes ";" where the decimal mark is a comma, as in Vietnamese settings
+
+
+def _separator(header: str) -> str:
+    """The separator that splits the header line into the most known column names."""
+    return max(SEPARATORS, key=lambda sep: sum(name.strip().strip('"') in COLUMNS for name in header.split(sep)))
 
 
 def _rows(numbers: list[int]) -> str:
@@ -227,17 +249,25 @@ def _valid_row(row: _Row, sheet, codes, originals, log) -> bool:
     return not problems
 
 
-def _edited_since_export(row: _Row, content_dir: Path, force: bool, sheet, log: ProblemLog) -> bool:
-    """True (and reported) if the translation file changed after the sheet was exported."""
+def _edited_since_export(row: _Row, content_dir: Path, force: bool) -> bool:
+    """True if the translation file changed after the sheet was exported (and that matters)."""
     path = content_dir / row.lang / row.rel
-    if force or row.file_fingerprint is None or row.file_fingerprint == file_fingerprint(path):
-        return False
+    return not (force or row.file_fingerprint is None or row.file_fingerprint == file_fingerprint(path))
+
+
+def _holds_row_already(row: _Row, sheet, content_dir: Path, original: SourcePage, current: SourcePage | None) -> bool:
+    """True if importing the row would not change the translation file as it is now."""
+    # The notes go to a scratch log: they would be about a page this row will not write.
+    return current is not None and _imported_page(row, sheet, content_dir, original, current, ProblemLog(Path.cwd())) is None
+
+
+def _refuse_edited(row: _Row, content_dir: Path, sheet, log: ProblemLog) -> None:
+    path = content_dir / row.lang / row.rel
     change = "được tạo" if not row.file_fingerprint else ("bị xoá" if not path.exists() else "được sửa")
     log.error(sheet, row.number,
               f"`content/{row.lang}/{row.rel}` đã {change} sau khi xuất bảng tính này: nhập dòng này sẽ làm mất thay đổi đó. "
               "Chép thay đổi của tệp vào bảng tính (hoặc xuất bảng tính mới và dịch tiếp trên đó) rồi nhập lại; "
               "chắc chắn muốn ghi đè thì thêm --force.")
-    return True
 
 
 def _imported_page(row: _Row, sheet, content_dir: Path, original: SourcePage, current: SourcePage | None,
