@@ -220,7 +220,7 @@ def test_bad_hashes_and_duplicate_rows_are_refused_with_file_and_row(make_projec
     assert result.exit_code == 1
     assert f"dich-jrai.csv:{number}: lỗi: Dòng này: mã bản gốc `1.23457E+11` không hợp lệ" in result.output
     assert f"dich-jrai.csv:{other}: lỗi: Dòng này: mã tệp dịch `xyz` không hợp lệ" in result.output
-    assert f"dich-jrai.csv:{len(rows) + 1}: lỗi: Trang `{rows[0]['trang']}` (jrai) đã có ở dòng 2." in result.output
+    assert f"dich-jrai.csv:{len(rows) + 1}: lỗi: Trang `{rows[0]['trang']}` (jrai) đã có ở dòng 2. Giữ lại một bản" in result.output
     assert files_of(project.root) == before
 
 
@@ -285,7 +285,7 @@ def test_importing_the_same_sheet_again_is_a_no_op_that_says_so(make_project, tm
     again = run(project, "translations", "import", str(sheet))
     assert again.exit_code == 0, again.output
     assert f"dich-jrai.csv:{min(number, created)}: cảnh báo: Bỏ qua 2 dòng" in again.output
-    assert "đã nhập bảng tính này rồi" in again.output and "Đã nhập 0 trang." in again.output
+    assert "đã nhập tệp này rồi" in again.output and "Đã nhập 0 trang." in again.output
     assert files_of(project.root) == before
 
     # The same sheet after a colleague edited the imported file: refused, as any edit after the export.
