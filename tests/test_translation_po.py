@@ -171,3 +171,25 @@ def test_a_page_with_untranslated_entries_is_not_imported_and_says_which(project
     assert result.exit_code == 0, result.output
     assert "mục chưa dịch hoặc còn đánh dấu cần xem lại" in result.output and "Đã nhập 0 trang." in result.output
     assert files_of(project.root) == before
+
+
+def test_one_changed_vietnamese_paragraph_makes_exactly_one_entry_fuzzy(project, tmp_path):
+    po = export_po(project, tmp_path / "po")
+    catalog = read(po)
+    for message in entries(catalog):
+        if not message.context.endswith(":nguoi-duyet"):
+            message.string = "Jrai " + message.id
+    save(catalog, po)
+    result = run(project, "translations", "import", str(po))
+    assert result.exit_code == 0 and "Đã nhập 1 trang." in result.output, result.output
+
+    page = project.root / "content/vi" / REL
+    page.write_text(PAGE.replace("Rút một lần là mất lương hưu.", "Rút một lần là mất quyền có lương hưu."), encoding="utf-8")
+    status = next(line for line in run(project, "status").output.splitlines() if line.startswith(REL))
+    assert "cần cập nhật" in status
+    again = read(export_po(project, tmp_path / "po-2"))
+    fuzzy = [m for m in entries(again) if m.fuzzy]
+    assert [(m.context, m.id) for m in fuzzy] == [(f"{REL}:10", "Rút một lần là mất quyền có lương hưu. Xem [mức đóng](muc-dong.md).")]
+    assert fuzzy[0].string == "Jrai Rút một lần là mất lương hưu. Xem [mức đóng](muc-dong.md)."  # the old translation, to adjust
+    kept = [m for m in entries(again) if not m.fuzzy and not m.context.endswith(":nguoi-duyet")]
+    assert kept and all(m.string == "Jrai " + m.id for m in kept)

@@ -13,6 +13,8 @@ after the export refused unless forced, `path:line` errors, checked like
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -141,15 +143,13 @@ def page_catalog(state: TranslationState, language: Language, when: dt.date) -> 
                           f"# outreach-ma-tep-ban-dich: {file_fingerprint(current.path) if current else ''}",
                       )))
     split = split_body(original.body, original.body_line)
-    done = split_body(current.body, current.body_line) if current else None
-    texts = [u.text for u in done.units] if done and len(done.units) == len(split.units) else None
-    outdated = state.state == "outdated"
-    fields = [("tieu-de", original.title, current.title if current else "", "Tiêu đề trang"),
-              ("mo-ta", original.description, current.description if current else "", "Mô tả trang (kết quả tìm kiếm, khi chia sẻ)")]
-    for key, vietnamese, translated, kind in fields:
+    carried = _carried_translations(state, split)
+    fields = [("tieu-de", original.title, "Tiêu đề trang"), ("mo-ta", original.description, "Mô tả trang (kết quả tìm kiếm, khi chia sẻ)")]
+    for (key, vietnamese, kind), (translated, fuzzy) in zip(fields, carried):
         if vietnamese:
-            catalog.add(vietnamese, translated, context=_context(original.rel, key), auto_comments=[kind], flags=("fuzzy",) if outdated and translated else ())
-    for index, unit in enumerate(split.units):
+            catalog.add(vietnamese, translated, context=_context(original.rel, key), auto_comments=[kind],
+                        flags=("fuzzy",) if fuzzy else ())
+    for index, (unit, (translated, fuzzy)) in enumerate(zip(split.units, carried[len(fields):])):
         comments = [unit.kind]
         if index:
             comments.append("Trước: " + _shorten(split.units[index - 1].text))
@@ -157,13 +157,51 @@ def page_catalog(state: TranslationState, language: Language, when: dt.date) -> 
             comments.append("Sau: " + _shorten(split.units[index + 1].text))
         if _protected(unit.text):
             comments.append("Giữ nguyên: " + ", ".join(sorted(_protected(unit.text))))
-        translated = texts[index] if texts else ""
         catalog.add(unit.text, translated, context=_context(original.rel, index + 1), auto_comments=comments,
-                    locations=[(shown, unit.line)], flags=("fuzzy",) if outdated and translated else ())
+                    locations=[(shown, unit.line)], flags=("fuzzy",) if fuzzy else ())
     reviewer = (current.translation.reviewer or "") if current and state.state == "reviewed" else ""
     catalog.add(REVIEWER_ENTRY, reviewer, context=_context(original.rel, "nguoi-duyet"),
                 auto_comments=["Không phải câu cần dịch: ghi họ tên người duyệt, hoặc để trống."])
     return catalog
+
+
+def part_hash(text: str) -> str:
+    """The fingerprint of one Vietnamese text, recorded per entry in the translation (`source_parts`)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def _vietnamese_parts(original: SourcePage, split: SplitPage) -> list[str]:
+    """The texts of the entries in order: title, description (maybe empty), each unit of the body."""
+    return [original.title, original.description, *(u.text for u in split.units)]
+
+
+def _carried_translations(state: TranslationState, split: SplitPage) -> list[tuple[str, bool]]:
+    """Per entry, the translation the page already has and whether it needs a look (fuzzy).
+
+    When the translation records which Vietnamese each entry translated (`source_parts`),
+    only the entries whose Vietnamese changed are fuzzy; a new entry is empty. Otherwise an
+    outdated translation is carried whole, every entry fuzzy.
+    """
+    entries = _vietnamese_parts(state.original, split)
+    current = state.translation
+    if current is None:
+        return [("", False)] * len(entries)
+    done = split_body(current.body, current.body_line)
+    translated = [current.title, current.description, *(u.text for u in done.units)]
+    recorded = list(current.translation.source_parts)
+    if len(recorded) != len(translated):  # not recorded, or the Markdown was edited by hand since
+        if len(translated) != len(entries):
+            translated = translated[:2] + [""] * (len(entries) - 2)
+        return [(text, bool(text) and state.state == "outdated") for text in translated]
+    carried: list[tuple[str, bool]] = []
+    matcher = difflib.SequenceMatcher(None, recorded, [part_hash(text) for text in entries], autojunk=False)
+    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        if operation == "equal":
+            carried += [(text, False) for text in translated[old_start:old_end]]
+        elif operation in ("replace", "insert"):
+            old = translated[old_start:old_end] if operation == "replace" else []
+            carried += [(old[i], bool(old[i])) if i < len(old) else ("", False) for i in range(new_end - new_start)]
+    return carried
 
 
 def po_folder(out: Path | None, project_root: Path, lang: str, today: dt.date) -> Path:
@@ -259,4 +297,5 @@ def _page_row(path: Path, originals: dict[str, SourcePage], log: ProblemLog) -> 
     body = split.rebuild([found[_context(original.rel, i + 1)] for i in range(len(split.units))]).strip()
     return Row(path, 1, original.rel, meta.get("ngon-ngu", ""), meta["ma-ban-goc"], meta.get("ma-tep-ban-dich", ""),
                found.get(_context(original.rel, "tieu-de"), ""), found.get(_context(original.rel, "mo-ta"), ""), body,
-               (reviewer.string or "").strip() if reviewer and not reviewer.fuzzy else "")
+               (reviewer.string or "").strip() if reviewer and not reviewer.fuzzy else "",
+               " ".join(part_hash(text) for text in _vietnamese_parts(original, split)))

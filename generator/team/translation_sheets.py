@@ -125,6 +125,7 @@ class Row:
     description: str
     body: str
     reviewer: str
+    source_parts: str = ""  # see Translation.source_parts; only a PO file knows them
 
     @classmethod
     def read(cls, sheet: Path, number: int, row: dict) -> "Row":
@@ -315,6 +316,8 @@ def _imported_page(row: Row, content_dir: Path, original: SourcePage, current: S
         front["reviewer"] = reviewer
     front["source"] = f"{DEFAULT_LANGUAGE}/{row.rel}"
     front["source_hash"] = source_hash
+    if row.source_parts and source_hash == row.source_hash:
+        front["source_parts"] = row.source_parts
     if original.kind != "guide":
         front["kind"] = original.kind
     for key, value in _front_matter(path).items():  # keep what else the file says (`qr:`, …)
@@ -323,7 +326,7 @@ def _imported_page(row: Row, content_dir: Path, original: SourcePage, current: S
     return ImportedPage(path, text, row.number, row.origin)
 
 
-IMPORT_OWNED_KEYS = ("title", "description", "status", "reviewer", "source", "source_hash")
+IMPORT_OWNED_KEYS = ("title", "description", "status", "reviewer", "source", "source_hash", "source_parts")
 
 
 def _front_matter(path: Path) -> dict:
