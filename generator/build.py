@@ -38,9 +38,9 @@ from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_
                        plan_tagged_codes)
 from .paper.images import CardSpec, card_files, card_specs, draw_all, share_specs
 from .sources.languages import Language, default_language, load_languages
-from .paper.leaflet_render import leaflet_files, render_all
+from .paper.leaflet_render import Printed, leaflet_files, render_all, sheets_that_fit
 from .paper.leaflet_layout import VARIANTS
-from .paper.leaflets import FORMATS, Leaflet, downloads_for, plan_leaflets
+from .paper.leaflets import FORMATS, Leaflet, downloads_for, plan_leaflets, warn_of_coming_changes
 from .paper.loudspeaker import Script, plan_scripts, refuse_unverified, script_files
 from .paper.slides import Kit, kit_files, plan_kits
 from .manifest import build_manifest, manifest_files, moves_in
@@ -134,6 +134,8 @@ class Composition:
     quick_ask: dict[str, dict[str, bytes]] = field(default_factory=dict)  # per language prefix: the "Hỏi nhanh" box's files
     scripts: list[Script] = field(default_factory=list)  # loudspeaker scripts per audience and language
     kits: list[Kit] = field(default_factory=list)  # meeting slides and quiz sheets, when asked for
+    left_out: list[Leaflet] = field(default_factory=list)  # sheets whose text does not fit: not printed, not linked
+    left_out_problems: list[Problem] = field(default_factory=list)  # why, at the part to shorten
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,11 @@ class BuildResult:
     def reused(self) -> bool:
         return self.composition is None
 
+    @property
+    def left_out(self) -> list[Problem]:
+        """Why sheets were left out of this build (from its manifest, so a build that changed nothing tells it again)."""
+        return list(dict.fromkeys(Problem(e.path, e.line, e.message) for e in self.manifest.left_out))
+
 
 class Progress:
     """Told about long steps; the CLI shows a bar on a terminal, plain lines elsewhere."""
@@ -157,6 +164,9 @@ class Progress:
     def advance(self) -> None: ...
 
     def finish(self) -> None: ...
+
+    def left_out(self, problems: list[Problem]) -> None:
+        """Sheets that will not be printed, and why: told before the long steps start."""
 
 
 def read_sources(project: Project, log: ProblemLog) -> tuple[tuple[Language, ...], SiteConfig, list[SourcePage]]:
@@ -216,8 +226,13 @@ def read_bank(project: Project, as_of: dt.date) -> BankReading:
     return BankReading(bank, languages, site, policy, renderers, log)
 
 
-def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None) -> Composition:
-    """Read and validate all content; raises ContentError listing every mistake."""
+def compose(project: Project, options: BuildOptions, previous_manifest: Path | None = None,
+            fitting=None) -> Composition:
+    """Read and validate all content; raises ContentError listing every mistake.
+
+    `fitting(leaflets)`, if given, says which sheets fit: (those that fit, those left out, why). A sheet left
+    out is neither printed nor linked, and a release refuses to go without it.
+    """
     log = ProblemLog(project.root)
     policy = load_policy(project.content_dir / "policy.yml", log)
     # Without valid settings and figures every page would report false errors.
@@ -253,6 +268,13 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     editions = editions_for(communes, campaigns, options.editions, tagged, site.audience_slugs, options.as_of)
     variants = VARIANTS if options.release or options.print_shop else ("standard",)
     leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)
+    warn_of_coming_changes(leaflets, policy, options.as_of, log)
+    left_out, left_out_problems = [], []
+    if fitting is not None and not log.errors:
+        leaflets, left_out, left_out_problems = fitting(leaflets)
+        if options.release:  # a release is complete or not made
+            for problem in left_out_problems:
+                log.error(problem.path, problem.line, problem.message)
     downloads = downloads_for(leaflets, {language.code: language.t for language in languages})
     extras = {key: PageExtras(qr=qr_by_page.get(key), downloads=tuple(downloads.get(key, ())))
               for key in qr_by_page.keys() | downloads.keys()}
@@ -274,7 +296,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     log.raise_if_errors()
     states = translation_states(sources, languages)
     return Composition(languages, site, site_url, policy, pages, states, assets, qr_codes, leaflets, cards,
-                       lock, log.warnings, communes, campaigns, tagged, bank, box_files, scripts, kits)
+                       lock, log.warnings, communes, campaigns, tagged, bank, box_files, scripts, kits, left_out, left_out_problems)
 
 
 def _substituted(commune: Commune, renderer: Renderer) -> Commune:
@@ -394,10 +416,12 @@ def check(project: Project, options: BuildOptions, progress: Progress | None = N
         raise ContentError(theme.errors, composition.warnings)
     cache = ArtifactCache(machine_cache("renders"), also_read=(project.cache_dir,))
     try:
-        render_all(composition.leaflets, project.root, progress or Progress(), cache)
+        printed = render_all(composition.leaflets, project.root, progress or Progress(), cache)
         draw_all(composition.cards, project.root, progress or Progress(), cache)
     except ContentError as error:
         raise ContentError(error.problems, composition.warnings) from None
+    if printed.problems:
+        raise ContentError(printed.problems, composition.warnings)
     return composition.warnings
 
 
@@ -442,7 +466,13 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         warnings = [Problem(w["path"], w["line"], w["message"], w.get("seen_in", ""), Severity[w["severity"]], w.get("topic", ""))
                     for w in last.get("warnings", [])]
         return BuildResult(site_dir, manifest, warnings, cache, None)
-    composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME)
+    progress = progress or Progress()
+
+    def fitting(leaflets: list[Leaflet]):
+        return sheets_that_fit(leaflets, project.root, progress, cache) if print_materials else (leaflets, [], [])
+
+    composition = compose(project, options, None if preview else site_dir / MANIFEST_NAME, fitting)
+    progress.left_out(composition.left_out_problems)
     leaflets, cards = (composition.leaflets, composition.cards) if print_materials else ([], [])
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     # Staged beside the target so the final swap is a rename on one file system.
@@ -452,12 +482,17 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     try:
         new_site = staging / "site"
         website = publisher.publishing(composition.pages, composition.assets, composition.languages, composition.site, composition.site_url,
-                                       project.config_file, new_site, work_dir, composition.quick_ask)
+                                       project.config_file, new_site, work_dir, options.as_of, composition.quick_ask)
         # Leaflets and cards render on every core while the website does.
         with website:
-            printed = render_all(leaflets, project.root, progress or Progress(), cache)
+            printed = render_all(leaflets, project.root, progress, cache)
             shares = share_specs(composition.pages, composition.site, options.release) if print_materials else []
-            drawn = draw_all(cards + shares, project.root, progress or Progress(), cache)
+            drawn = draw_all(cards + shares, project.root, progress, cache)
+        # A commune's or campaign's own block too long: found as its edition is rendered, left out the same way.
+        if printed.problems and options.release:
+            raise ContentError(printed.problems)
+        progress.left_out(printed.problems)
+        printed = Printed(printed.sheets, composition.left_out + printed.left_out, composition.left_out_problems + printed.problems)
         manifest = build_manifest(
             project.root, site_url=composition.site_url, as_of=options.as_of, release=options.release,
             languages=composition.languages, pages=composition.pages, policy=composition.policy,
@@ -467,11 +502,12 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         write_files(gather(
             image_files(composition.qr_codes),
             redirect_files(composition.qr_codes + [t.qr for t in composition.tagged_codes], composition.site_url),
-            edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes, leaflets,
+            edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes,
+                               [leaflet for leaflet, _ in printed.sheets],
                                composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
                                options.as_of),
             status_page_files(composition.translation_states, default_language(composition.languages)),
-            leaflet_files(printed, composition.languages),
+            leaflet_files(printed.sheets, composition.languages),
             card_files(drawn),
             script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
             kit_files(composition.kits, composition.site.hotline, options.as_of, options.release),

@@ -24,8 +24,13 @@ from importlib import metadata
 from pathlib import Path
 from .assets import FONTS_DIR
 
-FINGERPRINT_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "babel",
-                         "weasyprint", "pillow", "qrcode", "jinja2", "pyyaml")
+# Every library whose upgrade can change a byte of the output: the site's pages and stylesheets (MkDocs,
+# Material, Markdown, the nh3 sanitizer, rcssmin, tinycss2 for the stylesheet purge), the PDFs (WeasyPrint and
+# what it lays out and writes with: pydyf, fontTools' subsetting, Pyphen's hyphenation, cssselect2, tinycss2),
+# the previews (pypdfium2), the images and codes (Pillow, qrcode), and the data (Babel, Jinja, PyYAML).
+FINGERPRINT_LIBRARIES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "babel", "nh3", "rcssmin",
+                         "tinycss2", "cssselect2", "weasyprint", "pydyf", "fonttools", "pyphen", "pypdfium2",
+                         "pillow", "qrcode", "jinja2", "pyyaml")
 
 
 def digest(*parts: bytes | str) -> str:

@@ -71,7 +71,16 @@ def _fail(error: ContentError, what: str, memory: WarningMemory | None = None) -
     sys.exit(1)
 
 
-class _TerminalProgress(Progress):
+class _CommandLineProgress(Progress):
+    told = False  # whether sheets left out were listed as they were found
+
+    def left_out(self, problems: list[Problem]) -> None:
+        for line in report(problems, [], None)[0]:
+            click.echo(line, err=True)
+        self.told = self.told or bool(problems)
+
+
+class _TerminalProgress(_CommandLineProgress):
     bar = None
 
     def start(self, label: str, total: int) -> None:
@@ -87,7 +96,7 @@ class _TerminalProgress(Progress):
             self.bar.__exit__(None, None, None)
 
 
-class _PlainProgress(Progress):
+class _PlainProgress(_CommandLineProgress):
     """One line per step: logs in CI and pipes stay readable."""
 
     def start(self, label: str, total: int) -> None:
@@ -95,7 +104,7 @@ class _PlainProgress(Progress):
             click.echo(f"{label}: {total} tệp…", err=True)
 
 
-def _progress() -> Progress:
+def _progress() -> _CommandLineProgress:
     interactive = sys.stderr.isatty() and not os.environ.get("CI")
     return _TerminalProgress() if interactive else _PlainProgress()
 
@@ -137,13 +146,17 @@ def _build_options(command):
 def _build_and_report(project: str, site_dir: str | None, options: BuildOptions) -> BuildResult:
     started = time.monotonic()
     proj = _project(project)
+    progress = _progress()
     try:
-        result = build(proj, Path(site_dir) if site_dir else proj.root / "site", options, _progress())
+        result = build(proj, Path(site_dir) if site_dir else proj.root / "site", options, progress)
     except ContentError as error:
         _fail(error, "Không tạo được trang web; trang web cũ vẫn giữ nguyên", WarningMemory(proj.root))
     _report([], result.warnings, WarningMemory(proj.root))
+    if result.left_out and not progress.told:  # nothing changed since: said again, as the sheets are still missing
+        progress.left_out(result.left_out)
     if result.reused:
         click.echo(f"Không có gì thay đổi kể từ lần tạo trước: giữ nguyên trang web trong {result.site_dir}.")
+        _sheet_summary(result)
         return result
     pages = result.manifest.pages
     counts = ", ".join(
@@ -152,7 +165,29 @@ def _build_and_report(project: str, site_dir: str | None, options: BuildOptions)
     )
     click.echo(f"Đã tạo trang web trong {result.site_dir} ({counts} trang) sau {time.monotonic() - started:.1f} giây.")
     _report_moves(result.manifest)
+    _sheet_summary(result)
     return result
+
+
+SUMMARY_NAMES = 10  # sheets named in the closing line; the lines above name every one
+
+
+def _sheet_summary(result: BuildResult) -> None:
+    """How many sheets were printed and which were left out; the command then ends with status 1 (see `_exit_if_left_out`)."""
+    printed = len({l.file for l in result.manifest.leaflets if l.variant == "standard"})
+    missing = list(dict.fromkeys(entry.file for entry in result.manifest.left_out))
+    if not missing:
+        if printed:
+            click.echo(f"Đã in {printed} tờ.")
+        return
+    names = ", ".join(missing[:SUMMARY_NAMES]) + (f" và {len(missing) - SUMMARY_NAMES} tờ khác" if len(missing) > SUMMARY_NAMES else "")
+    click.echo(f"Đã in {printed} tờ, {len(missing)} tờ chưa vừa khổ: {names}. Trang web vẫn được tạo, không có các tờ này; "
+               "sửa các phần nêu ở trên rồi chạy lại.", err=True)
+
+
+def _exit_if_left_out(result: BuildResult) -> None:
+    if result.left_out:
+        sys.exit(1)
 
 
 def _report_moves(manifest) -> None:
@@ -183,6 +218,7 @@ def build_command(project: str, as_of: str | None, site_dir: str | None, site_ur
                                                                new_site_url=new_site_url))
     if release:
         _record_printed(project, result, "release")
+    _exit_if_left_out(result)
 
 
 def _record_printed(project: str, result: BuildResult, command: str, copies: int | None = None) -> None:
@@ -226,6 +262,7 @@ def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str,
         click.echo(f"Xã `{commune}`: {len(files)} tờ in trong {result.site_dir}/leaflets/…/xa/{commune}/, "
                    f"danh sách ở {result.site_dir}/xa/{commune}/index.html.")
     _record_printed(project, result, "print", copies)
+    _exit_if_left_out(result)
 
 
 @main.command("check")

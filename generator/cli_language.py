@@ -95,6 +95,11 @@ class VietnameseGroup(click.Group):
         with vietnamese_messages():
             try:
                 return super().main(*args, **kwargs)
+            except KeyboardInterrupt:
+                # click turns Ctrl+C during a command into its "Aborted!"; one that lands as click itself
+                # unwinds (a loaded machine stretches that moment) ends the same way, never as a signal exit.
+                click.echo(gettext.gettext("Aborted!"), err=True)
+                sys.exit(1)
             except OSError as error:
                 # Not a content mistake but the machine's: a folder without write permission, a full disk.
                 click.echo(f"Lỗi: không đọc hoặc ghi được {error.filename or 'tệp'}: {_os_reason(error)}. "

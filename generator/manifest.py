@@ -12,18 +12,18 @@ from pathlib import Path
 from .editions import TaggedCode
 from .paper.images import CardSpec
 from .sources.languages import Language
-from .paper.leaflet_render import Rendered, thumbnail_file
+from .paper.leaflet_render import Printed, thumbnail_file
 from .paper.leaflets import Leaflet
 from .compose.pages import SitePage
 from .sources.policy import PolicyData
 from .compose.qr import QrCode
-from .sources.published import (MANIFEST_NAME, FigureEntry, ImageEntry, LanguageEntry, LeafletEntry, MoveEntry, PageEntry,
-                                SiteManifest)
+from .sources.published import (MANIFEST_NAME, FigureEntry, ImageEntry, LanguageEntry, LeafletEntry, LeftOutEntry,
+                                MoveEntry, PageEntry, SiteManifest)
 
 
 def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, languages: tuple[Language, ...],
                    pages: list[SitePage], policy: PolicyData, qr_codes: list[QrCode],
-                   printed: list[tuple[Leaflet, Rendered]], cards: list[CardSpec],
+                   printed: Printed, cards: list[CardSpec],
                    tagged_codes: list[TaggedCode] = ()) -> SiteManifest:
     return SiteManifest(
         as_of=as_of,
@@ -49,11 +49,17 @@ def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, 
                 qr_url=leaflet.qr_url, issued=leaflet.issued, valid_until=leaflet.valid_until,
                 previews=[thumbnail_file(leaflet, page) for page in range(1, len(rendered.thumbnails) + 1)],
                 status=leaflet.status, release=release, unverified_figures=list(leaflet.unverified),
-                commune=leaflet.edition.tag if leaflet.edition and leaflet.edition.kind == "commune" else None,
-                campaign=leaflet.edition.tag if leaflet.edition and leaflet.edition.kind == "campaign" else None,
+                **_edition(leaflet),
             )
-            for leaflet, rendered in printed
+            for leaflet, rendered in printed.sheets
             for variant in rendered.variants
+        ],
+        # Sheets whose text does not fit: not printed, and why (`path`:`line` is the part to shorten).
+        left_out=[
+            LeftOutEntry(file=leaflet.file(), lang=leaflet.lang, audience=leaflet.audience, format=leaflet.format.name,
+                         **_edition(leaflet), **reason)
+            for leaflet in printed.left_out
+            for reason in _reasons(leaflet, printed.problems)
         ],
         qr=[qr.as_manifest() for qr in qr_codes],
         tagged_codes=[t.as_manifest() for t in tagged_codes],
@@ -83,3 +89,14 @@ def moves_in(manifest: SiteManifest, previous: SiteManifest | None, qr_codes: li
 
 def manifest_files(manifest: SiteManifest) -> dict[str, bytes]:
     return {MANIFEST_NAME: manifest.file_bytes()}
+
+
+def _edition(leaflet: Leaflet) -> dict:
+    return {"commune": leaflet.edition.tag if leaflet.edition and leaflet.edition.kind == "commune" else None,
+            "campaign": leaflet.edition.tag if leaflet.edition and leaflet.edition.kind == "campaign" else None}
+
+
+def _reasons(leaflet: Leaflet, problems) -> list[dict]:
+    """The problem that names this sheet (one problem may name several)."""
+    named = [p for p in problems if leaflet.file() in p.message] or list(problems[:1])
+    return [{"path": p.path, "line": p.line, "message": p.message} for p in named[:1]]

@@ -12,6 +12,8 @@ command -v msgfmt >/dev/null || need_apt+=(gettext)
 ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpangoft2-1.0-0)
 ldconfig -p | grep -q libfribidi || need_apt+=(libfribidi0)
 fc-list 2>/dev/null | grep -qi "dejavu sans" || need_apt+=(fonts-dejavu-core)
+# tests/test_clock.py fakes the wall clock of a whole build with libfaketime.
+ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || need_apt+=(faketime)
 # Debian's python3 makes virtual environments only with python3-venv (it brings ensurepip).
 [ -x .venv/bin/python ] || python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 # The Nu Html Checker runs on Java; npm installs the checkers below.

@@ -53,7 +53,7 @@ def test_unchanged_rebuild_leaves_the_site_as_it_was(project, tmp_path, monkeypa
     assert result.manifest.as_json()["leaflets"]
     # The command a communicator types: nothing changed, so neither WeasyPrint nor MkDocs is even loaded.
     run = subprocess.run([sys.executable, "-X", "importtime", "-m", "generator", "build", "--project", project.root,
-                          "--site-dir", tmp_path / "site", "--as-of", AS_OF.isoformat()], capture_output=True, text=True, timeout=120)
+                          "--site-dir", tmp_path / "site", "--as-of", AS_OF.isoformat()], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0 and "Không có gì thay đổi" in run.stdout, run.stdout + run.stderr
     loaded = {line.rsplit("|", 1)[-1].strip() for line in run.stderr.splitlines() if line.startswith("import time:")}
     assert "generator.build" in loaded and not loaded & {"weasyprint", "mkdocs"}

@@ -116,7 +116,8 @@ def test_ctrl_c_during_a_build_stops_it_in_vietnamese(make_project, tmp_path):
         if line.startswith("Đang tạo tờ gấp"):
             break
     os.killpg(build.pid, signal.SIGINT)  # Ctrl+C reaches the whole process group
-    output = "".join(seen) + build.communicate(timeout=60)[0]
+    # A bound against a hang, not a timed assertion: the interrupted build waits for its running shards.
+    output = "".join(seen) + build.communicate(timeout=600)[0]
     assert build.returncode == 1, output
     assert output.rstrip().endswith("Đã dừng.") and "Traceback" not in output and "Aborted" not in output
     assert not (tmp_path / "site").exists()

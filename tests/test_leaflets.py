@@ -226,16 +226,6 @@ def test_a_translation_without_a_call_to_action_borrows_the_vietnamese_one(make_
     assert "phần chưa dịch được in bằng tiếng Việt" in flyer.document("standard")
 
 
-def test_overflowing_flyer_fails_with_file_line_and_amount(make_project, tmp_path):
-    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": overview(60)})
-    with pytest.raises(ContentError) as caught:
-        build(project, tmp_path / "out", BuildOptions(AS_OF))
-    messages = [p.format() for p in caught.value.problems]
-    assert any(m.startswith("content/vi/tu-nguyen/index.md:8:") and "a5-flyer" in m and "dài quá khoảng" in m
-               and "<!-- flyer -->" in m for m in messages), messages
-    assert not (tmp_path / "out").exists()
-
-
 def test_same_input_gives_byte_identical_pdfs_and_images(make_project, tmp_path, monkeypatch):
     """Two builds from empty caches (the project's and the machine's), each rendering every file itself."""
     steps = "```infographic\nkind: steps\ntitle: Các bước\nitems:\n  - Đến đại lý thu\n```\n"

@@ -479,7 +479,7 @@ def test_timeline_dates_the_reference_level_from_the_2024_law(article_texts, pap
 
 def test_gaps_readers_asked_about_are_answered_with_their_marks(article_texts, shown):
     students = article_texts["sinh-vien/hoi-dap/"]
-    assert f"BHYT" in students and f"{shown('health.flat_rate')}*" in students
+    assert "BHYT" in students and f"{shown('health.flat_rate')}*" in students
     assert f"{shown('health.student_support_min')}*" in students
     elders = article_texts["nguoi-co-uy-tin/hoi-dap/"]
     assert re.search(r"đặc biệt khó khăn được Nhà nước đóng toàn bộ tiền BHYT\*", elders)

@@ -24,6 +24,7 @@ from ..sources.content import PageKey, SiteConfig
 from ..render.infographics import SIZES, image_files
 from ..compose.pages import SitePage, draft_mark
 from ..problems import ProblemLog
+from ..compose import qr as qr_module
 from ..compose.qr import BOX_SIZE as QR_BOX, QrCode, png_image
 
 REGULAR, BOLD = FONTS_DIR / "NotoSans-Regular.ttf", FONTS_DIR / "NotoSans-Bold.ttf"
@@ -329,7 +330,7 @@ def _draw_png(spec: CardSpec) -> bytes:
 def draw_all(specs: list[CardSpec], root: Path, progress, cache: ArtifactCache) -> list[DrawnCard]:
     """Draw every card on all cores, or take it from the cache; report cards whose content does not fit."""
     log = ProblemLog(root)
-    code = code_digest(Path(__file__))
+    code = code_digest(Path(__file__), Path(qr_module.__file__))  # the card's QR code is drawn there
     # Where the card is written and which line made it do not change its pixels.
     keys = [digest(code, repr(dataclasses.replace(spec, file="", path="", line=0, lang="", audience="", unverified=()))) for spec in specs]
     pngs = render_cached(cache, "images", specs, keys, [spec.file for spec in specs], _draw_png,

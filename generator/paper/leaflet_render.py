@@ -15,13 +15,17 @@ communication team (`noi-bo/to-in/`).
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import jinja2
 from babel.numbers import format_decimal
@@ -32,7 +36,7 @@ from ..sources.languages import Language, default_language
 from .leaflets import TEMPLATE_DIR, Leaflet, Region
 from ..sources.policy import FORMAT_LOCALE, format_day
 from ..sources.print_marks import mark
-from ..problems import ProblemLog
+from ..problems import Problem, ProblemLog
 
 SHEETS_DIR = "noi-bo/to-in"  # previews for the communication team; not linked from citizens' pages
 CONTACT_SHEET = f"{SHEETS_DIR}/index.html"
@@ -299,34 +303,148 @@ def _thumbnails(pdf: bytes) -> tuple[bytes, ...]:
     return tuple(previews)
 
 
+def _code() -> str:
+    return code_digest(Path(__file__), Path(layout.__file__), Path(__file__).with_name("fetcher.py"))
+
+
+def _key(code: str, leaflet: Leaflet) -> str:
+    """A sheet's cache key: its documents, and the content of every file they name (a picture replaced under its name)."""
+    return digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents), *_referenced(leaflet.documents))
+
+
+_FILE_URL = re.compile(r"file://[^\s\"'()<>]+")
+
+
+def _referenced(documents: tuple[tuple[str, str], ...]) -> list[str]:
+    """Each local file the documents name (pictures of the content tree), with a digest of its bytes."""
+    urls = sorted({html_unescape(url) for _, document in documents for url in _FILE_URL.findall(document)})
+    return [f"{url}={_file_digest(Path(url2pathname(urlsplit(url).path)))}" for url in urls]
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return digest(path.read_bytes())
+    except OSError:
+        return "missing"  # the render says what is wrong with it
+
+
+@dataclass
+class Printed:
+    """The sheets a run rendered, and those it left out because their text does not fit, with why."""
+
+    sheets: list[tuple[Leaflet, Rendered]]
+    left_out: list[Leaflet]
+    problems: list[Problem]  # one line per part to shorten, naming every sheet it keeps off paper
+
+
 def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCache,
-               workers: int | None = None) -> list[tuple[Leaflet, Rendered]]:
-    """Render every sheet on all cores, or take it from the cache; raise ContentError for any that does not fit."""
-    log = ProblemLog(root)
-    code = code_digest(Path(__file__), Path(layout.__file__), Path(__file__).with_name("fetcher.py"))
+               workers: int | None = None) -> Printed:
+    """Render every sheet on all cores, or take it from the cache; a sheet that does not fit is left out and said why.
+
+    Raises ContentError only for a sheet that asked for a file it may not read.
+    """
     results = render_cached(
-        cache, "leaflets", leaflets, [digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents)) for leaflet in leaflets],
+        cache, "leaflets", leaflets, [_key(_code(), leaflet) for leaflet in leaflets],
         [leaflet.file("standard") for leaflet in leaflets], render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
         prepare=_import_weasyprint,
     )
     rendered = list(zip(leaflets, results))
+    _raise_refusals(rendered, root)
+    misfits = [(leaflet, result) for leaflet, result in rendered if not _fits(leaflet, result)]
+    return Printed([(leaflet, result) for leaflet, result in rendered if _fits(leaflet, result)],
+                   [leaflet for leaflet, _ in misfits], _misfit_problems(misfits, leaflets, root))
+
+
+def sheets_that_fit(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCache,
+                    workers: int | None = None) -> tuple[list[Leaflet], list[Leaflet], list[Problem]]:
+    """Which sheets fit, decided before any is rendered: (those that fit, those left out, why).
+
+    One layout in the smallest type per audience, format and language tells
+    whether the text fits at all: that is how every fitting starts (`fit`).
+    The editions of a sheet (communes', campaigns') share its text in a body of
+    the same size, their block taking a fixed band of the header, so one
+    edition's layout decides for all of them; a block of its own too long is
+    found when that edition is rendered.
+    """
+    groups: dict[tuple, list[Leaflet]] = {}
+    for leaflet in leaflets:
+        groups.setdefault((leaflet.lang, leaflet.audience, leaflet.format.name, leaflet.edition is not None), []).append(leaflet)
+    probed = [members[0] for members in groups.values()]
+    code = _code()
+    results = render_cached(
+        cache, "leaflet-fits", probed, [digest(code, "probe", repr(l.format), l.documents[0][1], *_referenced(l.documents[:1]))
+                                        for l in probed],
+        [l.file("standard") for l in probed], probe_leaflet, progress, "Đang thử khổ giấy của tờ in", workers,
+        prepare=_import_weasyprint,
+    )
+    _raise_refusals(list(zip(probed, results)), root)
+    misfits = []
+    for members, result in zip(groups.values(), results):
+        shared = tuple(o for o in result.overflows if _shared_region(members[0], o.region))
+        if not _fits(members[0], result):
+            misfits.append((members[0], result))
+        if shared:
+            misfits += [(member, dataclasses.replace(result, overflows=shared)) for member in members[1:]]
+    left_out = {id(leaflet) for leaflet, _ in misfits}
+    return ([leaflet for leaflet in leaflets if id(leaflet) not in left_out], [leaflet for leaflet, _ in misfits],
+            _misfit_problems(misfits, leaflets, root))
+
+
+def _shared_region(leaflet: Leaflet, region_id: str) -> bool:
+    """Whether what overflows this region is the same on every edition of the sheet: its text, not an edition's block."""
+    region = next((r for r in leaflet.format.regions if r.id == region_id), None)
+    return region is not None and any(role in ("", "action", "flap") for role in region.roles)
+
+
+def probe_leaflet(leaflet: Leaflet) -> Rendered:
+    """Whether a sheet's text fits at all: one layout in the smallest type, nothing written; runs in a worker."""
+    from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
+
+    try:
+        attempt = _attempt(Typesetter(leaflet.documents[0][1], leaflet.roots), leaflet,
+                           {r.id: 0 for r in leaflet.format.regions if r.fit})
+    except Refused as refusal:
+        return Rendered((), 0, (), (), (), ((refusal.url, refusal.reason),))
+    return Rendered((), len(attempt.document.pages), tuple(attempt.overflows.values()), (), ())
+
+
+def _raise_refusals(rendered: list[tuple[Leaflet, Rendered]], root: Path) -> None:
+    log = ProblemLog(root)
     for leaflet, result in rendered:
         for url, reason in result.refused:
             part = next((p for p in leaflet.parts if url in p.html or Path(urlsplit(url).path).name in p.html), None)
             where, line = (part.path, part.line) if part else (leaflet.overview, 1)
             log.error(where, line, f"Không được đọc `{url[:120]}`: {reason}", seen_in=f"Tờ in {leaflet.file('standard')}")
-    # One mistake, one line: the same part too long on several sheets is reported once, naming them all.
+    log.raise_if_errors()
+
+
+def _misfit_problems(misfits: list[tuple[Leaflet, Rendered]], leaflets: list[Leaflet], root: Path) -> list[Problem]:
+    """One line per part to shorten, naming every sheet it keeps off paper."""
+    log = ProblemLog(root)
+    left_out = {id(leaflet) for leaflet, _ in misfits}
     reports: dict[tuple[Path, int], list[tuple[Leaflet, str, str]]] = {}
-    for leaflet, result in rendered:
-        for overflow in (result.overflows or (Overflow("", 0, 0, None),)) if not _fits(leaflet, result) and not result.refused else ():
+    for leaflet, result in misfits:
+        for overflow in result.overflows or (Overflow("", 0, 0, None),):
             where, line, what, fix = _explain(leaflet, result, overflow)
             reports.setdefault((where, line), []).append((leaflet, what, fix))
     for (where, line), sheets in reports.items():
         leaflet, what, fix = sheets[0]
-        also = f" (cả {len(sheets) - 1} tờ khác: {', '.join(s[0].file('standard') for s in sheets[1:])})" if len(sheets) > 1 else ""
-        log.error(where, line, f"Tờ in {leaflet.file('standard')}{also}: {what}. {fix}. Không cắt chữ, không thêm trang.")
-    log.raise_if_errors()
-    return rendered
+        files = list(dict.fromkeys(s[0].file("standard") for s in sheets))
+        also = f" (cả {len(files) - 1} tờ khác: {', '.join(files[1:])})" if len(files) > 1 else ""
+        instead = _instead(leaflet, leaflets, left_out)
+        log.error(where, line, f"Tờ in {files[0]}{also} chưa in được: {what}. {fix}. Không cắt chữ, không thêm trang."
+                               + (f" Trong khi chờ, dùng {instead}." if instead else ""))
+    return log.errors
+
+
+def _instead(leaflet: Leaflet, leaflets: list[Leaflet], left_out: set[int]) -> str | None:
+    """A sheet for the same readers that is printed: another format in their language, else the Vietnamese one."""
+    printed = [l for l in leaflets if id(l) not in left_out and l.audience == leaflet.audience and l.edition == leaflet.edition]
+    same_language = next((l for l in printed if l.lang == leaflet.lang and l.format != leaflet.format), None)
+    if same_language is not None:
+        return same_language.file("standard")
+    vietnamese = next((l for l in printed if not l.language_vi and l.format == leaflet.format), None)
+    return f"bản tiếng Việt {vietnamese.file('standard')}" if vietnamese and leaflet.language_vi else None
 
 
 def _fits(leaflet: Leaflet, rendered: Rendered) -> bool:
@@ -347,7 +465,14 @@ def _explain(leaflet: Leaflet, rendered: Rendered, overflow: Overflow) -> tuple[
                 "Khối của xã hoặc chiến dịch trên tờ này quá dài: hãy viết ngắn địa chỉ, giờ làm việc, thông điệp (`message:`) của mục này")
     part = leaflet.parts[overflow.first_part] if overflow.first_part is not None else None
     if part is not None:
-        fix = f"Hãy rút ngắn các phần giữa `{mark(marker, part.role)}` và `{mark(marker, closing=True)}`, bắt đầu từ phần này"
+        between = f"`{mark(marker, part.role)}` và `{mark(marker, closing=True)}`"
+        if leaflet.language_vi and part.status != "fallback":
+            # Written by a native speaker: a communicator who does not read it must not cut it.
+            fix = (f"Phần này viết bằng {leaflet.language_vi}: chỉ người bản ngữ rút ngắn được, cán bộ không đọc được "
+                   f"{leaflet.language_vi} đừng tự sửa. Gửi người dịch (`outreach translations export {leaflet.lang} --all`) "
+                   f"nhờ rút ngắn các phần giữa {between}, bắt đầu từ phần này")
+        else:
+            fix = f"Hãy rút ngắn các phần giữa {between}, bắt đầu từ phần này"
         return part.path, part.line, what, fix
     if region is not None and not region.roles:
         return leaflet.overview, 1, what, "Hãy dùng ít số liệu hơn trong các phần in: căn cứ pháp lý của chúng in ở đây"

@@ -44,6 +44,9 @@ from ..render.renderer import FigureUse, Place, Renderer
 TEMPLATE_DIR = TEMPLATES_DIR / "leaflet"
 LEAFLET_DIR = "leaflets"
 KEY_FIGURES = 6  # a panel of figures in large type holds no more
+# A change of a printed figure this close to the day of issue is announced to the communicator, and a
+# sheet issued this soon after a figure took its value says from which day it applies.
+NEAR_CHANGE = dt.timedelta(days=60)
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
@@ -166,6 +169,9 @@ class Leaflet:
     unverified: tuple[str, ...]  # keys of the figures it prints that nobody checked yet
     roots: tuple[Path, ...]  # what its renderer may read besides the generator's fonts: the content tree
     edition: EditionMark | None = None  # a commune's or a campaign's edition, with its own block and code
+    language_vi: str = ""  # its language inside a Vietnamese sentence ("tiếng Bahnar"); "" for Vietnamese itself
+    changing: tuple[str, ...] = ()  # keys of the figures it prints that take a new value the day after valid_until
+    applies_from: dt.date | None = None  # the day its newest figure took effect, when that is recent (NEAR_CHANGE)
 
     @property
     def stem(self) -> str:
@@ -284,11 +290,13 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
              edition: SheetEdition | None = None) -> Leaflet:
     language = overview.language
     change = _next_change(content.figures, policy, as_of)
+    applies_from = _applies_from(content.figures, policy, as_of)
     statuses = {p.status for p in content.parts}
     # A sheet printing any draft translation is a draft, whatever it borrows from Vietnamese: a release
     # refuses it, or with --allow-draft marks it.
     status = "draft" if "draft" in statuses else weakest_status(statuses)
     context = _context(overview, icon, fmt, content, qr, site, as_of, change)
+    context["applies_from"] = format_day(applies_from) if applies_from else None
     context["edition"] = edition.context(language) if edition else None
     mark = draft_mark(language, release, status)
     context["draft_mark"] = layout.draft_mark(mark, fmt.size_mm[0]) if mark else None
@@ -308,7 +316,41 @@ def _leaflet(overview: PageInLanguage, icon: str | None, fmt: LeafletFormat, var
         unverified=tuple(sorted(f.key for f in content.figures if not f.verified)),
         roots=(site.path.parent,),
         edition=edition.mark if edition else None,
+        language_vi="" if language.is_default else language.name_vi,
+        changing=tuple(f.key for f in content.figures if change and _changes_on(policy.figures[f.key], as_of, change)),
+        applies_from=applies_from,
     )
+
+
+def _changes_on(figure, as_of: dt.date, day: dt.date) -> bool:
+    coming = figure.next_change(as_of)
+    return coming is not None and coming.start == day
+
+
+def _applies_from(figures, policy: PolicyData, as_of: dt.date) -> dt.date | None:
+    """The day the newest value the sheet prints took effect, if recent: the sheet is not for the days before it."""
+    starts = [period.start for f in figures if (period := policy.figures[f.key].in_force(as_of))]
+    newest = max(starts, default=None)
+    return newest if newest is not None and as_of - newest < NEAR_CHANGE else None
+
+
+def warn_of_coming_changes(leaflets: list[Leaflet], policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
+    """Printed figures that change soon after the day of issue, one warning per day: which, and how to print the next edition."""
+    by_day: dict[dt.date, list[Leaflet]] = {}
+    for leaflet in leaflets:
+        if leaflet.valid_until is not None and leaflet.changing and leaflet.valid_until - as_of < NEAR_CHANGE:
+            by_day.setdefault(leaflet.valid_until + dt.timedelta(days=1), []).append(leaflet)
+    for day, sheets in sorted(by_day.items()):
+        keys = list(dict.fromkeys(key for leaflet in sheets for key in leaflet.changing))
+        stated = [f for key in keys for f in [policy.figures[key], *(policy.figures[k] for k in policy.figures[key].inputs)]
+                  if f.formula is None]
+        listed = ", ".join(f"`{key}`" for key in keys[:6]) + (f" và {len(keys) - 6} số liệu khác" if len(keys) > 6 else "")
+        iso, shown = day.isoformat(), format_day(day)
+        log.warning(policy.path, min(f.line for f in stated) if stated else 1,
+                    f"Từ ngày {shown}, số liệu in trên {len(sheets)} tờ đổi mức: {listed}. Tờ in lần này chỉ dùng được đến hết "
+                    f"ngày {format_day(day - dt.timedelta(days=1))}. Để in bản mới cho ngày đó, chạy lại lệnh với "
+                    f"`--as-of {iso}` (ví dụ `outreach build --as-of {iso}`, tờ của xã `outreach print --commune … --as-of {iso}`): "
+                    f"tờ in mới ghi \"Áp dụng từ {shown}\".", topic="số liệu sắp thay đổi")
 
 
 def _next_change(figures, policy: PolicyData, as_of: dt.date) -> dt.date | None:

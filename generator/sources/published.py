@@ -70,6 +70,20 @@ class LeafletEntry(Entry):
     campaign: str | None
 
 
+class LeftOutEntry(Entry):
+    """A sheet whose text does not fit, not printed this time, and where to shorten it."""
+
+    file: str
+    lang: str
+    audience: str
+    format: str
+    commune: str | None
+    campaign: str | None
+    path: str  # the part to shorten (or the commune's or campaign's entry), relative to the project
+    line: int
+    message: str  # as the command printed it
+
+
 class QrFiles(Entry):
     svg: str
     png: str
@@ -139,6 +153,7 @@ class SiteManifest(Entry):
     pages: list[PageEntry]
     unverified_figures: list[FigureEntry]
     leaflets: list[LeafletEntry]
+    left_out: list[LeftOutEntry] = []  # sheets whose text does not fit (a site built before they were listed has none)
     qr: list[QrEntry]
     tagged_codes: list[TaggedCodeEntry]
     images: list[ImageEntry]

@@ -65,7 +65,8 @@ class Preview:
         except ContentError as error:
             self.on_problems(error.problems, True)
             return False
-        self.on_problems(result.warnings, False)
+        # The page is updated; a sheet whose text does not fit is missing from it, and said so.
+        self.on_problems(result.left_out + result.warnings, False)
         self.build_id += 1
         return True
 

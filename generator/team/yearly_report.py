@@ -353,7 +353,7 @@ TEMPLATES.filters.update(number=_number, percent=_percent)
 
 def page_html(report: YearReport) -> str:
     vietnamese = default_language(load_languages())
-    return TEMPLATES.get_template("outreach-report.html").render(r=report, t=vietnamese.t)
+    return TEMPLATES.get_template("outreach-report.html").render(r=report, t=vietnamese.t, small_text=SMALL_TEXT)
 
 
 def pdf_name(year: int) -> str:

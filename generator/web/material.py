@@ -150,7 +150,8 @@ def purge_stylesheet(path: Path) -> None:
 def purged_stylesheet(css: str) -> str:
     # Parsing Material's stylesheet takes longer than building a small site: done once per Material release.
     folder = machine_cache("stylesheets")
-    cached = folder / digest(css, *UNUSED_COMPONENTS, tinycss2.__version__) if folder else None
+    # Keyed by what makes it: the stylesheet, the purge (this module) and the parser's version.
+    cached = folder / digest(css, *UNUSED_COMPONENTS, Path(__file__).read_bytes(), tinycss2.__version__) if folder else None
     if cached and cached.exists():
         return cached.read_text(encoding="utf-8")
     rules = tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True)

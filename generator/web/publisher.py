@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 from typing import Iterator
@@ -49,12 +51,13 @@ def publishing(
     config_file: Path,
     site_dir: Path,
     work_dir: Path,
+    build_date: dt.date,
     quick_ask: dict[str, dict[str, bytes]] | None = None,
 ) -> Iterator[None]:
     """Render the website into `site_dir` on every core while the `with` block writes other files there.
 
     The website is in place when the block ends; if the block raises, the
-    rendering is abandoned.
+    rendering is abandoned. `build_date` dates the sitemap and its gzip header, never the clock.
     """
     docs_dir, rendered_dir = work_dir / "docs", work_dir / "rendered"
     front_matter = website.front_matter(pages)
@@ -73,7 +76,8 @@ def publishing(
     site_dir.mkdir(parents=True, exist_ok=True)
     with worker_pool(shards) as pool:
         futures = [
-            pool.submit(_build_shard, str(config_file), overrides, layer, str(rendered_dir), shard, shards, str(shard_dir))
+            pool.submit(_build_shard, str(config_file), overrides, layer, str(rendered_dir), shard, shards, str(shard_dir),
+                        build_date)
             for shard, shard_dir in enumerate(shard_dirs)
         ]
         try:
@@ -95,8 +99,12 @@ def check_theme(log: ProblemLog) -> None:
 
 
 def _build_shard(config_file: str, overrides: dict, layer: list[dict], rendered_dir: str, shard: int, shards: int,
-                 shard_dir: str) -> dict:
+                 shard_dir: str, build_date: dt.date) -> dict:
     """Render one shard of the website; returns its search index (the publisher writes one per language)."""
+    # MkDocs dates every page, hence the sitemap's <lastmod> and its gzip header, from this variable, else
+    # from the clock: a site built twice from the same sources is the same site, across midnight too.
+    # Set in the shard's own worker process, which ends with the build.
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(build_date, dt.time(), dt.timezone.utc).timestamp()))
     overrides = copy.deepcopy(overrides)  # MkDocs consumes parts of the config it validates
     overrides["site_dir"] = shard_dir
     overrides["plugins"].append({LANGUAGE_PLUGIN: {"languages": layer, "rendered": rendered_dir, "shard": shard, "shards": shards}})
