@@ -41,7 +41,7 @@ nông dân, người làm rẫy.
 
 | Nhóm | Mức đóng |
 |---|---|
-| Người tự do | {{ policy.voluntary.rate }} |
+| Người tự do | {{ policy.voluntary.floor | now }} |
 
 !!! warning "Đừng vội rút BHXH một lần"
     Rút một lần là mất lương hưu. Xem [mức đóng](muc-dong.md).
@@ -100,7 +100,7 @@ def test_the_export_is_a_po_file_gettext_accepts_with_one_entry_per_text_a_reade
         "**Lương hưu** khi đủ tuổi, nếu đóng đủ {{ policy.pension.min_years }}.",
         "Trợ cấp thai sản {{ policy.voluntary.maternity_allowance }} mỗi con, nếu đã đóng ít nhất "
         "{{ policy.voluntary.maternity_min_months }} trước khi sinh.",
-        "Nhóm", "Mức đóng", "Người tự do", "{{ policy.voluntary.rate }}",
+        "Nhóm", "Mức đóng", "Người tự do", "{{ policy.voluntary.floor | now }}",
         "Đừng vội rút BHXH một lần",
         "Rút một lần là mất lương hưu. Xem [mức đóng](muc-dong.md).",
         "Những con số cần nhớ",
@@ -109,7 +109,7 @@ def test_the_export_is_a_po_file_gettext_accepts_with_one_entry_per_text_a_reade
     heading = catalog.get("Đóng bao nhiêu?", context=f"{REL}:2")
     assert heading.locations == [(f"content/vi/{REL}", 10)]
     assert "Tiêu đề mục" in heading.auto_comments and any(c.startswith("Trước: BHXH tự nguyện") for c in heading.auto_comments)
-    assert "Giữ nguyên: {{ policy.voluntary.rate }}" in catalog.get("{{ policy.voluntary.rate }}", context=f"{REL}:8").auto_comments
+    assert "Giữ nguyên: {{ policy.voluntary.floor | now }}" in catalog.get("{{ policy.voluntary.floor | now }}", context=f"{REL}:8").auto_comments
 
 
 def test_a_translated_po_file_rebuilds_the_page_with_every_entry_and_placeholder(project, tmp_path):

@@ -36,7 +36,9 @@ ADMONITION = re.compile(r'^([ \t]*(?:!!!|\?\?\?\+?)[ \t]+[\w-]+[ \t]+")(.*)("[ \
 PRINT_MARK = re.compile(r"^[ \t]*<!--.*-->[ \t]*$")
 FENCE = re.compile(r"^[ \t]*(```|~~~)")
 # Inside an infographic block: the texts a reader sees (`title:`, `text:`, a side's bare list items).
-FENCED_TEXT = re.compile(r'^([ \t]*(?:-[ \t]+)?(?:title|text):[ \t]*"?|[ \t]*-[ \t]+(?![\w.]+:)"?)(.*?)("?[ \t]*)$')
+# A bare list item that is one word (`- law.effective_date`) is a key, not text.
+FENCED_TEXT = re.compile(r'^([ \t]*(?:-[ \t]+)?(?:title|text):[ \t]*"?|[ \t]*-[ \t]+(?![\w.]+:|[\w.]+[ \t]*$)"?)(.*?)("?[ \t]*)$')
+TABLE_PIPE = re.compile(r"\|(?![^{]*\}\})")  # a cell border, not the `|` of a placeholder's view
 TABLE_RULE = re.compile(r"^[ \t]*\|[ \t:|-]+$")
 PLACEHOLDER = re.compile(r"\{\{.*?\}\}")
 LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -94,7 +96,7 @@ def split_body(body: str, first_line: int) -> SplitPage:
             split.add([found[1], (found[2],), found[3] or ""], number, "Tiêu đề mục" if heading else "Tiêu đề khung")
             open_unit = None
         elif raw.lstrip().startswith("|"):
-            cells = raw.split("|")
+            cells = TABLE_PIPE.split(raw)
             pieces = []
             for i, cell in enumerate(cells):
                 pieces += ["|"] if i else []
