@@ -54,6 +54,7 @@ from .sources.published import MANIFEST_NAME, SiteManifest, previous_manifest
 from .problems import ContentError, Problem, ProblemLog, Severity
 from .compose.qr import MAX_URL_BYTES, MAX_VERSION, AddressTooLong, QrCode, image_files, plan_qr_codes
 from .web.redirects import redirect_files
+from .web.server import server_files
 from .render.renderer import Place, Renderer
 from .sources.shortlinks import Lock, assign_short_links, check_history, check_moves, lock_text, read_lock, write_lock
 from .compose.translations import TranslationState, status_page_files, translation_states
@@ -499,9 +500,10 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             qr_codes=composition.qr_codes, printed=printed, cards=cards, tagged_codes=composition.tagged_codes)
         if not preview:
             manifest = moves_in(manifest, manifest_before, composition.qr_codes, composition.lock.reasons)
-        write_files(gather(
+        short_codes = composition.qr_codes + [t.qr for t in composition.tagged_codes]
+        files = gather(
             image_files(composition.qr_codes),
-            redirect_files(composition.qr_codes + [t.qr for t in composition.tagged_codes], composition.site_url),
+            redirect_files(short_codes, composition.site_url),
             edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes,
                                [leaflet for leaflet, _ in printed.sheets],
                                composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
@@ -512,7 +514,10 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
             kit_files(composition.kits, composition.site.hotline, options.as_of, options.release),
             manifest_files(manifest),
-        ), new_site)
+        )
+        # Last: the server's Content-Security-Policy lists the inline scripts of every page written.
+        files = gather(files, server_files(new_site, files, short_codes, composition.site_url, composition.languages))
+        write_files(files, new_site)
         swap.swap_in(new_site, site_dir)
         after = before
         if not preview and lock_text(composition.lock) != lock_before:

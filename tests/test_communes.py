@@ -146,7 +146,7 @@ def test_a_commune_edition_carries_its_office_and_its_own_code(printed):
         assert "example.org/tt/q/tn-iagrai" in text
         assert scanned(pdf) == ["https://example.org/tt/q/tn-iagrai/"], sheet["file"]
     assert resolve_redirect(result.site_dir, "q/tn-iagrai/") == "tu-nguyen/"
-    assert "/tt/q/tn-iagrai/ /tt/tu-nguyen/ 301" in (result.site_dir / "_redirects").read_text(encoding="utf-8")
+    assert "/tt/q/tn-iagrai/ /tt/tu-nguyen/ 302" in (result.site_dir / "_redirects").read_text(encoding="utf-8")
     tagged = {t["code"]: t for t in result.manifest.as_json()["tagged_codes"]}
     assert tagged["tn-iagrai"]["commune"] == "iagrai" and tagged["tn-iagrai"]["base"] == "tn"
     assert tagged["tnb-chupah"]["target"] == "bahnar/tu-nguyen/"  # every language has its code, printed or not

@@ -70,7 +70,7 @@ def test_server_redirect_files_cover_every_code(built_site):
     nginx = (built_site.site_dir / "nginx-redirects.map").read_text(encoding="utf-8").splitlines()
     for entry in built_site.manifest.as_json()["qr"]:
         short_path = entry["url"].removeprefix("https://example.org")
-        assert f"{short_path} /tt/{entry['target']} 301" in redirects
+        assert f"{short_path} /tt/{entry['target']} 302" in redirects
         assert f"{short_path} /tt/{entry['target']};" in nginx
 
 

@@ -58,7 +58,7 @@ def test_warnings_shown_before_are_summarised_in_one_line(make_project, tmp_path
 
     # A warning that changed is news: it is printed, the others stay summarised.
     policy = project.content_dir / "policy.yml"
-    policy.write_text(policy.read_text(encoding="utf-8").replace("{law: nd_176_2025, article: 3}", "{law: nd_176_2025, article: 4}"),
+    policy.write_text(policy.read_text(encoding="utf-8").replace("{law: nd_176_2025, article: 3}", "{law: nd_176_2025, article: 4}", 1),
                       encoding="utf-8")
     changed = run(project, "check")
     [line] = warning_lines(changed.output)

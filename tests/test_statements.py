@@ -356,7 +356,7 @@ def _unmarked(text: str, value: str) -> list[str]:
 def article_texts(built_site) -> dict[str, str]:
     """url -> the visible text of each built page's article, infographic blocks and figure list included."""
     texts = {}
-    for entry in built_site.manifest["pages"]:
+    for entry in built_site.manifest.as_json()["pages"]:
         html = (built_site.site_dir / entry["url"] / "index.html").read_text(encoding="utf-8")
         article = BeautifulSoup(html, "html.parser").select_one("article")
         for script in article.select("script, style, #calc-months"):  # "1 tháng" there is a choice, not a figure
@@ -390,7 +390,7 @@ def test_the_legend_is_visible_text_not_only_an_underline(built_site):
 def test_every_unverified_value_on_paper_carries_the_mark_and_its_page_the_footnote(built_site, policy):
     values = _values_only_unverified(policy)
     checked = 0
-    for entry in built_site.manifest["leaflets"]:
+    for entry in built_site.manifest.as_json()["leaflets"]:
         if entry["variant"] != "standard":
             continue
         path = built_site.site_dir / entry["file"]
@@ -415,7 +415,7 @@ def test_a_card_with_an_unverified_figure_says_so_in_a_line(built_site):
         pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
         return sum(1 for r, g, b in pixels if abs(r - 0x8a) < 24 and abs(g - 0x4b) < 24 and b < 40)
 
-    images = built_site.manifest["images"]
+    images = built_site.manifest.as_json()["images"]
     unverified = [i["file"] for i in images if i["unverified_figures"]]
     verified = [i["file"] for i in images if not i["unverified_figures"]]
     assert unverified and verified
@@ -429,7 +429,7 @@ def test_a_marked_statement_is_marked_and_held_back_by_the_release_gate(article_
         assert re.search(r"có đăng ký (kinh doanh|thuộc diện BHXH bắt buộc)\*", article_texts[url]), url
     [trifold] = [l for l in paper if l.file == "leaflets/vi/ho-kinh-doanh-a4-trifold.pdf"]
     assert any("có đăng ký kinh doanh*" in s for s in trifold.sentences)
-    [entry] = [e for e in built_site.manifest["leaflets"] if e["file"] == trifold.file]
+    [entry] = [e for e in built_site.manifest.as_json()["leaflets"] if e["file"] == trifold.file]
     assert "household_business.compulsory_from_2025" in entry["unverified_figures"]
 
 
@@ -490,7 +490,7 @@ def test_gaps_readers_asked_about_are_answered_with_their_marks(article_texts, s
 
 
 def test_fallback_infographic_pages_show_no_unreviewed_heading(built_site):
-    for entry in built_site.manifest["pages"]:
+    for entry in built_site.manifest.as_json()["pages"]:
         if entry["kind"] != "infographic" or entry["lang"] == "vi":
             continue
         soup = BeautifulSoup((built_site.site_dir / entry["url"] / "index.html").read_text(encoding="utf-8"), "html.parser")

@@ -13,6 +13,7 @@ also gets a page collecting its infographics.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Mapping
@@ -27,7 +28,7 @@ from ..sources.content import GENERATED_PAGES, PageKey, SiteConfig, SourcePage
 from ..render.infographics import Infographic
 from ..sources.languages import DEFAULT_LANGUAGE, Language
 from ..render.renderer import FigureUse, Place, Rendered, Renderer, heading_slug, marked
-from ..sources.policy import format_figure
+from ..sources.policy import format_day, format_figure
 from ..sources.print_marks import marked_parts
 from ..problems import ProblemLog
 from .translations import state_of
@@ -63,6 +64,7 @@ class SitePage:
     toc: tuple  # headings, for the table of contents
     figures: tuple[FigureUse, ...]
     infographics: tuple[Infographic, ...] = ()
+    valid_until: dt.date | None = None  # the last day its figures hold (the day before one of them changes)
 
     @property
     def audience(self) -> str | None:
@@ -127,6 +129,8 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick
     rendered = renderer.body(source.body, Place(source.path, source.body_line), source.key)
     if source.key.is_overview:
         rendered = next_step_first(rendered, source)
+    figure_keys = [f.key for f in rendered.figures] + (list(calculator.FIGURES.values()) if source.kind == "calculator" else [])
+    valid_until = renderer.policy.valid_until(figure_keys, renderer.as_of)
     parts = [_heading(source.title)] + [_notice(language, kind, url, original) for kind in _notice_kinds(item)]
     if status == "fallback":
         # The text is Vietnamese inside a Bahnar or Jrai page: say so for screen readers.
@@ -137,7 +141,7 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick
         parts.append(Markup('<p class="outreach-legend">{}</p>').format(language.t("figures.legend")))
     figures = rendered.figures
     if source.kind == "calculator":
-        parts.append(_calculator(language, renderer))
+        parts.append(_calculator(language, renderer, valid_until))
         # The page lists every figure the calculator uses, with its mark and basis, not only those its text names.
         known = {f.key for f in figures}
         figures += tuple(f for f in renderer.figure_uses(calculator.FIGURES.values()) if f.key not in known)
@@ -150,11 +154,13 @@ def _compose(item: PageInLanguage, renderer: Renderer, extras: PageExtras, quick
         parts.append(_qr_block(extras.qr, url, source.title, language))
     if figures:
         parts.append(_template("figures.html", heading=language.t("figures.heading"),
-                               unverified=language.t("figures.unverified"), items=figures))
+                               unverified=language.t("figures.unverified"), items=figures,
+                               valid_until=language.t("figures.valid_until", date=format_day(valid_until)) if valid_until else ""))
     return SitePage(
         lang=language, key=original.key, url=url, title=source.title, kind=source.kind, order=original.order,
         description=source.description, status=status, outdated=item.outdated, source=source,
         html=Markup("\n\n").join(parts), toc=rendered.toc, figures=rendered.figures, infographics=rendered.infographics,
+        valid_until=valid_until,
     )
 
 
@@ -201,10 +207,11 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
                 continue
             key = PageKey(audience, INFOGRAPHIC_PAGE)
             url = page_url(key, language.url_prefix)
-            sources = []
+            sources, shown_from = [], []
             for original in originals:
                 own = by_lang_key[(language.code, original.key)]
                 sources.append((own.status, own.infographics) if own.infographics else ("fallback", original.infographics))
+                shown_from.append(own if own.infographics else original)
             status = weakest_status(status for status, _ in sources)
             # Under "this page has no Bahnar version yet" the heading is the Vietnamese one, not an unreviewed draft title.
             audience_title = by_lang_key[(originals[0].lang.code, PageKey.overview(audience))].title if status == "fallback" else overview.title
@@ -219,6 +226,8 @@ def infographic_pages(pages: list[SitePage], site: SiteConfig) -> list[SitePage]
             collected.append(dataclasses.replace(
                 overview, key=key, url=url, title=title, kind="infographic", order=8, description="",
                 status=status, outdated=False, html=Markup("\n\n").join(parts), toc=(), figures=(), infographics=(),
+                # Its figures are those of the pages it shows infographics of.
+                valid_until=min((p.valid_until for p in shown_from if p.valid_until), default=None),
             ))
     return collected
 
@@ -241,13 +250,16 @@ def _heading(title: str) -> Markup:
     return Markup('<h1 id="{}">{}</h1>').format(heading_slug(title, "-"), title)
 
 
-def _calculator(language: Language, renderer: Renderer) -> Markup:
+def _calculator(language: Language, renderer: Renderer, valid_until: dt.date | None) -> Markup:
     prefix = "calculator."
     strings = {key[len(prefix):]: value for key, value in language.strings.items() if key.startswith(prefix)}
     strings["legend"] = language.t("figures.legend")
     max_months = renderer.policy.figures["voluntary.support.max_months"]
+    # What the refusal says when a stored copy is used after the figures' last day (see calculator.html).
+    data = {**calculator.calculator_data(renderer.policy), "valid_until": format_day(valid_until) if valid_until else "",
+            "hotline": renderer.site.hotline}
     return _template("calculator.html", t=language.t, groups=calculator.GROUPS, periods=calculator.PERIODS,
-                     data=calculator.calculator_data(renderer.policy), strings=strings,
+                     data=data, strings=strings,
                      max_months=marked(format_figure(max_months, renderer.as_of, language.strings, "now"),
                                        max_months.shown_on(renderer.as_of).verified))
 

@@ -147,6 +147,14 @@ class PolicyData:
     def suggest(self, key: str) -> list[str]:
         return difflib.get_close_matches(key, self.figures.keys(), n=3, cutoff=0.6)
 
+    def valid_until(self, keys: Iterable[str], on: dt.date) -> dt.date | None:
+        """The last day the values of `keys` in force on `on` hold: the day before the first of them changes.
+
+        None when no change of any of them is known.
+        """
+        changes = [period.start for key in keys if (period := self.figures[key].next_change(on))]
+        return min(changes) - dt.timedelta(days=1) if changes else None
+
     def unverified_sources(self, key: str, on: dt.date) -> list[Figure]:
         """The stated figures behind `key` (itself, or a formula's inputs) with a value nobody checked yet."""
         figure = self.figures[key]

@@ -15,8 +15,8 @@ plugin only applies it to MkDocs' objects.
 Shards: MkDocs renders pages one after another on one core. The publisher
 runs one build per core, each seeing the whole site (navigation, URLs, links)
 but rendering only its share of the pages; shard 0 also writes the theme's
-files, the 404 pages (one per language, `404.html`, `bahnar/404.html`...) and
-the sitemap.
+files, the 404 pages and the offline pages (one per language, `404.html`,
+`bahnar/404.html`, `offline.html`, `bahnar/offline.html`...) and the sitemap.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from . import material, website
+from .webapp import OFFLINE_PAGE
 from ..cache import machine_cache
 
 
@@ -62,6 +63,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
             config.theme.static_templates.clear()
         else:
             config.theme.static_templates.update(_not_found_page(l) for l in self._languages if l["prefix"])
+            config.theme.static_templates.update(_offline_page(l) for l in self._languages)
         return config
 
     def on_files(self, files, config):
@@ -83,11 +85,13 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
             env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         # Each language's 404 page is the theme's, rendered with that language's settings;
         # an override can wrap Material's own template as "material/<name>".
-        others = {_not_found_page(l) for l in self._languages if l["prefix"]}
+        # The offline page (what the service worker shows for a page it never stored) likewise.
+        copies = {_not_found_page(l): "404.html" for l in self._languages if l["prefix"]}
+        copies.update({_offline_page(l): OFFLINE_PAGE for l in self._languages if l["prefix"]})
         env.loader = jinja2.ChoiceLoader([
             env.loader,
             jinja2.PrefixLoader({"material": jinja2.FileSystemLoader(material.theme_dir())}),
-            jinja2.FunctionLoader(lambda name: '{% extends "404.html" %}' if name in others else None),
+            jinja2.FunctionLoader(lambda name: '{%% extends "%s" %%}' % copies[name] if name in copies else None),
         ])
         return env
 
@@ -127,7 +131,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         context["config"] = self._views[language["code"]]
         context["nav"] = self._navs[language["code"]]
         context["pages"] = self._all_pages
-        if template_name.endswith("404.html"):
+        if template_name.endswith(("404.html", OFFLINE_PAGE)):
             # Served at any missing address, at any depth: links start from the site's root path.
             context["base_url"] = urlsplit(config.site_url or "/").path
         return context
@@ -138,6 +142,10 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
 
 def _not_found_page(language: dict) -> str:
     return language["prefix"] + "404.html"
+
+
+def _offline_page(language: dict) -> str:
+    return language["prefix"] + OFFLINE_PAGE
 
 
 def _config_view(config, language: dict):

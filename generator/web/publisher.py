@@ -132,7 +132,8 @@ def _assemble(shard_dirs: list[Path], indexes: list[dict], site_dir: Path, pages
     for page in pages:
         if page.kind == "calculator":
             calculators.setdefault(page.lang.url_prefix, []).append(page.url)
-    files = webapp.site_files(_theme_shell(site_dir), calculators, languages, quick_ask)
+    pages_written = {path.relative_to(site_dir).as_posix(): path.read_bytes() for path in site_dir.rglob("*.html")}
+    files = webapp.site_files(_theme_shell(site_dir), calculators, languages, pages_written, quick_ask)
     for box_files in quick_ask.values():
         files.update(box_files)
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {website.site_base(site_url)}sitemap.xml\n".encode("utf-8")

@@ -3,8 +3,15 @@
 A reader opens a guide from a QR code where there is coverage and reads it
 again in a field or a village hall where there is none. The service worker
 (`webapp/sw.js`, hand-written) keeps each page the reader opened and the
-calculator in their language; each language has a web app manifest so the
-site can be added to a phone's home screen and opens in that language.
+calculator in their language, refreshes each copy whenever the network serves
+the page, and shows a stored copy only without coverage, marked as such with
+the day it was stored; each language has an offline page for pages never
+opened, and a web app manifest so the site can be added to a phone's home
+screen and opens in that language.
+
+The worker's store is named by the site's content (`content_version`): a build
+that changes any page or figure makes a new store, into which the worker moves
+the old one's pages, fetched again where there is coverage.
 
 Everything here is returned as files to write (site path -> bytes). The build's
 inventory is `manifest.json`; the web app manifest is `site.webmanifest`.
@@ -13,6 +20,7 @@ inventory is `manifest.json`; the web app manifest is `site.webmanifest`.
 from __future__ import annotations
 
 import json
+from typing import Mapping
 
 import jinja2
 
@@ -26,6 +34,7 @@ FAVICON = f"{ICONS_DIR}/icon.svg"
 APPLE_TOUCH_ICON = f"{ICONS_DIR}/apple-touch-icon.png"
 SHARE_ICON = f"{ICONS_DIR}/icon-512.png"  # the shared preview of a page outside any audience
 SERVICE_WORKER = "sw.js"
+OFFLINE_PAGE = "offline.html"  # per language: rendered by MkDocs like the 404 pages (mkdocs_plugin.py)
 WEB_MANIFEST = "site.webmanifest"
 # The header's colour (generator/styles/outreach.css, --md-primary-fg-color): the phone's status bar matches it.
 THEME_COLOR = "#0b3b6f"
@@ -43,12 +52,18 @@ PRECACHE_BUDGET = 32 * 1024
 _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(WEBAPP_DIR), undefined=jinja2.StrictUndefined)
 
 
+def content_version(pages: Mapping[str, bytes]) -> str:
+    """A name for the site's content (site path -> bytes of every page): any page or figure change makes a new one."""
+    return digest(*(part for path in sorted(pages) for part in (path, pages[path])))[:16]
+
+
 def site_files(shell: dict[str, bytes], calculators: dict[str, list[str]], languages: tuple[Language, ...],
-               quick_ask: dict[str, dict[str, bytes]] | None = None) -> dict[str, bytes]:
+               pages: Mapping[str, bytes], quick_ask: dict[str, dict[str, bytes]] | None = None) -> dict[str, bytes]:
     """The service worker, one web app manifest per language, and the icons.
 
     `shell`: the theme files every page loads (site path -> content);
     `calculators`: per language prefix, the calculator pages' URLs;
+    `pages`: every page of the site (site path -> content), which name the store;
     `quick_ask`: per language prefix, the question box's script and index (site path -> content), kept
     when a page of that language is opened, so the box answers offline after one visit.
     """
@@ -57,12 +72,12 @@ def site_files(shell: dict[str, bytes], calculators: dict[str, list[str]], langu
     icons[FAVICON] = (WEBAPP_DIR / "icon.svg").read_bytes()
     precached = {**shell, FAVICON: icons[FAVICON]}
     settings = {
-        # The box's files are not named by their content: a new version of them is a new worker.
-        "version": digest(*(part for path in sorted(precached) for part in (path, precached[path])),
-                          *(part for files in quick_ask.values() for path in sorted(files) for part in (path, files[path])))[:16],
+        # The box's files are not named by their content: they too name the store.
+        "version": content_version({**precached, **pages, **{path: data for files in quick_ask.values() for path, data in files.items()}}),
         "shell": sorted(precached),
         "prefixes": [language.url_prefix for language in languages],
         "calculators": calculators,
+        "offline": {language.url_prefix: language.url_prefix + OFFLINE_PAGE for language in languages},
         "quickAsk": {prefix: sorted(files) for prefix, files in quick_ask.items()},
     }
     files = dict(icons)

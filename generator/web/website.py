@@ -18,6 +18,7 @@ from . import material, webapp
 from ..sources.content import SiteConfig
 from ..paper.images import SHARE_SIZE, share_file
 from ..sources.languages import Language
+from ..sources.policy import format_day
 from ..compose.pages import SitePage
 from ..textfold import fold
 
@@ -56,6 +57,9 @@ def front_matter(pages: list[SitePage]) -> dict[str, dict]:
         meta = {"title": theme_text(page.title), "share_image": share_file(page) if page.audience else webapp.SHARE_ICON}
         if page.audience:
             meta["share_image_size"] = list(SHARE_SIZE)
+        if page.valid_until:
+            meta["valid_until"] = page.valid_until.isoformat()
+            meta["valid_until_text"] = format_day(page.valid_until)
         if described.description:
             meta["description"] = theme_text(described.description)
             meta["description_lang"] = described.lang.html_lang
