@@ -25,6 +25,7 @@ from .editions import EditionChoice
 from .sources.languages import default_language, load_languages
 from .problems import ContentError, Problem, ProblemLog, WarningMemory, one_line_per_mistake, report
 from .team.translation_sheets import EXPORT_FOLDER, export_csv, export_target, import_translations
+from .team.translation_po import export_po, import_po, po_folder
 from .compose.translations import STATES, translation_states
 
 
@@ -320,7 +321,7 @@ def status_command(project: str) -> None:
 
 @main.group("translations")
 def translations_group() -> None:
-    """Trao đổi bản dịch với người dịch qua tệp bảng tính (CSV)."""
+    """Trao đổi bản dịch với người dịch qua tệp bảng tính (CSV) hoặc tệp PO (Poedit, Weblate)."""
 
 
 @translations_group.command("export")
@@ -330,13 +331,18 @@ def translations_group() -> None:
               help=f"Nơi ghi tệp CSV (mặc định: thư mục {EXPORT_FOLDER}/ của dự án, git bỏ qua thư mục này).")
 @click.option("--all", "include_done", is_flag=True, help="Gồm cả trang đã duyệt.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp --out nếu đã có.")
-def export_command(project: str, lang: str, out: str | None, include_done: bool, force: bool) -> None:
+@click.option("--format", "file_format", type=click.Choice(["csv", "po"]), default="csv", show_default=True,
+              help="csv: một bảng tính; po: mỗi trang một tệp PO (mở bằng Poedit, Weblate), mỗi đoạn một mục.")
+def export_command(project: str, lang: str, out: str | None, include_done: bool, force: bool, file_format: str) -> None:
     """Xuất các trang cần dịch (NGÔN_NGỮ: bahnar hoặc jrai): bản tiếng Việt bên cạnh bản dịch hiện có."""
     proj = _project(project)
     try:
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
     except ContentError as error:
         _fail(error, "Không đọc được nội dung")
+    if file_format == "po":
+        _export_po(proj, languages, sources, lang, out, include_done, force)
+        return
     target = export_target(Path(out) if out else None, proj.root, lang, dt.date.today())
     try:
         count = export_csv(translation_states(sources, languages), lang, target, include_done,
@@ -349,14 +355,27 @@ def export_command(project: str, lang: str, out: str | None, include_done: bool,
                "người bản ngữ đã kiểm tra thì ghi tên vào cột nguoi_duyet. Đừng sửa các cột mã (ma_ban_goc, ma_tep_ban_dich).")
 
 
+def _export_po(proj: Project, languages, sources, lang: str, out: str | None, include_done: bool, force: bool) -> None:
+    folder = po_folder(Path(out) if out else None, proj.root, lang, dt.date.today())
+    language = next(l for l in languages if l.code == lang)
+    try:
+        files = export_po(translation_states(sources, languages), language, folder, include_done, dt.date.today(), overwrite=force)
+    except FileExistsError as existing:
+        click.echo(f"Tệp {existing} đã có (có thể là bản dịch người dịch gửi lại): chưa ghi gì. "
+                   "Nhập các tệp đó trước, chọn thư mục khác cho --out, hoặc thêm --force để ghi đè.", err=True)
+        sys.exit(1)
+    click.echo(f"Đã ghi {len(files)} tệp PO (mỗi trang một tệp) vào {folder.resolve()}. Mở bằng Poedit hoặc đưa lên Weblate; "
+               "dịch từng mục, giữ nguyên {{ policy.… }}; người bản ngữ đã kiểm tra thì ghi tên vào mục người duyệt.")
+
+
 @translations_group.command("import")
 @project_option
 @as_of_option
-@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False), metavar="TỆP_CSV")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False), metavar="TỆP_CSV_HOẶC_PO…")
 @click.option("--force", is_flag=True,
               help="Ghi cả những trang đã bị sửa trực tiếp sau khi xuất bảng tính (các sửa đổi đó sẽ mất).")
-def import_command(project: str, as_of: str | None, csv_file: str, force: bool) -> None:
-    """Nhập bản dịch từ tệp CSV, ghi thành các trang Markdown trong content/.
+def import_command(project: str, as_of: str | None, files: tuple[str, ...], force: bool) -> None:
+    """Nhập bản dịch từ một tệp CSV hoặc các tệp PO, ghi thành các trang Markdown trong content/.
 
     Trước khi ghi, các trang sẽ ghi được kiểm tra như `outreach check`; còn lỗi
     thì không ghi trang nào.
@@ -365,13 +384,20 @@ def import_command(project: str, as_of: str | None, csv_file: str, force: bool) 
     date = _as_of(as_of)
     try:
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
-        pages, notes = import_translations(Path(csv_file), proj.root, languages, sources, force, date)
+        paths = [Path(f) for f in files]
+        if all(p.suffix.lower() == ".po" for p in paths):
+            pages, notes = import_po(paths, proj.root, languages, sources, force, date)
+        elif len(paths) == 1:
+            pages, notes = import_translations(paths[0], proj.root, languages, sources, force, date)
+        else:
+            raise click.UsageError("Nhập một tệp CSV, hoặc một hay nhiều tệp .po (không trộn hai loại).")
     except ContentError as error:
         _fail(error, "Chưa nhập bản dịch nào")
     for note in notes:
         click.echo(note.format(), err=True)
     for page in pages:
-        click.echo(f"Đã ghi {page.path.relative_to(proj.root)} (dòng {page.row} của bảng tính)")
+        source = f"từ {page.origin}" if page.origin.suffix.lower() == ".po" else f"dòng {page.row} của bảng tính"
+        click.echo(f"Đã ghi {page.path.relative_to(proj.root)} ({source})")
     click.echo(f"Đã nhập {len(pages)} trang.")
 
 

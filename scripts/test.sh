@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
+command -v msgfmt >/dev/null || need_apt+=(gettext)
 # WeasyPrint lays out text with Pango; Pillow's complex-text layout needs FriBiDi.
 ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpangoft2-1.0-0)
 ldconfig -p | grep -q libfribidi || need_apt+=(libfribidi0)

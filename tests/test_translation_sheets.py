@@ -220,7 +220,7 @@ def test_bad_hashes_and_duplicate_rows_are_refused_with_file_and_row(make_projec
     assert result.exit_code == 1
     assert f"dich-jrai.csv:{number}: lỗi: Dòng này: mã bản gốc `1.23457E+11` không hợp lệ" in result.output
     assert f"dich-jrai.csv:{other}: lỗi: Dòng này: mã tệp dịch `xyz` không hợp lệ" in result.output
-    assert f"dich-jrai.csv:{len(rows) + 1}: lỗi: Trang `{rows[0]['trang']}` (jrai) đã có ở dòng 2." in result.output
+    assert f"dich-jrai.csv:{len(rows) + 1}: lỗi: Trang `{rows[0]['trang']}` (jrai) đã có ở dòng 2. Giữ lại một bản" in result.output
     assert files_of(project.root) == before
 
 
@@ -268,3 +268,60 @@ def test_export_goes_to_a_folder_git_ignores_and_never_overwrites_a_sheet(make_p
     assert sheet.with_name(sheet.stem + "-2.csv").exists()
     refused = run(project, "translations", "export", "jrai", "--out", str(sheet))
     assert refused.exit_code == 1 and "đã có" in refused.output and "--force" in refused.output
+
+
+def test_importing_the_same_sheet_again_is_a_no_op_that_says_so(make_project, tmp_path, files_of):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW, "jrai/tu-nguyen/index.md": jrai(OVERVIEW)})
+    sheet, rows = export(project, tmp_path)
+    number, row = row_of(rows)
+    row.update(noi_dung_ban_dich="Bản dịch mới {{ policy.voluntary.rate }}.", nguoi_duyet="H'Hen Niê")
+    created, row = row_of(rows, "index.md")
+    row.update(tieu_de_ban_dich="Trang chủ (Jrai)", noi_dung_ban_dich="Jrai.")  # a page the first import creates
+    save(sheet, rows)
+    first = run(project, "translations", "import", str(sheet))
+    assert first.exit_code == 0 and "Đã nhập 2 trang." in first.output, first.output
+    before = files_of(project.root)
+
+    again = run(project, "translations", "import", str(sheet))
+    assert again.exit_code == 0, again.output
+    assert f"dich-jrai.csv:{min(number, created)}: cảnh báo: Bỏ qua 2 dòng" in again.output
+    assert "đã nhập tệp này rồi" in again.output and "Đã nhập 0 trang." in again.output
+    assert files_of(project.root) == before
+
+    # The same sheet after a colleague edited the imported file: refused, as any edit after the export.
+    (project.root / JRAI_FILE).write_text(jrai(OVERVIEW, body="Sửa trực tiếp."), encoding="utf-8")
+    edited = run(project, "translations", "import", str(sheet))
+    assert edited.exit_code == 1 and f"dich-jrai.csv:{number}: lỗi: `{JRAI_FILE}` đã được sửa" in edited.output
+
+
+def excel_csv(rows, path, bom=True, separator=";") -> None:
+    """The sheet as Excel's "CSV UTF-8" writes it with Vietnamese regional settings: BOM, `;`, CRLF."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff" if bom else "")
+        writer = csv.DictWriter(handle, fieldnames=rows[0].keys(), delimiter=separator, lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows({k: v.replace("\n", "\r\n") for k, v in row.items()} for row in rows)
+
+
+@pytest.mark.parametrize("bom, separator", [(True, ";"), (False, ";"), (False, ",")], ids=["excel-vi", "no-bom", "comma"])
+def test_a_sheet_saved_by_excel_imports_without_mojibake(make_project, tmp_path, bom, separator):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    sheet, rows = export(project, tmp_path)
+    number, row = row_of(rows)
+    body = "Ƀing ta pơ\u0306yao {{ policy.voluntary.rate }}; ‘ngữ’ “trích”.\n\n- Điều một, hai.\n- Ư ơ ă đ."
+    row.update(tieu_de_ban_dich="Tơ\u0306 nguyện; Jrai", mo_ta_ban_dich="Mô tả, có dấu phẩy", noi_dung_ban_dich=body,
+               nguoi_duyet="Y Bơ\u0306n")
+    excel_csv(rows, sheet, bom, separator)
+    raw = sheet.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == bom and b"\r\n" in raw and raw.split(b"\r\n")[0].count(separator.encode()) >= 11
+
+    result = run(project, "translations", "import", str(sheet))
+    assert result.exit_code == 0 and "Đã nhập 1 trang." in result.output, result.output
+    written = (project.root / JRAI_FILE).read_text(encoding="utf-8")
+    assert written.endswith("\n\n" + body + "\n") and "\r" not in written
+    meta = front_matter(project.root / JRAI_FILE)
+    assert (meta["title"], meta["description"], meta["reviewer"]) == ("Tơ\u0306 nguyện; Jrai", "Mô tả, có dấu phẩy", "Y Bơ\u0306n")
+    # And back out: the export holds the very same letters (no "Æ¡" or "Ã" anywhere).
+    _, rows = export(project, tmp_path, "--all", "--force")
+    _, row = row_of(rows)
+    assert (row["tieu_de_ban_dich"], row["noi_dung_ban_dich"]) == ("Tơ\u0306 nguyện; Jrai", body)

@@ -306,6 +306,9 @@ class Translation:
     source_hash: str  # content_hash() of that file when it was translated
     status: str  # draft | reviewed
     reviewer: str | None
+    # A fingerprint of each Vietnamese text translated (title, description, then each entry of
+    # the body, as the PO export numbers them): the next export knows which entries changed.
+    source_parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -349,6 +352,8 @@ class FrontMatter(Model):
     reviewer: short_text(80) | None = Field(None, description="Họ tên người bản ngữ đã kiểm tra bản dịch.")
     source: str | None = Field(None, description="Trang tiếng Việt được dịch, ví dụ `vi/tu-nguyen/index.md`.")
     source_hash: str | None = Field(None, description="Mã của bản tiếng Việt lúc dịch; lệnh `outreach status` cho biết mã này.")
+    source_parts: str | None = Field(None, pattern=r"^[0-9a-f]{8}( [0-9a-f]{8})*$",
+                                     description="Mã từng đoạn tiếng Việt lúc dịch; lệnh `outreach translations import` ghi dòng này, đừng sửa.")
 
     @field_validator("title", "description")
     @classmethod
@@ -459,8 +464,8 @@ def _read_page(path: Path, folder: Path, lang: str, site: SiteConfig, log: Probl
         translation = _translation_meta(path, key, front, meta, log)
         if translation is None:
             return None
-    elif front.status or front.source or front.source_hash or front.reviewer:
-        field = next(f for f in ("status", "source", "source_hash", "reviewer") if getattr(front, f))
+    elif front.status or front.source or front.source_hash or front.reviewer or front.source_parts:
+        field = next(f for f in ("status", "source", "source_hash", "reviewer", "source_parts") if getattr(front, f))
         log.error(path, meta.line_of(field), f"Trang tiếng Việt là bản gốc, không cần `{field}`. Xoá dòng này.")
         return None
     return SourcePage(
@@ -558,7 +563,8 @@ def _translation_meta(path: Path, key: PageKey, front: FrontMatter, meta, log: P
         ok = False
     if not ok:
         return None
-    return Translation(source=front.source, source_hash=source_hash, status=front.status, reviewer=front.reviewer)
+    return Translation(source=front.source, source_hash=source_hash, status=front.status, reviewer=front.reviewer,
+                       source_parts=tuple((front.source_parts or "").split()))
 
 
 def _check_translations(pages: list[SourcePage], log: ProblemLog) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import io
 import re
 import shutil
 import tempfile
@@ -107,11 +108,14 @@ def export_csv(states: list[TranslationState], lang: str, target: Path, include_
 class ImportedPage:
     path: Path
     text: str
-    row: int  # the spreadsheet row it comes from (the header is row 1)
+    row: int  # the line of `origin` it comes from (in a spreadsheet, the row: the header is row 1)
+    origin: Path  # the sheet or PO file
 
 
 @dataclass(frozen=True)
-class _Row:
+class Row:
+    """One page's translation as a translator sends it back (a sheet's row, a PO file)."""
+    origin: Path
     number: int
     rel: str
     lang: str
@@ -121,11 +125,12 @@ class _Row:
     description: str
     body: str
     reviewer: str
+    source_parts: str = ""  # see Translation.source_parts; only a PO file knows them
 
     @classmethod
-    def read(cls, number: int, row: dict) -> "_Row":
+    def read(cls, sheet: Path, number: int, row: dict) -> "Row":
         cell = {key: _from_cell(value or "").replace("\r\n", "\n").strip() for key, value in row.items() if key}
-        return cls(number, cell.get("trang", ""), cell.get("ngon_ngu", ""), cell.get("ma_ban_goc", ""),
+        return cls(sheet, number, cell.get("trang", ""), cell.get("ngon_ngu", ""), cell.get("ma_ban_goc", ""),
                    cell.get("ma_tep_ban_dich"), cell.get("tieu_de_ban_dich", ""), cell.get("mo_ta_ban_dich", ""),
                    cell.get("noi_dung_ban_dich", ""), cell.get("nguoi_duyet", ""))
 
@@ -142,9 +147,17 @@ def import_translations(sheet: Path, project_root: Path, languages: tuple[Langua
     refused row or any content error.
     """
     log = ProblemLog(Path.cwd())
-    pages = _read_sheet(sheet, project_root / "content", languages, sources, force, log)
+    rows = _read_sheet(sheet, force, log)
     log.raise_if_errors()
-    _check_imported(pages, sheet, project_root, as_of, log)
+    return write_checked(rows, project_root, languages, sources, force, as_of, log)
+
+
+def write_checked(rows: list[Row], project_root: Path, languages: tuple[Language, ...], sources: list[SourcePage],
+                  force: bool, as_of: dt.date, log: ProblemLog) -> tuple[list[ImportedPage], list[Problem]]:
+    """The pages the rows make, checked as `outreach check` would, then written; ContentError and nothing written on any error."""
+    pages = _pages_from_rows(rows, project_root / "content", languages, sources, force, log)
+    log.raise_if_errors()
+    _check_imported(pages, project_root, as_of, log)
     log.raise_if_errors()
     for page in pages:
         page.path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,20 +165,20 @@ def import_translations(sheet: Path, project_root: Path, languages: tuple[Langua
     return pages, log.warnings
 
 
-def _read_sheet(sheet, content_dir, languages, sources, force, log) -> list[ImportedPage]:
-    codes = {l.code for l in languages if not l.is_default}
-    originals = {p.rel: p for p in sources if p.lang == DEFAULT_LANGUAGE}
-    translations = {(p.lang, p.rel): p for p in sources if p.lang != DEFAULT_LANGUAGE}
+def _read_sheet(sheet: Path, force: bool, log: ProblemLog) -> list[Row]:
     try:
-        with sheet.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            required = [c for c in REQUIRED_COLUMNS if not (force and c == "ma_tep_ban_dich")]
-            missing = [c for c in required if c not in (reader.fieldnames or [])]
-            if missing:
-                log.error(sheet, 1, f"Thiếu cột: {', '.join(missing)}. Hãy dùng tệp do `outreach translations export` tạo ra "
-                                    "(tệp xuất bằng phiên bản cũ thì xuất lại).")
-                return []
-            rows = [_Row.read(number, row) for number, row in enumerate(reader, start=2)]
+        # utf-8-sig reads UTF-8 with or without the BOM Excel writes; newline="" keeps line breaks inside cells.
+        text = io.StringIO(sheet.read_bytes().decode("utf-8-sig"), newline="")
+        header = text.readline()
+        text.seek(0)
+        reader = csv.DictReader(text, delimiter=_separator(header))
+        required = [c for c in REQUIRED_COLUMNS if not (force and c == "ma_tep_ban_dich")]
+        missing = [c for c in required if c not in (reader.fieldnames or [])]
+        if missing:
+            log.error(sheet, 1, f"Thiếu cột: {', '.join(missing)}. Hãy dùng tệp do `outreach translations export` tạo ra "
+                                "(tệp xuất bằng phiên bản cũ thì xuất lại; các cột phân cách bằng dấu phẩy hoặc chấm phẩy).")
+            return []
+        return [Row.read(sheet, number, row) for number, row in enumerate(reader, start=2)]
     except UnicodeDecodeError:
         log.error(sheet, 1, "Tệp không ở bảng mã UTF-8. Khi lưu trong Excel, chọn \"CSV UTF-8\".")
         return []
@@ -173,39 +186,62 @@ def _read_sheet(sheet, content_dir, languages, sources, force, log) -> list[Impo
         log.error(sheet, 1, f"Không đọc được tệp CSV ({error}). Hãy lưu lại tệp dạng \"CSV UTF-8\" trong Excel hoặc LibreOffice.")
         return []
 
-    pages, first_row, untranslated, unchanged = [], {}, [], []
+
+def _pages_from_rows(rows: list[Row], content_dir, languages, sources, force, log) -> list[ImportedPage]:
+    codes = {l.code for l in languages if not l.is_default}
+    originals = {p.rel: p for p in sources if p.lang == DEFAULT_LANGUAGE}
+    translations = {(p.lang, p.rel): p for p in sources if p.lang != DEFAULT_LANGUAGE}
+    pages, first_row, untranslated, unchanged, already_imported = [], {}, [], [], []
     for row in rows:
         if not (row.title or row.body or row.description):
             if row.reviewer:
-                log.warning(sheet, row.number, f"Dòng có tên người duyệt ({row.reviewer}) nhưng chưa có bản dịch: bỏ qua. "
+                log.warning(row.origin, row.number, f"Dòng có tên người duyệt ({row.reviewer}) nhưng chưa có bản dịch: bỏ qua. "
                                                "Điền cột tieu_de_ban_dich và noi_dung_ban_dich, hoặc xoá tên người duyệt.")
             else:
-                untranslated.append(row.number)
+                untranslated.append(row)
             continue
         key = (row.lang, row.rel)
         if key in first_row:
-            log.error(sheet, row.number, f"Trang `{row.rel}` ({row.lang}) đã có ở dòng {first_row[key]}. Giữ lại một dòng rồi nhập lại.")
+            first = first_row[key]
+            where = f"dòng {first.number}" if first.origin == row.origin else f"{first.origin}:{first.number}"
+            log.error(row.origin, row.number, f"Trang `{row.rel}` ({row.lang}) đã có ở {where}. Giữ lại một bản rồi nhập lại.")
             continue
-        first_row[key] = row.number
-        if not _valid_row(row, sheet, codes, originals, log) or _edited_since_export(row, content_dir, force, sheet, log):
+        first_row[key] = row
+        if not _valid_row(row, codes, originals, log):
             continue
-        page = _imported_page(row, sheet, content_dir, originals[row.rel], translations.get(key), log)
+        current = translations.get(key)
+        if _edited_since_export(row, content_dir, force):
+            if _holds_row_already(row, content_dir, originals[row.rel], current):
+                already_imported.append(row)  # the file changed since the export: by importing this very row
+            else:
+                _refuse_edited(row, content_dir, log)
+            continue
+        page = _imported_page(row, content_dir, originals[row.rel], current, log)
         if page is None:
-            unchanged.append(row.number)
+            unchanged.append(row)
         else:
             pages.append(page)
-    if untranslated:
-        log.warning(sheet, untranslated[0], f"Bỏ qua {_rows(untranslated)}: chưa có bản dịch.")
-    if unchanged:
-        log.warning(sheet, unchanged[0], f"Bỏ qua {_rows(unchanged)}: bản dịch giống hệt tệp hiện có.")
+    for skipped, why in ((untranslated, "chưa có bản dịch."), (unchanged, "bản dịch giống hệt tệp hiện có."),
+                         (already_imported, "đã nhập tệp này rồi, tệp dịch đã đúng như vậy nên không có gì thay đổi.")):
+        for origin in dict.fromkeys(row.origin for row in skipped):
+            numbers = [row.number for row in skipped if row.origin == origin]
+            log.warning(origin, numbers[0], f"Bỏ qua {_rows(numbers)}: {why}")
     return pages
+
+
+SEPARATORS = (",", ";", "\t")  # Excel writes ";" where the decimal mark is a comma, as in Vietnamese settings
+
+
+def _separator(header: str) -> str:
+    """The separator that splits the header line into the most known column names."""
+    return max(SEPARATORS, key=lambda sep: sum(name.strip().strip('"') in COLUMNS for name in header.split(sep)))
 
 
 def _rows(numbers: list[int]) -> str:
     return f"dòng {numbers[0]}" if len(numbers) == 1 else f"{len(numbers)} dòng ({', '.join(map(str, numbers))})"
 
 
-def _valid_row(row: _Row, sheet, codes, originals, log) -> bool:
+def _valid_row(row: Row, codes, originals, log) -> bool:
     problems = []
     if row.lang not in codes:
         problems.append(f"ngôn ngữ `{row.lang}` không hợp lệ (chọn {', '.join(sorted(codes))})")
@@ -223,24 +259,32 @@ def _valid_row(row: _Row, sheet, codes, originals, log) -> bool:
     if problems:
         hint = (" Các cột mã phải giữ nguyên như lúc xuất: nếu Excel đã đổi chúng thành số, hãy xuất lại"
                 if any("mã" in p for p in problems) else "")
-        log.error(sheet, row.number, "Dòng này: " + "; ".join(problems) + "." + hint)
+        log.error(row.origin, row.number, "Dòng này: " + "; ".join(problems) + "." + hint)
     return not problems
 
 
-def _edited_since_export(row: _Row, content_dir: Path, force: bool, sheet, log: ProblemLog) -> bool:
-    """True (and reported) if the translation file changed after the sheet was exported."""
+def _edited_since_export(row: Row, content_dir: Path, force: bool) -> bool:
+    """True if the translation file changed after the sheet was exported (and that matters)."""
     path = content_dir / row.lang / row.rel
-    if force or row.file_fingerprint is None or row.file_fingerprint == file_fingerprint(path):
-        return False
+    return not (force or row.file_fingerprint is None or row.file_fingerprint == file_fingerprint(path))
+
+
+def _holds_row_already(row: Row, content_dir: Path, original: SourcePage, current: SourcePage | None) -> bool:
+    """True if importing the row would not change the translation file as it is now."""
+    # The notes go to a scratch log: they would be about a page this row will not write.
+    return current is not None and _imported_page(row, content_dir, original, current, ProblemLog(Path.cwd())) is None
+
+
+def _refuse_edited(row: Row, content_dir: Path, log: ProblemLog) -> None:
+    path = content_dir / row.lang / row.rel
     change = "được tạo" if not row.file_fingerprint else ("bị xoá" if not path.exists() else "được sửa")
-    log.error(sheet, row.number,
-              f"`content/{row.lang}/{row.rel}` đã {change} sau khi xuất bảng tính này: nhập dòng này sẽ làm mất thay đổi đó. "
+    log.error(row.origin, row.number,
+              f"`content/{row.lang}/{row.rel}` đã {change} sau khi xuất tệp này: nhập bản dịch này sẽ làm mất thay đổi đó. "
               "Chép thay đổi của tệp vào bảng tính (hoặc xuất bảng tính mới và dịch tiếp trên đó) rồi nhập lại; "
               "chắc chắn muốn ghi đè thì thêm --force.")
-    return True
 
 
-def _imported_page(row: _Row, sheet, content_dir: Path, original: SourcePage, current: SourcePage | None,
+def _imported_page(row: Row, content_dir: Path, original: SourcePage, current: SourcePage | None,
                    log: ProblemLog) -> ImportedPage | None:
     """The page to write for a row; None if it would not change anything."""
     path = content_dir / row.lang / row.rel
@@ -250,7 +294,7 @@ def _imported_page(row: _Row, sheet, content_dir: Path, original: SourcePage, cu
     if new_text:
         status, reviewer, source_hash = ("reviewed" if row.reviewer else "draft"), row.reviewer, row.source_hash
         if source_hash != original.content_hash:
-            log.warning(sheet, row.number, f"Bản tiếng Việt `content/{DEFAULT_LANGUAGE}/{row.rel}` đã sửa sau khi xuất bảng tính: "
+            log.warning(row.origin, row.number, f"Bản tiếng Việt `content/{DEFAULT_LANGUAGE}/{row.rel}` đã sửa sau khi xuất bảng tính: "
                                            "bản dịch được nhập nhưng ở trạng thái \"cần cập nhật\".")
     elif current.translation.source_hash != row.source_hash:
         # The same text, made for an older Vietnamese page: it stays outdated, and no
@@ -258,7 +302,7 @@ def _imported_page(row: _Row, sheet, content_dir: Path, original: SourcePage, cu
         if current.status == "draft":
             return None
         status, reviewer, source_hash = "draft", "", current.translation.source_hash
-        log.warning(sheet, row.number, f"Bản dịch chưa sửa theo bản tiếng Việt mới: `{shown}` vẫn \"cần cập nhật\", "
+        log.warning(row.origin, row.number, f"Bản dịch chưa sửa theo bản tiếng Việt mới: `{shown}` vẫn \"cần cập nhật\", "
                                        "không còn ghi người duyệt. Dịch lại phần đã đổi rồi nhập cùng tên người duyệt.")
     elif row.reviewer and (current.status, current.translation.reviewer) != ("reviewed", row.reviewer):
         status, reviewer, source_hash = "reviewed", row.reviewer, row.source_hash  # a review of the text as it is
@@ -272,15 +316,17 @@ def _imported_page(row: _Row, sheet, content_dir: Path, original: SourcePage, cu
         front["reviewer"] = reviewer
     front["source"] = f"{DEFAULT_LANGUAGE}/{row.rel}"
     front["source_hash"] = source_hash
+    if row.source_parts and source_hash == row.source_hash:
+        front["source_parts"] = row.source_parts
     if original.kind != "guide":
         front["kind"] = original.kind
     for key, value in _front_matter(path).items():  # keep what else the file says (`qr:`, …)
         front.setdefault(key, value)
     text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n" + row.body + "\n"
-    return ImportedPage(path, text, row.number)
+    return ImportedPage(path, text, row.number, row.origin)
 
 
-IMPORT_OWNED_KEYS = ("title", "description", "status", "reviewer", "source", "source_hash")
+IMPORT_OWNED_KEYS = ("title", "description", "status", "reviewer", "source", "source_hash", "source_parts")
 
 
 def _front_matter(path: Path) -> dict:
@@ -293,7 +339,7 @@ def _front_matter(path: Path) -> dict:
     return {key: value for key, value in meta.items() if key not in IMPORT_OWNED_KEYS}
 
 
-def _check_imported(pages: list[ImportedPage], sheet: Path, project_root: Path, as_of: dt.date, log: ProblemLog) -> None:
+def _check_imported(pages: list[ImportedPage], project_root: Path, as_of: dt.date, log: ProblemLog) -> None:
     """Run `outreach check` on a copy of the project with the imported pages written, and report what fails.
 
     A mistake in an imported page is reported at its sheet row (and at the line
@@ -315,10 +361,10 @@ def _check_imported(pages: list[ImportedPage], sheet: Path, project_root: Path, 
         try:
             check(Project(staged), BuildOptions(as_of))
         except ContentError as error:
-            rows = {page.path.relative_to(project_root).as_posix(): page.row for page in pages}
+            by_file = {page.path.relative_to(project_root).as_posix(): page for page in pages}
             for problem in error.problems:
-                if problem.path in rows:
-                    log.error(sheet, rows[problem.path],
+                if problem.path in by_file:
+                    log.error(by_file[problem.path].origin, by_file[problem.path].row,
                               f"{problem.message} (bản dịch cho `{problem.path}`, dòng {problem.line} của tệp sẽ ghi)",
                               seen_in=problem.seen_in)
                 else:
