@@ -72,12 +72,13 @@ def test_the_sheet_that_does_not_fit_is_listed_at_its_line_and_the_rest_is_print
     # Told before the sheets were rendered and the site made, not after.
     made = next(i for i, line in enumerate(lines) if line.startswith("Đã tạo trang web"))
     assert misfit < made
-    assert lines[-1].startswith("Đã in 3 tờ, 6 tờ chưa vừa khổ: leaflets/vi/tu-nguyen-a5-flyer.pdf, "), lines[-1]
+    assert lines[-1].startswith("Đã in 6 tờ, 3 tờ chưa vừa khổ: leaflets/vi/tu-nguyen-a5-flyer.pdf, "), lines[-1]
     printed = {entry["file"] for entry in manifest["leaflets"]}
     left_out = {entry["file"] for entry in manifest["left_out"]}
     languages = ("vi", "bahnar", "jrai")
-    assert left_out == {f"leaflets/{lang}/tu-nguyen-{sheet}.pdf" for lang in languages for sheet in ("a5-flyer", "a3-poster")}
-    assert printed == {f"leaflets/{lang}/tu-nguyen-a4-trifold.pdf" for lang in languages}
+    # The poster holds a headline and at most three points: it fits where the whole flyer does not.
+    assert left_out == {f"leaflets/{lang}/tu-nguyen-a5-flyer.pdf" for lang in languages}
+    assert printed == {f"leaflets/{lang}/tu-nguyen-{sheet}.pdf" for lang in languages for sheet in ("a4-trifold", "a3-poster")}
     assert all((site / file).is_file() for file in printed) and not any((site / file).exists() for file in left_out)
     assert all(entry["path"] == "content/vi/tu-nguyen/index.md" and entry["line"] == 8 for entry in manifest["left_out"])
 
@@ -86,7 +87,7 @@ def test_the_guide_links_only_the_printed_sheets(too_long):
     _, site, _, manifest = too_long
     page = BeautifulSoup((site / "tu-nguyen" / "index.html").read_text(encoding="utf-8"), "html.parser")
     links = {a["href"].split("leaflets/", 1)[1] for a in page.select("a[href*='leaflets/']")}
-    assert links == {"vi/tu-nguyen-a4-trifold.pdf"}, links
+    assert links == {"vi/tu-nguyen-a4-trifold.pdf", "vi/tu-nguyen-a3-poster.pdf"}, links
 
 
 def test_a_build_that_changed_nothing_says_again_which_sheets_are_missing(too_long):
@@ -95,7 +96,7 @@ def test_a_build_that_changed_nothing_says_again_which_sheets_are_missing(too_lo
     assert again.exit_code == 1, again.output
     assert "Không có gì thay đổi" in again.output
     assert "content/vi/tu-nguyen/index.md:8: lỗi: Tờ in leaflets/vi/tu-nguyen-a5-flyer.pdf" in again.output
-    assert "6 tờ chưa vừa khổ" in again.output
+    assert "3 tờ chưa vừa khổ" in again.output
 
 
 def test_a_release_refuses_while_a_sheet_does_not_fit(too_long, tmp_path):
@@ -115,8 +116,8 @@ def test_bahnar_text_too_long_is_for_a_native_speaker_to_shorten(make_project, t
     })
     result = build(project, tmp_path / "site", BuildOptions(AS_OF), cache=ArtifactCache(tmp_path / "cache"))
     reasons = {(e["file"], e["path"], e["line"]): e["message"] for e in result.manifest.as_json()["left_out"]}
-    assert reasons.keys() == {(f"leaflets/bahnar/tu-nguyen-{sheet}.pdf", "content/bahnar/tu-nguyen/index.md", 12)
-                              for sheet in ("a5-flyer", "a3-poster")}
+    # The poster shows at most three points of the flyer: only the A5 flyer holds the whole text.
+    assert reasons.keys() == {("leaflets/bahnar/tu-nguyen-a5-flyer.pdf", "content/bahnar/tu-nguyen/index.md", 12)}
     message = next(iter(reasons.values()))
     assert "Phần này viết bằng tiếng Bahnar: chỉ người bản ngữ rút ngắn được" in message
     assert "outreach translations export bahnar" in message

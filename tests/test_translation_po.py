@@ -7,7 +7,6 @@ the built page a citizen reads.
 """
 
 import datetime as dt
-import io
 import subprocess
 
 import pytest
