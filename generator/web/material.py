@@ -35,6 +35,7 @@ from jinja2 import nodes
 from ..assets import STYLES_DIR, TEMPLATES_DIR  # STYLES_DIR: ours, written over Material's
 from ..cache import digest, files_digest, library_versions, machine_cache
 from ..problems import Problem, ProblemLog
+from .webapp import OFFLINE_PAGE
 
 OVERRIDES_DIR = TEMPLATES_DIR / "mkdocs"
 FIX = "Cài lại đúng các phiên bản đã khoá: `.venv/bin/pip install -r requirements.lock`."
@@ -208,7 +209,7 @@ def _names(css: str, name: str) -> bool:
 # by the overrides, and the service worker's offline page (webapp.OFFLINE_PAGE, rendered like 404.html).
 OWN_PARTIALS = "partials/outreach-"
 # Pages of our own among the overrides, which Material does not have (rendered as static templates).
-OWN_PAGES = frozenset({"offline.html"})
+OWN_PAGES = frozenset({OFFLINE_PAGE})
 
 # Our main.html wraps Material's scripts block; it needs the bundle's <script> there.
 SCRIPTS_BLOCK_LOADS = "assets/javascripts/bundle."
