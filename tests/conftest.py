@@ -261,3 +261,21 @@ def settled(page) -> None:
     """
     page.wait_for_load_state("load")
     page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def wait_in_page(page, condition: str, arg=None) -> None:
+    """Wait until `condition` (a function of `arg`, maybe async, run in the page) holds, for at most a minute.
+
+    Not Playwright's wait_for_function: its polling compiles the condition inside the page,
+    which a Content-Security-Policy without 'unsafe-eval' refuses (some Chromium builds do,
+    some not); a function handed to `evaluate` goes through the debugging protocol instead.
+    """
+    held = page.evaluate("""async (arg) => {
+        const holds = %s;
+        for (const deadline = Date.now() + 60000; Date.now() < deadline;) {
+            if (await holds(arg)) { return true; }
+            await new Promise((done) => setTimeout(done, 100));
+        }
+        return false;
+    }""" % condition, arg)
+    assert held, condition

@@ -6,6 +6,8 @@ under a base path, as it would be on a provincial portal.
 
 import pytest
 
+from conftest import wait_in_page
+
 PHONE = {"width": 360, "height": 740}
 
 
@@ -72,7 +74,7 @@ def test_search_index_waits_until_the_reader_searches(server, browser):
     # A gesture that is not a search (scrolling) brings the bundle; once it has set itself up (it then
     # publishes component$) and the requests it started are over, nothing may have asked for the index.
     page.mouse.wheel(0, 300)
-    page.wait_for_function("'component$' in window")
+    wait_in_page(page, "() => 'component$' in window")
     page.wait_for_load_state("networkidle")
     assert [u for u in requested if "/assets/javascripts/bundle." in u]
     assert not [u for u in requested if u.endswith("search_index.json")]

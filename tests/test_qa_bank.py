@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from conftest import AS_OF, REPO, write_project
+from conftest import AS_OF, REPO, wait_in_page, write_project
 from generator.build import BuildOptions, Project, compose, read_bank
 from generator.cli import main
 from generator.compose import quick_ask
@@ -267,7 +267,7 @@ def test_a_citizen_types_a_question_and_reads_the_answer_offline_too(server, bro
     assert first.locator("a").get_attribute("href").endswith("hoi-dap/")
     box.fill("giá cà phê hôm nay bao nhiêu")
     box.press("Enter")
-    page.wait_for_function("document.querySelector('[data-hoi-nhanh-results] a[href^=\"tel:\"]') !== null")
+    wait_in_page(page, "() => document.querySelector('[data-hoi-nhanh-results] a[href^=\"tel:\"]') !== null")
     # After one visit the service worker keeps the box's files: it answers without coverage.
     page.evaluate("navigator.serviceWorker.ready")
     page.reload(wait_until="networkidle")

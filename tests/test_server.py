@@ -24,7 +24,7 @@ from typing import Iterator
 
 import pytest
 
-from conftest import AS_OF, BASE_PATH, REPO, SITE_URL, settled
+from conftest import AS_OF, BASE_PATH, REPO, SITE_URL, settled, wait_in_page
 from generator.build import BuildOptions, Project, build
 from generator.cache import ArtifactCache
 from generator.web import server as nginx_config
@@ -243,7 +243,7 @@ def test_the_content_security_policy_blocks_an_injected_script_and_lets_the_site
     for path in ("tu-nguyen/", "bahnar/tu-nguyen/tinh-tien-dong/", "khong-co/"):
         page.goto(nginx.url + path, wait_until="load")
         page.mouse.wheel(0, 40)  # the first gesture: Material's scripts load
-        page.wait_for_function("typeof window.document$ !== 'undefined'")
+        wait_in_page(page, "() => typeof window.document$ !== 'undefined'")
         page.wait_for_load_state("networkidle")
         assert page.evaluate("window.violations") == [], path
     page.close()
@@ -268,22 +268,6 @@ def change_poverty_line(project: Project, old: int, new: int) -> None:
     head, figure = policy.read_text(encoding="utf-8").split("  rural_poverty_line:", 1)
     assert f"value: {old}\n" in figure
     policy.write_text(head + "  rural_poverty_line:" + figure.replace(f"value: {old}\n", f"value: {new}\n", 1), encoding="utf-8")
-
-
-def wait_in_page(page, condition: str, arg) -> None:
-    """Wait until `condition` (an async function of `arg`, run in the page) holds, for at most a minute.
-
-    Playwright's wait_for_function takes a promise for a true value: the loop awaits it.
-    """
-    held = page.evaluate("""async (arg) => {
-        const holds = %s;
-        for (const deadline = Date.now() + 60000; Date.now() < deadline;) {
-            if (await holds(arg)) { return true; }
-            await new Promise((done) => setTimeout(done, 100));
-        }
-        return false;
-    }""" % condition, arg)
-    assert held, condition
 
 
 def stores(page, *urls: str) -> list[str]:

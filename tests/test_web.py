@@ -28,7 +28,7 @@ from generator.cache import ArtifactCache
 from generator.sources.content import content_hash
 from generator.sources.languages import load_languages
 
-from conftest import AS_OF, REPO, SITE_URL, node_tool, serving_under_base_path
+from conftest import AS_OF, REPO, SITE_URL, node_tool, serving_under_base_path, wait_in_page
 
 LANGUAGES = load_languages()
 PREFIX = {language.code: language.url_prefix for language in LANGUAGES}
@@ -348,7 +348,7 @@ def test_key_pages_are_accessible_on_a_desktop(server, browser):
     for url in KEY_PAGES[:4]:
         page.goto(server + url, wait_until="networkidle")
         page.mouse.wheel(0, 40)  # the first gesture: Material's scripts load and change the page
-        page.wait_for_function("typeof window.document$ !== 'undefined'")  # Material's bundle has run
+        wait_in_page(page, "() => typeof window.document$ !== 'undefined'")  # Material's bundle has run
         page.wait_for_load_state("networkidle")
         assert inject_axe(page) == [], url
     page.close()
