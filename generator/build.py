@@ -483,7 +483,8 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     try:
         new_site = staging / "site"
         website = publisher.publishing(composition.pages, composition.assets, composition.languages, composition.site, composition.site_url,
-                                       project.config_file, new_site, work_dir, options.as_of, composition.quick_ask)
+                                       project.config_file, new_site, work_dir, options.as_of, composition.quick_ask,
+                                       cache.apart())
         # Leaflets and cards render on every core while the website does.
         with website:
             printed = render_all(leaflets, project.root, progress, cache)
@@ -502,7 +503,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             manifest = moves_in(manifest, manifest_before, composition.qr_codes, composition.lock.reasons)
         short_codes = composition.qr_codes + [t.qr for t in composition.tagged_codes]
         files = gather(
-            image_files(composition.qr_codes),
+            image_files(composition.qr_codes, cache.apart()),
             redirect_files(short_codes, composition.site_url),
             edition_page_files(composition.communes, composition.campaigns, composition.tagged_codes,
                                [leaflet for leaflet, _ in printed.sheets],

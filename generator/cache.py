@@ -141,6 +141,11 @@ class ArtifactCache:
         self.hits: list[str] = []
         self.misses: list[str] = []
 
+    def apart(self) -> "ArtifactCache":
+        """The same stored artifacts with hits and misses of their own: the tally of sheets and
+        images rendered stays theirs alone when pages and QR codes are looked up too."""
+        return ArtifactCache(self.root, self.also_read, self.records)
+
     def _path(self, kind: str, key: str, root: Path | None = None) -> Path:
         return (root or self.root) / kind / key[:2] / key
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 import functools
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
 
+from ..cache import ArtifactCache, digest, files_digest, library_versions
 from ..sources.content import PageKey
 from ..sources.languages import Language
 from ..sources.published import QrEntry, QrFiles
@@ -135,10 +137,27 @@ def png_image(url: str) -> bytes:
     return png.getvalue()
 
 
-def image_files(codes: list[QrCode]) -> dict[str, bytes]:
-    """The downloadable QR images, site-relative path -> bytes."""
+def image_files(codes: list[QrCode], cache: ArtifactCache | None = None) -> dict[str, bytes]:
+    """The downloadable QR images, site-relative path -> bytes.
+
+    Drawing a code is mostly choosing its mask: at province scale, 420 codes cost
+    seconds at every build. Each address's pair of images is kept in the build
+    cache, under a key of the address, the drawing parameters and code, and the
+    versions of qrcode and Pillow, so a build draws only codes it never drew before.
+    """
+    cache = cache or ArtifactCache(None)
+    drawing = _drawing_code()
     files = {}
     for qr in codes:
-        files[qr.svg] = svg_image(qr.short_url)
-        files[qr.png] = png_image(qr.short_url)
+        key = digest(drawing, qr.short_url)
+        images = cache.get("qr-images", key, qr.png)
+        if images is None:
+            images = (svg_image(qr.short_url), png_image(qr.short_url))
+            cache.put("qr-images", key, images)
+        files[qr.svg], files[qr.png] = images
     return files
+
+
+def _drawing_code() -> str:
+    """What the images depend on besides the address: this module (the parameters above and how it draws) and the libraries."""
+    return digest(files_digest([Path(__file__)]), library_versions(("qrcode", "pillow")))

@@ -381,8 +381,9 @@ def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCac
 
     Raises ContentError only for a sheet that asked for a file it may not read.
     """
+    code = _code()  # once: it reads the fonts and asks every library its version
     results = render_cached(
-        cache, "leaflets", leaflets, [_key(_code(), leaflet) for leaflet in leaflets],
+        cache, "leaflets", leaflets, [_key(code, leaflet) for leaflet in leaflets],
         [leaflet.file("standard") for leaflet in leaflets], render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
         prepare=_import_weasyprint,
     )

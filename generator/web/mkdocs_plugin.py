@@ -17,6 +17,8 @@ runs one build per core, each seeing the whole site (navigation, URLs, links)
 but rendering only its share of the pages; shard 0 also writes the theme's
 files, the 404 pages and the offline pages (one per language, `404.html`,
 `bahnar/404.html`, `offline.html`, `bahnar/offline.html`...) and the sitemap.
+A page the publisher already has from an earlier build with the same inputs
+(`reused`) is rendered by no shard, but stays in the navigation like the others.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ class LanguageLayerConfig(Config):
     rendered = config_options.Type(str)
     shard = config_options.Type(int, default=0)
     shards = config_options.Type(int, default=1)
+    # Pages (docs paths) whose HTML the publisher has from an earlier build with the same inputs: no shard renders them.
+    reused = config_options.Type(list, default=[])
 
 
 class LanguageLayer(BasePlugin[LanguageLayerConfig]):
@@ -69,7 +73,9 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
     def on_files(self, files, config):
         pages = sorted((f for f in files if f.is_documentation_page()), key=lambda f: f.src_uri)
         self._all_pages = pages
-        mine = set(website.shard_share(pages, self.config.shard, self.config.shards))
+        reused = set(self.config.reused)
+        to_render = [f for f in pages if f.src_uri not in reused]
+        mine = set(website.shard_share(to_render, self.config.shard, self.config.shards))
         for file in files:
             shared = not file.is_documentation_page() and self.config.shard == 0
             if file not in mine and not shared:

@@ -13,6 +13,12 @@ One site holds every language: Vietnamese at the root, the others under their
 prefix (`/bahnar/`, `/jrai/`). It is rendered by one MkDocs build per core,
 each rendering a share of the pages, and assembled here; each language gets
 its own search index, split from Material's.
+
+A page whose inputs did not change since a build that rendered it is not
+rendered again: its HTML and its search entries are kept in the build cache
+under a key of its stub, its content and everything the theme reads besides
+(`_site_key`), so one edited page re-renders that page, and an edited title,
+interface string or template every page.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ import yaml
 
 from ..assets import STYLES_DIR
 from . import material, webapp, website
-from ..cache import worker_pool
+from ..cache import ArtifactCache, digest, files_digest, library_versions, worker_pool
 from ..sources.content import SiteConfig
 from ..sources.languages import Language, default_language
 from ..compose.pages import SitePage
@@ -53,31 +59,39 @@ def publishing(
     work_dir: Path,
     build_date: dt.date,
     quick_ask: dict[str, dict[str, bytes]] | None = None,
+    cache: ArtifactCache | None = None,
 ) -> Iterator[None]:
     """Render the website into `site_dir` on every core while the `with` block writes other files there.
 
     The website is in place when the block ends; if the block raises, the
     rendering is abandoned. `build_date` dates the sitemap and its gzip header, never the clock.
+    A page rendered before from the same inputs is taken from `cache` (see _page_key).
     """
+    cache = cache or ArtifactCache(None)
     docs_dir, rendered_dir = work_dir / "docs", work_dir / "rendered"
     front_matter = website.front_matter(pages)
+    staged = {_source(page): _staged(page, front_matter) for page in pages}
+    layer = website.language_layer(languages, site, pages, front_matter, site_url)
+    overrides = _config_overrides(_read_base_config(config_file), languages, layer, pages, docs_dir, site_url)
+    site_key = _site_key(config_file, overrides, layer, build_date)
+    keys = {source: digest(site_key, source, *texts) for source, texts in staged.items()}
+    reused = {source: cache.get(PAGES_KIND, keys[source], source) for source in staged}
+    reused = {source: page for source, page in reused.items() if page is not None}
+    _stage_docs(staged, reused, docs_dir, rendered_dir)
     for language in languages:
-        _stage_docs([p for p in pages if p.lang == language], front_matter, assets[language.code],
-                    docs_dir / language.url_prefix, rendered_dir / language.url_prefix)
+        _stage_assets(assets[language.code], docs_dir / language.url_prefix)
     for stylesheet, source in ((website.STYLESHEET, "outreach.css"), (website.PRINT_STYLESHEET, "print.css")):
         (docs_dir / stylesheet).parent.mkdir(parents=True, exist_ok=True)
         # Comments explain the rules to developers; phones on a slow network get none of them.
         (docs_dir / stylesheet).write_text(rcssmin.cssmin((STYLES_DIR / source).read_text(encoding="utf-8")), encoding="utf-8")
-    layer = website.language_layer(languages, site, pages, front_matter, site_url)
-    overrides = _config_overrides(_read_base_config(config_file), languages, layer, pages, docs_dir, site_url)
-    shards = website.shard_count(len(pages))
+    shards = website.shard_count(len(pages) - len(reused))
     # Shards write beside the site (one file system, so assembling it is renaming).
     shard_dirs = [site_dir.with_name(f"{site_dir.name}-shard-{shard}") for shard in range(shards)]
     site_dir.mkdir(parents=True, exist_ok=True)
     with worker_pool(shards) as pool:
         futures = [
             pool.submit(_build_shard, str(config_file), overrides, layer, str(rendered_dir), shard, shards, str(shard_dir),
-                        build_date)
+                        build_date, sorted(reused))
             for shard, shard_dir in enumerate(shard_dirs)
         ]
         try:
@@ -90,7 +104,53 @@ def publishing(
             indexes = [future.result() for future in futures]
         except material.MaterialMismatch as mismatch:  # nothing half-patched is published
             raise ContentError(mismatch.problems) from None
+    search_entries: dict[str, list[dict]] = {}
+    for doc in (doc for index in indexes for doc in index["docs"]):
+        search_entries.setdefault(website.page_of_search_entry(doc), []).append(doc)
+    for page in pages:
+        source = _source(page)
+        if source in reused:
+            target = site_dir / _output(page)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(reused[source]["html"])
+        else:
+            html = _page_file(shard_dirs, page).read_bytes()
+            cache.put(PAGES_KIND, keys[source], {"html": html, "search": search_entries.get(page.url, [])})
+    # After the shards' own: the first index gives the search settings.
+    indexes.append({"docs": [doc for page in reused.values() for doc in page["search"]]})
     _assemble(shard_dirs, indexes, site_dir, pages, languages, site_url, quick_ask or {})
+
+
+# --- pages rendered before ---------------------------------------------------
+
+PAGES_KIND = "pages"
+
+
+def _site_key(config_file: Path, overrides: dict, layer: list[dict], build_date: dt.date) -> str:
+    """What every page's HTML depends on besides its own stub and content: the site's config with every
+    language's navigation (titles, order, previous and next), the language layer (site names, interface
+    strings, hotline, home page buttons), the build date, the theme (Material's version, our overrides
+    and styles, this publisher's code) and the versions of every library that renders."""
+    # The work folder's name is random and changes nothing in a page.
+    config = {name: value for name, value in overrides.items() if name != "docs_dir"}
+    code = [path for folder in (material.OVERRIDES_DIR, STYLES_DIR, Path(__file__).parent) for path in folder.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts]
+    return digest(config_file.read_bytes(), json.dumps(config, sort_keys=True, ensure_ascii=False),
+                  json.dumps(layer, sort_keys=True, ensure_ascii=False), build_date.isoformat(), files_digest(code),
+                  library_versions())
+
+
+def _source(page: SitePage) -> str:
+    """The page's file in the docs tree MkDocs reads: "bahnar/tu-nguyen/index.md"."""
+    return page.lang.url_prefix + page.rel
+
+
+def _output(page: SitePage) -> str:
+    return page.url + "index.html"
+
+
+def _page_file(shard_dirs: list[Path], page: SitePage) -> Path:
+    return next(path for path in (shard_dir / _output(page) for shard_dir in shard_dirs) if path.exists())
 
 
 def check_theme(log: ProblemLog) -> None:
@@ -99,7 +159,7 @@ def check_theme(log: ProblemLog) -> None:
 
 
 def _build_shard(config_file: str, overrides: dict, layer: list[dict], rendered_dir: str, shard: int, shards: int,
-                 shard_dir: str, build_date: dt.date) -> dict:
+                 shard_dir: str, build_date: dt.date, reused: list[str]) -> dict:
     """Render one shard of the website; returns its search index (the publisher writes one per language)."""
     # MkDocs dates every page, hence the sitemap's <lastmod> and its gzip header, from this variable, else
     # from the clock: a site built twice from the same sources is the same site, across midnight too.
@@ -107,7 +167,8 @@ def _build_shard(config_file: str, overrides: dict, layer: list[dict], rendered_
     os.environ["SOURCE_DATE_EPOCH"] = str(int(dt.datetime.combine(build_date, dt.time(), dt.timezone.utc).timestamp()))
     overrides = copy.deepcopy(overrides)  # MkDocs consumes parts of the config it validates
     overrides["site_dir"] = shard_dir
-    overrides["plugins"].append({LANGUAGE_PLUGIN: {"languages": layer, "rendered": rendered_dir, "shard": shard, "shards": shards}})
+    overrides["plugins"].append({LANGUAGE_PLUGIN: {"languages": layer, "rendered": rendered_dir, "shard": shard, "shards": shards,
+                                                   "reused": reused}})
     _run_mkdocs(Path(config_file), overrides)
     # Finishing touches run here, on the shard's core, rather than after every shard is done.
     shard_dir = Path(shard_dir)
@@ -172,18 +233,27 @@ def _read_base_config(config_file: Path) -> dict:
         return yaml_load(handle) or {}
 
 
-def _stage_docs(pages: list[SitePage], front_matter: dict[str, dict], assets: dict[str, Path], docs_dir: Path,
-                rendered_dir: Path) -> None:
-    """A stub Markdown file per page (MkDocs needs one to make a page: its front matter is what the
-    templates read) and the page's finished HTML beside it."""
-    for page in pages:
-        target = docs_dir / page.rel
+def _staged(page: SitePage, front_matter: dict[str, dict]) -> tuple[str, str]:
+    """A page as MkDocs gets it: a stub Markdown file (MkDocs needs one to make a page: its front matter
+    is what the templates read) and its finished HTML with its table of contents, as JSON."""
+    meta = yaml.safe_dump(front_matter[page.url], allow_unicode=True, sort_keys=False)
+    rendered = json.dumps({"html": str(page.html), "toc": website.toc_tokens(page.toc)}, ensure_ascii=False)
+    return "---\n" + meta + "---\n", rendered
+
+
+def _stage_docs(staged: dict[str, tuple[str, str]], reused: dict, docs_dir: Path, rendered_dir: Path) -> None:
+    """Each page's stub (every page is in the navigation) and, for a page to be rendered, its finished HTML."""
+    for source, (stub, rendered) in staged.items():
+        target = docs_dir / source
         target.parent.mkdir(parents=True, exist_ok=True)
-        meta = yaml.safe_dump(front_matter[page.url], allow_unicode=True, sort_keys=False)
-        target.write_text("---\n" + meta + "---\n", encoding="utf-8")
-        rendered = (rendered_dir / page.rel).with_suffix(".json")
-        rendered.parent.mkdir(parents=True, exist_ok=True)
-        rendered.write_text(json.dumps({"html": str(page.html), "toc": website.toc_tokens(page.toc)}, ensure_ascii=False), encoding="utf-8")
+        target.write_text(stub, encoding="utf-8")
+        if source not in reused:
+            target = (rendered_dir / source).with_suffix(".json")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(rendered, encoding="utf-8")
+
+
+def _stage_assets(assets: dict[str, Path], docs_dir: Path) -> None:
     for rel, source in assets.items():
         target = docs_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -150,8 +150,8 @@ def write_search_indexes(shard_indexes: list[dict], site_dir: Path, pages: list[
     language_of = {page.url: page.lang for page in pages}
     languages = {page.lang.code: page.lang for page in pages}
     docs_by_language: dict[str, list[dict]] = {code: [] for code in languages}
-    for doc in sorted((doc for index in shard_indexes for doc in index["docs"]), key=lambda d: order[_page_url(d)]):
-        language = language_of[_page_url(doc)]
+    for doc in sorted((doc for index in shard_indexes for doc in index["docs"]), key=lambda d: order[page_of_search_entry(d)]):
+        language = language_of[page_of_search_entry(doc)]
         docs_by_language[language.code].append({**doc, "location": doc["location"][len(language.url_prefix):]})
     for code, language in languages.items():
         target = site_dir / language.url_prefix / material.SEARCH_INDEX
@@ -160,7 +160,7 @@ def write_search_indexes(shard_indexes: list[dict], site_dir: Path, pages: list[
         target.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def _page_url(doc: dict) -> str:
+def page_of_search_entry(doc: dict) -> str:
     return doc["location"].split("#")[0]
 
 
