@@ -512,7 +512,8 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
             status_page_files(composition.translation_states, default_language(composition.languages)),
             leaflet_files(printed.sheets, composition.languages),
             card_files(drawn),
-            script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
+            script_files(composition.scripts, options.as_of, composition.site.hotline, options.release, cache.apart())
+            if print_materials else {},
             kit_files(composition.kits, composition.site.hotline, options.as_of, options.release, project.root),
             manifest_files(manifest),
         )

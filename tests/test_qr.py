@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from generator.build import BuildOptions, build, compose
+from generator.cache import ArtifactCache
 from generator.problems import ContentError
 from generator.compose import qr as qr_module
 from generator.compose.qr import MAX_VERSION, QUIET_ZONE, image_files
@@ -274,3 +275,35 @@ def test_each_qr_image_is_drawn_once_per_address(make_project, monkeypatch):
     assert len(printed) >= 3 and len(printed[0].documents) == 3  # tri-fold, flyer, poster; standard, print-shop, photocopy
     assert {url for url, _ in drawn} == addresses
     assert set(drawn.values()) == {1}, drawn  # one SVG and one PNG per address, whatever the number of sheets
+
+
+def test_qr_images_are_drawn_once_across_builds_and_still_decode(make_project, tmp_path, monkeypatch):
+    """The images are kept in the build cache per address: a later build draws none, and what it publishes decodes."""
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    cache = ArtifactCache(tmp_path / "cache")
+    build(project, tmp_path / "first", BuildOptions(AS_OF), cache=cache)
+    for cached in (qr_module._matrix, qr_module.svg_image, qr_module.png_image):
+        cached.cache_clear()
+    drawn = Counter()
+    draw = qrcode.QRCode.make_image
+
+    def counting(code, *args, **kwargs):
+        drawn[code.data_list[0].data] += 1
+        return draw(code, *args, **kwargs)
+
+    monkeypatch.setattr(qrcode.QRCode, "make_image", counting)
+    result = build(project, tmp_path / "second", BuildOptions(AS_OF), cache=cache)
+    assert not drawn
+    entries = result.manifest.as_json()["qr"]
+    assert entries
+    for entry in entries:
+        for kind in ("png", "svg"):
+            assert (tmp_path / "second" / entry["files"][kind]).read_bytes() == (tmp_path / "first" / entry["files"][kind]).read_bytes()
+        [decoded] = zxingcpp.read_barcodes(Image.open(tmp_path / "second" / entry["files"]["png"]))
+        assert decoded.text == entry["url"]
+    # Another address is another image: nothing is served for the wrong one.
+    other = build(project, tmp_path / "third", BuildOptions(AS_OF, "https://other.example/"), cache=cache)
+    assert drawn and all(url.startswith(b"https://other.example/") for url in drawn)
+    for entry in other.manifest.as_json()["qr"]:
+        [decoded] = zxingcpp.read_barcodes(Image.open(tmp_path / "third" / entry["files"]["png"]))
+        assert decoded.text == entry["url"]

@@ -24,6 +24,7 @@ from pathlib import Path
 import jinja2
 
 from ..assets import FONTS_DIR, TEMPLATES_DIR
+from ..cache import ArtifactCache, code_digest, digest
 from ..compose.pages import PageInLanguage, draft_mark
 from ..problems import ProblemLog
 from ..render.infographics import UNVERIFIED_MARK
@@ -154,20 +155,29 @@ def text_file(script: Script, as_of: dt.date, hotline: str, release: bool) -> by
     return _TEMPLATES.get_template("script.txt").render(**_context(script, as_of, hotline, release)).encode("utf-8")
 
 
-def pdf_file(script: Script, as_of: dt.date, hotline: str, release: bool) -> bytes:
-    """The announcer's copy: A4, large type, one part after another, never a part split across pages."""
-    from weasyprint import HTML  # imported here, as for the leaflets: only a build with scripts needs it
+def pdf_file(script: Script, as_of: dt.date, hotline: str, release: bool, cache: ArtifactCache | None = None) -> bytes:
+    """The announcer's copy: A4, large type, one part after another, never a part split across pages.
 
-    from .fetcher import PrintFetcher
-
+    Kept in `cache` under its HTML and the code, fonts and libraries that print it: a build whose
+    scripts did not change neither loads WeasyPrint nor lays them out again."""
+    cache = cache or ArtifactCache(None)
     html = _TEMPLATES.get_template("script.html").render(**_context(script, as_of, hotline, release))
-    fetcher = PrintFetcher([FONTS_DIR])
-    return HTML(string=html, base_url=str(FONTS_DIR) + "/", url_fetcher=fetcher).write_pdf()
+    key = digest(code_digest(Path(__file__), Path(__file__).with_name("fetcher.py")), html)
+    pdf = cache.get("scripts", key, f"{script.stem}.pdf")
+    if pdf is None:
+        from weasyprint import HTML  # imported here, as for the leaflets: only a build with scripts needs it
+
+        from .fetcher import PrintFetcher
+
+        pdf = HTML(string=html, base_url=str(FONTS_DIR) + "/", url_fetcher=PrintFetcher([FONTS_DIR])).write_pdf()
+        cache.put("scripts", key, pdf)
+    return pdf
 
 
-def script_files(scripts: list[Script], as_of: dt.date, hotline: str, release: bool) -> dict[str, bytes]:
+def script_files(scripts: list[Script], as_of: dt.date, hotline: str, release: bool,
+                 cache: ArtifactCache | None = None) -> dict[str, bytes]:
     files = {}
     for script in scripts:
         files[f"{script.stem}.txt"] = text_file(script, as_of, hotline, release)
-        files[f"{script.stem}.pdf"] = pdf_file(script, as_of, hotline, release)
+        files[f"{script.stem}.pdf"] = pdf_file(script, as_of, hotline, release, cache)
     return files

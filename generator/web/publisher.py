@@ -236,7 +236,9 @@ def _read_base_config(config_file: Path) -> dict:
 def _staged(page: SitePage, front_matter: dict[str, dict]) -> tuple[str, str]:
     """A page as MkDocs gets it: a stub Markdown file (MkDocs needs one to make a page: its front matter
     is what the templates read) and its finished HTML with its table of contents, as JSON."""
-    meta = yaml.safe_dump(front_matter[page.url], allow_unicode=True, sort_keys=False)
+    # libyaml's emitter where PyYAML has it: the same text in a fifth of the time of the Python one.
+    meta = yaml.dump(front_matter[page.url], Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
+                     sort_keys=False)
     rendered = json.dumps({"html": str(page.html), "toc": website.toc_tokens(page.toc)}, ensure_ascii=False)
     return "---\n" + meta + "---\n", rendered
 
