@@ -5,7 +5,9 @@ across the five audiences, with headings, lists, a table and policy figures,
 and no leaflet marks, so this measures the website. The plain build gets the
 same Markdown files (vi/, bahnar/, jrai/) in one docs folder and the
 navigation the generator gives its own build (each language's home, then one
-section per audience, overview first).
+section per audience, overview first); like the project's pages, each page
+carries only its own language's navigation (`plain_language_nav.py`, a MkDocs
+hook), not all three languages' entries.
 
 Each side runs as a fresh process, as a person runs it, one after the other,
 and is measured from outside: wall time, and CPU-seconds of the process and
@@ -137,9 +139,10 @@ def run_plain(project: Path, out: Path) -> None:
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
     nav = json.loads((project / "plain-nav.json").read_text(encoding="utf-8"))
     mkdocs_build(load_config(config_file=str(project / "mkdocs.yml"), docs_dir=str(project / "plain-docs"),
-                             site_dir=str(out), nav=nav))
+                             site_dir=str(out), nav=nav, hooks=[str(PLAIN_HOOK)]))
 
 
+PLAIN_HOOK = Path(__file__).with_name("plain_language_nav.py")  # each page gets its own language's navigation
 SIDES = {"ours": run_ours, "plain": run_plain}
 
 
@@ -193,7 +196,7 @@ def main() -> None:
         print(f"a machine's first build, {sizes[0]} pages/language: {ours_wall:.2f}s wall, {ours_cpu:.2f} CPU-s "
               f"against {plain_wall:.2f}s, {plain_cpu:.2f} CPU-s")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    print("targets: CPU ratio <= 1.3 at 30 pages per language, <= 1.15 at 300 and 1000")
+    print("targets: CPU ratio <= 1.3 at 30 pages per language, <= 1.1 at 300 and 1000")
 
 
 if __name__ == "__main__":
