@@ -31,7 +31,7 @@ from .web import publisher
 from .sources.activities import ACTIVITY_FOLDER, OTHER_AUDIENCES, Activity, Vocabulary, load_activities
 from .sources.campaigns import Campaign, load_campaigns
 from .assets import PACKAGE_DIR
-from .cache import ArtifactCache, digest, files_digest, library_versions, machine_cache
+from .cache import ArtifactCache, Progress, digest, files_digest, library_versions, machine_cache
 from .sources.communes import Commune, load_communes, refuse_samples
 from .sources.content import SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
 from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
@@ -155,19 +155,6 @@ class BuildResult:
     def left_out(self) -> list[Problem]:
         """Why sheets were left out of this build (from its manifest, so a build that changed nothing tells it again)."""
         return list(dict.fromkeys(Problem(e.path, e.line, e.message) for e in self.manifest.left_out))
-
-
-class Progress:
-    """Told about long steps; the CLI shows a bar on a terminal, plain lines elsewhere."""
-
-    def start(self, label: str, total: int) -> None: ...
-
-    def advance(self) -> None: ...
-
-    def finish(self) -> None: ...
-
-    def left_out(self, problems: list[Problem]) -> None:
-        """Sheets that will not be printed, and why: told before the long steps start."""
 
 
 def read_sources(project: Project, log: ProblemLog) -> tuple[tuple[Language, ...], SiteConfig, list[SourcePage]]:
