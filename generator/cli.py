@@ -25,7 +25,7 @@ from .team.places import EXPORT_FOLDER, QA_FORMATS, REPORT_FOLDER, STATS_PAGE, T
 
 
 def _project(path: str) -> Project:
-    from .build import Project
+    from .project import Project
 
     root = Path(path).resolve()
     if not (root / "mkdocs.yml").is_file() or not (root / "content").is_dir():
@@ -313,7 +313,7 @@ def check_command(project: str, as_of: str | None, output_format: str, show_all:
 @project_option
 def status_command(project: str) -> None:
     """In tình trạng bản dịch tiếng Bahnar và Jrai của từng trang tiếng Việt."""
-    from .build import read_sources
+    from .project import read_sources
     from .compose.translations import STATES, translation_states
     from .problems import ContentError, ProblemLog
     from .sources.languages import default_language
@@ -356,7 +356,7 @@ def translations_group() -> None:
               help="csv: một bảng tính; po: mỗi trang một tệp PO (mở bằng Poedit, Weblate), mỗi đoạn một mục.")
 def export_command(project: str, lang: str, out: str | None, include_done: bool, force: bool, file_format: str) -> None:
     """Xuất các trang cần dịch (NGÔN_NGỮ: bahnar hoặc jrai): bản tiếng Việt bên cạnh bản dịch hiện có."""
-    from .build import read_sources
+    from .project import read_sources
     from .compose.translations import translation_states
     from .problems import ContentError, ProblemLog
     from .sources.languages import default_language
@@ -410,7 +410,7 @@ def import_command(project: str, as_of: str | None, files: tuple[str, ...], forc
     Trước khi ghi, các trang sẽ ghi được kiểm tra như `outreach check`; còn lỗi
     thì không ghi trang nào.
     """
-    from .build import read_sources
+    from .project import read_sources
     from .problems import ContentError, ProblemLog
     from .team.translation_po import import_po
     from .team.translation_sheets import import_translations

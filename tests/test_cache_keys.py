@@ -15,7 +15,6 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from generator import cache as cache_module
 from generator.build import BuildOptions, Project, build, compose, inputs_digest
 from generator.cache import ArtifactCache, library_versions
 from generator.paper import leaflet_render
@@ -76,7 +75,7 @@ def test_a_library_upgrade_changes_every_key_it_touches(with_picture: Project, m
     before = ([leaflet_render._key(leaflet_render._code(), leaflet) for leaflet in leaflets], library_versions(),
               inputs_digest(with_picture, options, True))
     installed = metadata.version
-    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "0.0-upgraded" if name == library else installed(name))
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0-upgraded" if name == library else installed(name))
     after = ([leaflet_render._key(leaflet_render._code(), leaflet) for leaflet in leaflets], library_versions(),
              inputs_digest(with_picture, options, True))
     assert f"{library}=0.0-upgraded" in after[1]
@@ -89,7 +88,7 @@ def test_an_upgraded_library_rebuilds_the_sheets_and_cards(with_picture: Project
     build(with_picture, site, BuildOptions(AS_OF), cache=cache)
     cache.hits.clear(), cache.misses.clear()
     installed = metadata.version
-    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "0.0-upgraded" if name == "pypdfium2" else installed(name))
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0-upgraded" if name == "pypdfium2" else installed(name))
     again = build(with_picture, site, BuildOptions(AS_OF), cache=cache)
     assert not again.reused
     printed = {entry["file"] for entry in again.manifest.as_json()["leaflets"]}

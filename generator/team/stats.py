@@ -53,7 +53,7 @@ import jinja2
 from crawlerdetect import CrawlerDetect
 
 from ..assets import TEMPLATES_DIR
-from ..build import Project, read_editions
+from ..project import Project, read_editions
 from ..sources.content import load_site_config
 from ..sources.languages import Language
 from ..problems import ProblemLog
