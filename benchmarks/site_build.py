@@ -25,7 +25,7 @@ stylesheet are kept per machine (they depend only on the installed theme), so
 the table is for every build after a machine's first; the last line is a
 machine's very first build, with that cache empty.
 
-    python3 benchmarks/site_build.py [--sizes 30,300,1000] [--runs 3]
+    python3 benchmarks/site_build.py [--sizes 30,300,1000] [--runs 3] [--no-extras]
 """
 
 from __future__ import annotations
@@ -182,6 +182,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="30,300,1000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-extras", dest="extras", action="store_false",
+                        help="only the table: no build with share images, no build with an empty machine cache")
     parser.add_argument("--one", nargs=3, metavar=("SIDE", "PROJECT", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -202,6 +204,9 @@ def main() -> None:
         (ours_wall, ours_cpu), (plain_wall, plain_cpu) = figures["ours"], figures["plain"]
         print(f"{size:>14} {3 * size:>6} | {ours_wall:>12.2f}s {ours_cpu:>6.2f}s | {plain_wall:>10.2f}s {plain_cpu:>6.2f}s | "
               f"{ours_wall / plain_wall:>10.2f} {ours_cpu / plain_cpu:>9.2f}", flush=True)
+    if not args.extras:
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         project = synthetic_project(Path(tmp) / "project", sizes[0])
         wall, cpu = measured("ours-with-share-images", project, Path(tmp) / "site")

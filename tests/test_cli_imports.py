@@ -59,3 +59,13 @@ def test_stats_loads_no_site_maker(tmp_path):
     log.write_text('203.0.113.7 - - [01/Nov/2026:08:00:00 +0700] "GET /q/tn/ HTTP/1.1" 200 512 "-" "Mozilla/5.0"\n',
                    encoding="utf-8")
     assert not top_packages(imported_modules("stats", str(log), "--format", "json")) & set(SITE_MAKERS)
+
+
+def test_check_loads_weasyprint_only_for_a_sheet_not_in_the_cache(make_project, machine_cache):
+    project = make_project({
+        "vi/index.md": "---\ntitle: Trang chủ\n---\n\nXin chào.\n",
+        "vi/tu-nguyen/index.md": "---\ntitle: Tự nguyện\n---\n\n<!-- flyer -->\nĐóng {{ policy.voluntary.rate }}.\n<!-- /flyer -->\n",
+    })
+    command = ("check", "--as-of", "2026-11-25", "--project", str(project.root))
+    assert "weasyprint" in top_packages(imported_modules(*command)), "the sheet is laid out the first time"
+    assert "weasyprint" not in top_packages(imported_modules(*command)), "then it comes from the machine cache"
