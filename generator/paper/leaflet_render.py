@@ -9,8 +9,13 @@ for the print shop a slug with bleed and marks. Anything that does not fit
 even at the smallest size is reported with the part to shorten; nothing is
 cut and no page is added. Renders run on all cores and are cached.
 
+A commune's or campaign's edition does not fit its type again: the editions
+of one audience, format and language take the sizes fitted for the fullest of
+them, checked by the one layout that is printed (see `fit_like`).
+
 The build also gets a PNG preview of every page and a contact sheet for the
-communication team (`noi-bo/to-in/`).
+communication team (`noi-bo/to-in/`): previews are rendered there only (not
+by `outreach check`), cached by the bytes of the PDF they show.
 """
 
 from __future__ import annotations
