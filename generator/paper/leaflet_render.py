@@ -459,10 +459,9 @@ def fitting_starts(leaflets: list[Leaflet]) -> list[int | None]:
 
     The editions (communes', campaigns') of one audience, format and language
     with the same text start from the fullest of them (the one whose block
-    says the most); the audience's own sheet
-    has another geometry (no edition block) and is fitted on its own. So is a
-    sheet whose type is fixed (a poster): fitting it only chooses its parts, in
-    about one layout.
+    says the most); the audience's own sheet has another geometry (no edition
+    block) and is fitted on its own. So is a sheet whose type is fixed (a
+    poster): fitting it only chooses its parts, in about one layout.
     """
     groups: dict[tuple, list[int]] = {}
     for index, leaflet in enumerate(leaflets):
