@@ -449,7 +449,7 @@ def serve_command(project: str, as_of: str | None, port: int, print_materials: b
 
     def told(problems: list[Problem], failed: bool) -> None:
         if failed:
-            _report(problems, [], memory)
+            _report(problems, [], None)  # the warnings already shown stay remembered for the next good build
             click.echo("Chưa cập nhật được vì còn lỗi; trang đang xem là bản trước.", err=True)
         else:
             _report([], problems, memory)

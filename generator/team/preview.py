@@ -24,6 +24,7 @@ import html
 import http.server
 import multiprocessing
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -114,7 +115,10 @@ class Preview:
             return self.version
 
     def rendered_on_demand(self, site_path: str) -> bytes | None:
-        """A sheet or a card the pages of the last good build link to, rendered now (the website build leaves them out)."""
+        """A sheet or a card the pages of the last good build link to, rendered now (the website build leaves them out).
+
+        None if the pages link to no such file; raises ContentError if it does not fit (said why, at the part to shorten).
+        """
         composition = self.composition
         if composition is None:
             return None
@@ -123,34 +127,44 @@ class Preview:
                 with self._rendering:
                     printed = render_all([leaflet], self.project.root, Progress(), self.cache)
                 if printed.problems:
-                    self.on_problems(printed.problems, False)
-                return leaflet_files(printed.sheets, composition.languages).get(site_path)
+                    raise ContentError(printed.problems)
+                return leaflet_files(printed.sheets, composition.languages)[site_path]
         for card in composition.cards + share_specs(composition.pages, composition.site, self.options.release):
             if site_path == card.file:
-                try:
-                    with self._rendering:
-                        drawn = draw_all([card], self.project.root, Progress(), self.cache)
-                except ContentError as error:
-                    self.on_problems(error.problems, False)
-                    return None
-                return card_files(drawn).get(site_path)
+                with self._rendering:
+                    drawn = draw_all([card], self.project.root, Progress(), self.cache)
+                return card_files(drawn)[site_path]
         return None
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def error_overlay(errors: list[Problem]) -> str:
-    """The last rebuild's mistakes, as a box on top of the page; every text in it is escaped (content is untrusted)."""
-    items = "".join(f"<li><code>{html.escape(problem.format())}</code></li>" for problem in errors)
+def error_overlay(errors: list[Problem], headline: str = "") -> str:
+    """Mistakes as a box on top of the page; every text in it is escaped (content is untrusted).
+
+    Without a `headline`: the last rebuild's mistakes, over the previous build's page.
+    """
+    headline = headline or (f"<strong>Chưa cập nhật được trang: còn {len(errors)} lỗi.</strong> "
+                            "Trang bên dưới là bản trước. Sửa các lỗi sau rồi lưu tệp, trang sẽ tự tải lại.")
+    # The page's own font: a monospace one garbles Vietnamese tone marks.
+    items = "".join(f"<li>{html.escape(problem.format())}</li>" for problem in errors)
     return (
         f'<div id="{OVERLAY_ID}" role="alert" style="position:fixed;top:0;left:0;right:0;z-index:10000;'
         "max-height:70vh;overflow:auto;background:#fff4f4;color:#5c0000;border-bottom:4px solid #b00020;"
         'padding:1rem 1.25rem;font:16px/1.45 sans-serif;white-space:normal">'
-        f"<p style=\"margin:0 0 .5rem\"><strong>Chưa cập nhật được trang: còn {len(errors)} lỗi.</strong> "
-        "Trang bên dưới là bản trước. Sửa các lỗi sau rồi lưu tệp, trang sẽ tự tải lại.</p>"
+        '<button type="button" onclick="this.parentNode.remove()" style="float:right;font:inherit;margin-left:.5rem">'
+        f'Ẩn</button><p style="margin:0 0 .5rem">{headline}</p>'
         f'<ul style="margin:0;padding-left:1.25rem">{items}</ul></div>'
     )
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True  # a page waiting for the next build does not hold the preview open
+
+    def handle_error(self, request, client_address) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a reader who closed the page is no error
+            super().handle_error(request, client_address)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -176,7 +190,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self._send(page.replace("</body>", extra + "</body>", 1).encode("utf-8"), "text/html; charset=utf-8")
             return
         if not path.exists():
-            body = self.preview.rendered_on_demand(unquote(address.path).lstrip("/"))
+            try:
+                body = self.preview.rendered_on_demand(unquote(address.path).lstrip("/"))
+            except ContentError as error:
+                overlay = error_overlay(error.problems, "<strong>Tờ in này chưa tạo được</strong> (bản xem trước không có tờ "
+                                                        "không vừa khổ, bản chính thức cũng vậy). Sửa rồi mở lại tờ.")
+                self._send(EMPTY_PAGE.replace("</body>", overlay + "</body>").encode("utf-8"), "text/html; charset=utf-8")
+                return
             if body is not None:
                 self._send(body, self.guess_type(str(path)))
                 return
@@ -203,11 +223,10 @@ def serve(project: Project, as_of, port: int, on_problems: Callable[[list[Proble
     preview = Preview(project, BuildOptions(as_of, address), on_problems, print_materials)
     handler = type("PreviewHandler", (_Handler,), {"preview": preview})
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(preview.site_dir)))
+        server = _Server(("127.0.0.1", port), functools.partial(handler, directory=str(preview.site_dir)))
     except OSError as error:
         preview.close()
         raise PortUnavailable(port) from error
-    server.daemon_threads = True  # a page waiting for the next build does not hold the preview open
     watched = [project.content_dir, project.config_file]
     stop = stop or threading.Event()
     try:
