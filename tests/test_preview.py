@@ -1,6 +1,7 @@
 """`outreach serve`: the website first, rebuilt on save, mistakes on the open page, sheets only when opened."""
 
 import contextlib
+import datetime as dt
 import os
 import queue
 import socket
@@ -11,9 +12,12 @@ import urllib.request
 
 from bs4 import BeautifulSoup
 
+from generator.build import BuildOptions
 from generator.problems import Problem
-from generator.team.preview import OVERLAY_ID, error_overlay
+from generator.team import preview as preview_module
+from generator.team.preview import OVERLAY_ID, Preview, error_overlay
 
+AS_OF = dt.date(2026, 11, 25)
 HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
 OVERVIEW = "---\ntitle: Tự nguyện\n---\n\nĐóng {{ policy.voluntary.rate }} thu nhập.\n"
 PRINTED = ("---\ntitle: Tự nguyện\n---\n\nMở đầu.\n\n<!-- flyer -->\nĐóng {{ policy.voluntary.rate }} thu nhập.\n"
@@ -129,3 +133,23 @@ def test_the_mistakes_box_escapes_what_content_wrote():
     box = BeautifulSoup(error_overlay([Problem("content/vi/a.md", 3, "Không có `<script>alert(1)</script>`.")]), "html.parser")
     assert box.find("script") is None
     assert box.select_one("li").get_text() == "content/vi/a.md:3: lỗi: Không có `<script>alert(1)</script>`."
+
+
+def test_saving_without_a_change_leaves_the_open_page_alone(make_project):
+    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
+    told = []
+    preview = Preview(project, BuildOptions(AS_OF, "http://127.0.0.1:8000/"), lambda problems, failed: told.append(failed))
+    try:
+        assert preview.rebuild() and preview.version == 1 and told == [False]
+        assert preview.rebuild() and preview.version == 1 and told == [False]  # nothing new: no reload, nothing said
+        page = project.content_dir / "vi/tu-nguyen/index.md"
+        page.write_text(OVERVIEW.replace("voluntary.rate", "khong_co"), encoding="utf-8")
+        assert not preview.rebuild() and preview.version == 2 and preview.errors and told == [False, True]
+        page.write_text(OVERVIEW, encoding="utf-8")  # back as the last good build had it: that build is shown again
+        assert preview.rebuild() and preview.version == 3 and not preview.errors and told == [False, True, False]
+        # The editor's own files are not content: saving them starts no build.
+        before = preview_module._latest_change([project.content_dir])
+        (project.content_dir / "vi/.index.md.swp").write_bytes(b"swap")
+        assert preview_module._latest_change([project.content_dir]) == before
+    finally:
+        preview.close()

@@ -23,6 +23,7 @@ import functools
 import html
 import http.server
 import multiprocessing
+import multiprocessing.forkserver
 import shutil
 import sys
 import tempfile
@@ -95,18 +96,22 @@ class Preview:
             self._finished(error.problems)
             self.on_problems(error.problems, True)
             return False
-        self._finished([], result)
-        # The page is updated; a sheet whose text does not fit is missing from it, and said so.
-        self.on_problems(result.left_out + result.warnings, False)
+        if self._finished([], result):
+            # The page is updated; a sheet whose text does not fit is missing from it, and said so.
+            self.on_problems(result.left_out + result.warnings, False)
         return True
 
-    def _finished(self, errors: list[Problem], result: BuildResult | None = None) -> None:
+    def _finished(self, errors: list[Problem], result: BuildResult | None = None) -> bool:
+        """Make this build's outcome the current one; False if there is nothing new to show."""
         with self.changed:
+            if result is not None and result.reused and not self.errors:
+                return False  # saved without a change: the open page stays as it is
             self.errors = errors
             if result is not None and result.composition is not None:
                 self.composition = result.composition
             self.version += 1
             self.changed.notify_all()
+            return True
 
     def wait_for_change(self, seen: str, timeout: float) -> int:
         """The current build's number, once it is not `seen` (or after `timeout` seconds)."""
@@ -219,6 +224,8 @@ def serve(project: Project, as_of, port: int, on_problems: Callable[[list[Proble
     # server instead, a single-threaded process that has the build's modules loaded already.
     multiprocessing.set_forkserver_preload(["generator.build", "generator.web.mkdocs_plugin"])
     multiprocessing.set_start_method("forkserver", force=True)
+    # Started now, so that it loads those modules on the other core while the first build reads the content.
+    multiprocessing.forkserver.ensure_running()
     address = f"http://127.0.0.1:{port}/"
     preview = Preview(project, BuildOptions(as_of, address), on_problems, print_materials)
     handler = type("PreviewHandler", (_Handler,), {"preview": preview})
@@ -248,5 +255,8 @@ def serve(project: Project, as_of, port: int, on_problems: Callable[[list[Proble
 
 
 def _latest_change(paths: list[Path]) -> tuple[int, int]:
-    files = [f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file()]
+    """When the newest input was saved, and how many there are (a deleted file changes the count)."""
+    # Hidden files (an editor's swap and backup files) are no content: saving them changes nothing.
+    files = [f for p in paths for f in ([p] if p.is_file() else p.rglob("[!.]*"))
+             if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p.parent).parts)]
     return max((f.stat().st_mtime_ns for f in files), default=0), len(files)
