@@ -116,6 +116,17 @@ def test_a_mistake_shows_on_the_open_page_until_it_is_fixed(make_project):
         assert fixed.select_one("article h1").get_text() == "Tự nguyện (sửa)"
 
 
+def test_a_mistake_from_the_start_shows_on_an_empty_page(make_project):
+    project = make_project({"vi/index.md": HOME.replace("Xin chào.", "Xin chào {{ policy.khong_co }}.")})
+    with served(project) as server:
+        overlay = server.page("").find(id=OVERLAY_ID)  # no build has succeeded: the mistakes alone
+        assert overlay is not None and "content/vi/index.md:5: lỗi:" in overlay.get_text()
+        (project.content_dir / "vi/index.md").write_text(HOME, encoding="utf-8")
+        server.wait_for("Đã cập nhật.")
+        home = server.page("")
+        assert home.find(id=OVERLAY_ID) is None and "Xin chào." in home.get_text()
+
+
 def test_serve_renders_no_sheets_until_one_is_opened(make_project):
     project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": PRINTED})
     renders = project.root / ".outreach-cache"
