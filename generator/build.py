@@ -271,7 +271,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)
     warn_of_coming_changes(leaflets, policy, options.as_of, log)
     left_out, left_out_problems = [], []
-    if fitting is not None and not log.errors:
+    if fitting is not None and not log.errors and not (options.release and _refused_as_planned(site_url, site, options, policy, leaflets, log)):
         leaflets, left_out, left_out_problems = fitting(leaflets)
         if options.release:  # a release is complete or not made
             for problem in left_out_problems:
@@ -387,6 +387,19 @@ def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy:
             log.error(path, 1, "In bản dịch nháp (chưa người bản ngữ nào duyệt). Cần người bản ngữ duyệt "
                                f"(`status: reviewed`), hoặc chạy với `--allow-draft {lang}` để in kèm dấu BẢN DỊCH NHÁP.",
                       seen_in=file)
+
+
+def _refused_as_planned(site_url: str, site: SiteConfig, options: BuildOptions, policy: PolicyData,
+                        leaflets: list[Leaflet], log: ProblemLog) -> bool:
+    """Whether the release gate refuses the sheets as planned, before they are laid out.
+
+    Laying out every sheet to see which fit takes minutes and fills the cache: a
+    release the gate refuses anyway is refused at once and writes nothing. The
+    gate itself still speaks once, after composing, with the cards as well.
+    """
+    trial = ProblemLog(log.root)
+    release_gate(site_url, site, options, policy, leaflets, [], trial)
+    return bool(trial.errors)
 
 
 def refuse_unfit_answers(bank: Bank, policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
