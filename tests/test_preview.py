@@ -28,13 +28,15 @@ class Served:
     """`outreach serve` running on a project, in its own process as a communicator starts it."""
 
     def __init__(self, project):
+        self.temporary = project.root.parent / "tmp"  # where the preview is built: its own, to see it go
+        self.temporary.mkdir(exist_ok=True)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "serve", "--project", str(project.root), "--port", str(self.port),
              "--as-of", "2026-11-25"],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(self.temporary)},
         )
         self.said: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [self.said.put(line) for line in self.process.stdout], daemon=True).start()
@@ -78,6 +80,7 @@ def test_serve_rebuilds_when_content_changes(make_project):
     (published / "leaflets" / "to-in.pdf").write_bytes(b"%PDF-1.7 published")
     before = {p.relative_to(project.root): p.read_bytes() for p in project.root.rglob("*") if p.is_file() and "content" not in p.parts}
     with served(project) as server:
+        assert list(server.temporary.iterdir())  # the preview is built there, never in the project
         assert server.page("tu-nguyen/").select_one("article h1").get_text() == "Tự nguyện"
         page = project.content_dir / "vi/tu-nguyen/index.md"
         page.write_text(OVERVIEW.replace("title: Tự nguyện", "title: Tự nguyện (sửa)"), encoding="utf-8")
@@ -85,6 +88,7 @@ def test_serve_rebuilds_when_content_changes(make_project):
         assert server.page("tu-nguyen/").select_one("article h1").get_text() == "Tự nguyện (sửa)"
         assert "/__outreach/build" in server.get("tu-nguyen/").decode()  # the open page asks for the next build and reloads
         assert int(server.get("__outreach/build")) >= 2
+    assert not list(server.temporary.iterdir())  # stopped (SIGTERM, as a task runner stops it): nothing left behind
     after = {p.relative_to(project.root): p.read_bytes() for p in project.root.rglob("*") if p.is_file() and "content" not in p.parts}
     # The published site and the lockfile are exactly as they were; only shared renders were cached.
     assert {k: v for k, v in after.items() if k.parts[0] != ".outreach-cache"} == before

@@ -25,6 +25,7 @@ import http.server
 import multiprocessing
 import multiprocessing.forkserver
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -236,6 +237,9 @@ def serve(project: Project, as_of, port: int, on_problems: Callable[[list[Proble
         raise PortUnavailable(port) from error
     watched = [project.content_dir, project.config_file]
     stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        # Stopped by a process manager or an editor's task runner (SIGTERM) as by Ctrl+C: the temporary folder goes too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         # Taken before building: an edit made while a build runs starts another one.
         stamp = _latest_change(watched)
