@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from ..build import BuildOptions, BuildResult, Composition, Progress, Project, build
 from ..cache import ArtifactCache
 from ..paper.images import card_files, draw_all, share_specs
-from ..paper.leaflet_render import leaflet_files, render_all
+from ..paper.leaflet_render import render_all
 from ..problems import ContentError, Problem
 
 RELOAD_PATH = "/__outreach/build"
@@ -134,7 +134,8 @@ class Preview:
                     printed = render_all([leaflet], self.project.root, Progress(), self.cache)
                 if printed.problems:
                     raise ContentError(printed.problems)
-                return leaflet_files(printed.sheets, composition.languages)[site_path]
+                [(_, rendered)] = printed.sheets
+                return next(variant.pdf for variant in rendered.variants if leaflet.file(variant.variant) == site_path)
         for card in composition.cards + share_specs(composition.pages, composition.site, self.options.release):
             if site_path == card.file:
                 with self._rendering:
