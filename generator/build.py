@@ -398,7 +398,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     """Build the site into `site_dir`.
 
     A `preview` (outreach serve) issues no codes into the lockfile and is no published site to compare
-    codes with; `print_materials=False` leaves out leaflets and cards (a preview's quick first answer).
+    codes with; `print_materials=False` leaves out leaflets and cards (a preview builds the website only).
     """
     site_dir = site_dir.resolve()
     cache = cache if cache is not None else ArtifactCache(project.cache_dir)

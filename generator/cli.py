@@ -474,10 +474,14 @@ def export_qa_command(project: str, as_of: str | None, output_format: str, site_
 @project_option
 @as_of_option
 @click.option("--port", default=8000, show_default=True, metavar="SỐ", help="Cổng để xem trước.")
-def serve_command(project: str, as_of: str | None, port: int) -> None:
+@click.option("--print", "print_materials", is_flag=True,
+              help="Sau mỗi lần cập nhật trang web, tạo lại cả mọi tờ in và ảnh (chậm hơn). Không có tuỳ chọn này, "
+                   "tờ in hay ảnh được tạo khi mở nó.")
+def serve_command(project: str, as_of: str | None, port: int, print_materials: bool) -> None:
     """Xem trước trang web trên máy này; tự tạo lại khi tệp nội dung thay đổi.
 
-    Bản xem trước nằm trong một thư mục tạm, không bao giờ ghi vào site/.
+    Bản xem trước nằm trong một thư mục tạm, không bao giờ ghi vào site/. Lỗi trong nội dung hiện cả ở đây
+    và trên trang đang mở, cho đến khi sửa xong.
     """
     from .problems import WarningMemory
     from .team import preview
@@ -487,7 +491,7 @@ def serve_command(project: str, as_of: str | None, port: int) -> None:
 
     def told(problems: list[Problem], failed: bool) -> None:
         if failed:
-            _report(problems, [], memory)
+            _report(problems, [], None)  # the warnings already shown stay remembered for the next good build
             click.echo("Chưa cập nhật được vì còn lỗi; trang đang xem là bản trước.", err=True)
         else:
             _report([], problems, memory)
@@ -497,7 +501,7 @@ def serve_command(project: str, as_of: str | None, port: int) -> None:
         click.echo(f"Mở {address} để xem. Trang tự tải lại sau mỗi lần sửa. Nhấn Ctrl+C để dừng.")
 
     try:
-        preview.serve(proj, _as_of(as_of), port, told, ready)
+        preview.serve(proj, _as_of(as_of), port, told, ready, print_materials=print_materials)
     except preview.PortUnavailable as error:
         raise click.UsageError(f"Cổng {error.port} đang được chương trình khác dùng. Chọn cổng khác, ví dụ --port {error.port + 1}.") from None
     except KeyboardInterrupt:

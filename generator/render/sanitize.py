@@ -187,9 +187,10 @@ def removed(html: str) -> list[Removal]:
     return list(_removed(html))
 
 
-@functools.lru_cache(maxsize=256)
+# Memoised per text: a draft translation or a fallback page is often its Vietnamese page's text, and a
+# preview's rebuild asks again for every page whose text did not change; each answer parses the page twice.
+@functools.lru_cache(maxsize=1024)
 def _removed(html: str) -> tuple[Removal, ...]:
-    """Kept per text: a draft translation or a fallback page is often its Vietnamese page's text, parsed once."""
     tags = {name.lower() for name in re.findall(r"<\s*([a-zA-Z][^\s/>]*)", html)}
     kept = Counter(_features(clean(html)))
     everything = _features(_permissive(html, tags).clean(html))
