@@ -11,5 +11,5 @@ The folders are the pipeline's stages, each importing only the ones below it
     team     -> preview, statistics, translators' sheets, activity sheets, the yearly report
 
 At the top: the base every stage may use (problems, cache, output, assets, textfold), and the runner
-above every stage (build, editions, manifest, print_register), then the command line (cli, cli_language, launch).
+above every stage (project, build, editions, manifest, print_register), then the command line (cli, cli_language, launch).
 """

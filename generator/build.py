@@ -28,17 +28,17 @@ from pathlib import Path
 
 from . import gate, swap
 from .web import publisher
-from .sources.activities import ACTIVITY_FOLDER, OTHER_AUDIENCES, Activity, Vocabulary, load_activities
-from .sources.campaigns import Campaign, load_campaigns
+from .sources.activities import OTHER_AUDIENCES, Activity, Vocabulary, load_activities
+from .sources.campaigns import Campaign
 from .assets import PACKAGE_DIR
-from .cache import ArtifactCache, digest, files_digest, library_versions, machine_cache
-from .sources.communes import Commune, load_communes, refuse_samples
-from .sources.content import SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_pages, load_site_config
+from .cache import ArtifactCache, Progress, digest, files_digest, library_versions, machine_cache
+from .sources.communes import Commune, refuse_samples
+from .sources.content import SiteConfig, SourcePage, check_page_links, content_files, load_assets, load_site_config
 from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_files, editions_for, keep_published,
                        plan_tagged_codes)
 from .paper.images import CardSpec, card_files, card_specs, draw_all, share_specs
 from .sources.languages import Language, default_language, load_languages
-from .paper.leaflet_render import Printed, leaflet_files, render_all, sheets_that_fit
+from .paper.leaflet_render import Printed, leaflet_files, render_all, render_previews, sheets_that_fit
 from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import FORMATS, Leaflet, downloads_for, plan_leaflets, warn_of_coming_changes
 from .paper.loudspeaker import Script, plan_scripts, refuse_unverified, script_files
@@ -46,6 +46,7 @@ from .paper.slides import Kit, kit_files, plan_kits
 from .manifest import build_manifest, manifest_files, moves_in
 from .output import gather, write_files
 from .print_register import read_register, register_path
+from .project import Project, read_editions, read_sources
 from .compose import quick_ask
 from .compose.pages import PageExtras, SitePage, compose_pages, infographic_pages, resolve_languages
 from .sources.policy import PolicyData, load_policy
@@ -59,45 +60,6 @@ from .render.renderer import Place, Renderer
 from .sources.shortlinks import Lock, assign_short_links, check_history, check_moves, lock_text, read_lock, write_lock
 from .compose.translations import TranslationState, status_page_files, translation_states
 
-
-
-@dataclass(frozen=True)
-class Project:
-    root: Path
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def site_file(self) -> Path:
-        return self.content_dir / "site.yml"
-
-    @property
-    def config_file(self) -> Path:
-        """MkDocs' settings: read by the publisher only."""
-        return self.root / "mkdocs.yml"
-
-    @property
-    def qr_lockfile(self) -> Path:
-        return self.content_dir / "qr-lock.yml"
-
-    @property
-    def communes_file(self) -> Path:
-        return self.content_dir / "communes.yml"
-
-    @property
-    def campaigns_file(self) -> Path:
-        return self.content_dir / "campaigns.yml"
-
-    @property
-    def activities_dir(self) -> Path:
-        """The communes' activity records (`<year>.csv`) and the print register: records, not build inputs."""
-        return self.content_dir / ACTIVITY_FOLDER
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.root / ".outreach-cache"
 
 
 @dataclass(frozen=True)
@@ -155,33 +117,6 @@ class BuildResult:
     def left_out(self) -> list[Problem]:
         """Why sheets were left out of this build (from its manifest, so a build that changed nothing tells it again)."""
         return list(dict.fromkeys(Problem(e.path, e.line, e.message) for e in self.manifest.left_out))
-
-
-class Progress:
-    """Told about long steps; the CLI shows a bar on a terminal, plain lines elsewhere."""
-
-    def start(self, label: str, total: int) -> None: ...
-
-    def advance(self) -> None: ...
-
-    def finish(self) -> None: ...
-
-    def left_out(self, problems: list[Problem]) -> None:
-        """Sheets that will not be printed, and why: told before the long steps start."""
-
-
-def read_sources(project: Project, log: ProblemLog) -> tuple[tuple[Language, ...], SiteConfig, list[SourcePage]]:
-    """The pages as written, validated one by one (enough for the translation status)."""
-    languages = load_languages()
-    site = load_site_config(project.site_file, log)
-    log.raise_if_errors()
-    return languages, site, load_pages(project.content_dir, languages, site, log)
-
-
-def read_editions(project: Project, site: SiteConfig, log: ProblemLog) -> tuple[list[Commune], list[Campaign]]:
-    """communes.yml and campaigns.yml, whose codes share one namespace (the tags of short codes)."""
-    communes = load_communes(project.communes_file, log)
-    return communes, load_campaigns(project.campaigns_file, site, log, {c.code: (c.path, c.line) for c in communes})
 
 
 def activity_vocabulary(project: Project, log: ProblemLog) -> tuple[Vocabulary, SiteConfig, list[Commune], list[Campaign]]:
@@ -463,7 +398,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
     """Build the site into `site_dir`.
 
     A `preview` (outreach serve) issues no codes into the lockfile and is no published site to compare
-    codes with; `print_materials=False` leaves out leaflets and cards (a preview's quick first answer).
+    codes with; `print_materials=False` leaves out leaflets and cards (a preview builds the website only).
     """
     site_dir = site_dir.resolve()
     cache = cache if cache is not None else ArtifactCache(project.cache_dir)
@@ -501,6 +436,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         # Leaflets and cards render on every core while the website does.
         with website:
             printed = render_all(leaflets, project.root, progress, cache)
+            previews = render_previews(printed.sheets, progress, cache)
             shares = share_specs(composition.pages, composition.site, options.release) if print_materials else []
             drawn = draw_all(cards + shares, project.root, progress, cache)
         # A commune's or campaign's own block too long: found as its edition is rendered, left out the same way.
@@ -523,7 +459,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
                                composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
                                options.as_of),
             status_page_files(composition.translation_states, default_language(composition.languages)),
-            leaflet_files(printed.sheets, composition.languages),
+            leaflet_files(printed.sheets, previews, composition.languages),
             card_files(drawn),
             script_files(composition.scripts, options.as_of, composition.site.hotline, options.release, cache.apart())
             if print_materials else {},

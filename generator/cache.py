@@ -20,7 +20,6 @@ import os
 import pickle
 import signal
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from .assets import FONTS_DIR
 
@@ -48,6 +47,8 @@ def files_digest(paths) -> str:
 
 
 def library_versions(names=FINGERPRINT_LIBRARIES) -> str:
+    from importlib import metadata  # a tenth of a second to load: only builds need it, not `outreach --help`
+
     return ";".join(f"{name}={metadata.version(name)}" for name in names)
 
 
@@ -99,6 +100,19 @@ def worker_pool(workers: int):
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
+
+
+class Progress:
+    """Told about long steps; the CLI shows a bar on a terminal, plain lines elsewhere."""
+
+    def start(self, label: str, total: int) -> None: ...
+
+    def advance(self) -> None: ...
+
+    def finish(self) -> None: ...
+
+    def left_out(self, problems: list["Problem"]) -> None:
+        """Sheets that will not be printed, and why: told before the long steps start."""
 
 
 def render_cached(cache: "ArtifactCache", kind: str, items: list, keys: list[str], labels: list[str],

@@ -2,6 +2,10 @@
 
 A thin layer: each command parses options, calls one function of the build
 module and prints the problems it reports.
+
+Each command imports what it uses when it runs: `outreach --help`, `stats` and
+`status` load neither MkDocs, Material nor WeasyPrint, and the help loads no
+stage at all (tests/test_cli_imports.py).
 """
 
 from __future__ import annotations
@@ -15,21 +19,14 @@ from pathlib import Path
 
 import click
 
-from . import print_register
-from .team import activity_sheets, preview, qa_export, stats, yearly_report
-from .build import BuildOptions, BuildResult, Progress, Project, activity_vocabulary, build, check, read_bank, read_sources
-from .sources.activities import KINDS
+from .cache import Progress
 from .cli_language import VietnameseGroup
-from .sources.content import check_site_url
-from .editions import EditionChoice
-from .sources.languages import default_language, load_languages
-from .problems import ContentError, Problem, ProblemLog, WarningMemory, one_line_per_mistake, report
-from .team.translation_sheets import EXPORT_FOLDER, export_csv, export_target, import_translations
-from .team.translation_po import export_po, import_po, po_folder
-from .compose.translations import STATES, translation_states
+from .team.places import EXPORT_FOLDER, QA_FORMATS, REPORT_FOLDER, STATS_PAGE, TEMPLATE_FOLDER
 
 
 def _project(path: str) -> Project:
+    from .project import Project
+
     root = Path(path).resolve()
     if not (root / "mkdocs.yml").is_file() or not (root / "content").is_dir():
         raise click.UsageError(
@@ -42,6 +39,8 @@ def _project(path: str) -> Project:
 def _site_url(value: str | None) -> str | None:
     if value is None:
         return None
+    from .sources.content import check_site_url
+
     try:
         return check_site_url(value)
     except ValueError as error:
@@ -59,6 +58,8 @@ def _as_of(value: str | None) -> dt.date:
 
 def _report(errors: list[Problem], warnings: list[Problem], memory: WarningMemory | None, show_all: bool = False) -> str:
     """Print the problems, one line per mistake, warnings in `memory` summarised; returns the summary line."""
+    from .problems import report
+
     lines, summary = report(errors, warnings, memory, show_all)
     for line in lines:
         click.echo(line, err=True)
@@ -75,6 +76,8 @@ class _CommandLineProgress(Progress):
     told = False  # whether sheets left out were listed as they were found
 
     def left_out(self, problems: list[Problem]) -> None:
+        from .problems import report
+
         for line in report(problems, [], None)[0]:
             click.echo(line, err=True)
         self.told = self.told or bool(problems)
@@ -144,6 +147,9 @@ def _build_options(command):
 
 
 def _build_and_report(project: str, site_dir: str | None, options: BuildOptions) -> BuildResult:
+    from .build import build
+    from .problems import ContentError, WarningMemory
+
     started = time.monotonic()
     proj = _project(project)
     progress = _progress()
@@ -213,6 +219,8 @@ def _report_moves(manifest) -> None:
 def build_command(project: str, as_of: str | None, site_dir: str | None, site_url: str | None, release: bool,
                   allow_drafts: tuple[str, ...], new_site_url: bool, print_shop: bool) -> None:
     """Kiểm tra nội dung rồi tạo toàn bộ trang web."""
+    from .build import BuildOptions
+
     result = _build_and_report(project, site_dir, BuildOptions(_as_of(as_of), _site_url(site_url), release,
                                                                tuple(sorted(set(allow_drafts))), print_shop,
                                                                new_site_url=new_site_url))
@@ -223,6 +231,8 @@ def build_command(project: str, as_of: str | None, site_dir: str | None, site_ur
 
 def _record_printed(project: str, result: BuildResult, command: str, copies: int | None = None) -> None:
     """Append what the command made to the print register the yearly report reads."""
+    from . import print_register
+
     path = print_register.register_path(_project(project).content_dir)
     added = print_register.append(path, print_register.sheets_made(result.manifest.leaflets, command, copies))
     if added:
@@ -250,6 +260,9 @@ def print_command(communes: tuple[str, ...], slides: bool, audiences: tuple[str,
     """
     if not communes and not slides:
         raise click.UsageError("Cần --commune <mã xã> (tờ in của xã) hoặc --slides (trình chiếu, phiếu kiểm tra), hoặc cả hai.")
+    from .build import BuildOptions
+    from .editions import EditionChoice
+
     choice = EditionChoice(tuple(sorted(set(communes))), tuple(sorted(set(audiences))), tuple(sorted(set(languages))))
     options = BuildOptions(_as_of(as_of), _site_url(site_url), release, tuple(sorted(set(allow_drafts))), print_shop, choice, slides,
                            new_site_url=new_site_url)
@@ -277,6 +290,9 @@ def check_command(project: str, as_of: str | None, output_format: str, show_all:
     Tờ in và ảnh được dựng thử để biết có vừa khổ không; bản dựng thử được giữ
     trong bộ nhớ đệm của máy (~/.cache/bhxh-outreach/), không phải trong dự án.
     """
+    from .build import BuildOptions, check
+    from .problems import ContentError, WarningMemory, one_line_per_mistake
+
     proj = _project(project)
     try:
         errors, warnings = [], check(proj, BuildOptions(_as_of(as_of)), _progress() if output_format == "text" else Progress())
@@ -297,6 +313,11 @@ def check_command(project: str, as_of: str | None, output_format: str, show_all:
 @project_option
 def status_command(project: str) -> None:
     """In tình trạng bản dịch tiếng Bahnar và Jrai của từng trang tiếng Việt."""
+    from .project import read_sources
+    from .compose.translations import STATES, translation_states
+    from .problems import ContentError, ProblemLog
+    from .sources.languages import default_language
+
     proj = _project(project)
     try:
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
@@ -335,6 +356,12 @@ def translations_group() -> None:
               help="csv: một bảng tính; po: mỗi trang một tệp PO (mở bằng Poedit, Weblate), mỗi đoạn một mục.")
 def export_command(project: str, lang: str, out: str | None, include_done: bool, force: bool, file_format: str) -> None:
     """Xuất các trang cần dịch (NGÔN_NGỮ: bahnar hoặc jrai): bản tiếng Việt bên cạnh bản dịch hiện có."""
+    from .project import read_sources
+    from .compose.translations import translation_states
+    from .problems import ContentError, ProblemLog
+    from .sources.languages import default_language
+    from .team.translation_sheets import export_csv, export_target
+
     proj = _project(project)
     try:
         languages, _, sources = read_sources(proj, ProblemLog(proj.root))
@@ -356,6 +383,9 @@ def export_command(project: str, lang: str, out: str | None, include_done: bool,
 
 
 def _export_po(proj: Project, languages, sources, lang: str, out: str | None, include_done: bool, force: bool) -> None:
+    from .compose.translations import translation_states
+    from .team.translation_po import export_po, po_folder
+
     folder = po_folder(Path(out) if out else None, proj.root, lang, dt.date.today())
     language = next(l for l in languages if l.code == lang)
     try:
@@ -380,6 +410,11 @@ def import_command(project: str, as_of: str | None, files: tuple[str, ...], forc
     Trước khi ghi, các trang sẽ ghi được kiểm tra như `outreach check`; còn lỗi
     thì không ghi trang nào.
     """
+    from .project import read_sources
+    from .problems import ContentError, ProblemLog
+    from .team.translation_po import import_po
+    from .team.translation_sheets import import_translations
+
     proj = _project(project)
     date = _as_of(as_of)
     try:
@@ -409,7 +444,7 @@ def export_group() -> None:
 @export_group.command("hoi-dap")
 @project_option
 @as_of_option
-@click.option("--format", "output_format", type=click.Choice(qa_export.FORMATS), default="zalo", show_default=True,
+@click.option("--format", "output_format", type=click.Choice(QA_FORMATS), default="zalo", show_default=True,
               help="zalo (bảng CSV cho trả lời tự động theo từ khoá của Zalo OA), json hoặc csv (mọi cột, cho chatbot).")
 @click.option("--site-url", default=None, metavar="ĐỊA_CHỈ", help="Địa chỉ gốc của trang web (mặc định: site_url trong content/site.yml).")
 def export_qa_command(project: str, as_of: str | None, output_format: str, site_url: str | None) -> None:
@@ -418,6 +453,10 @@ def export_qa_command(project: str, as_of: str | None, output_format: str, site_
     Mỗi câu: mã, từ khoá có dấu và không dấu, câu trả lời ngắn, liên kết và mã ngắn, ngày hiệu lực. Kết quả in ra
     màn hình (chuyển vào tệp bằng `> tep.csv`); những câu không xuất và lý do in ở dòng báo lỗi.
     """
+    from .build import read_bank
+    from .problems import ContentError
+    from .team import qa_export
+
     proj = _project(project)
     date = _as_of(as_of)
     try:
@@ -435,17 +474,24 @@ def export_qa_command(project: str, as_of: str | None, output_format: str, site_
 @project_option
 @as_of_option
 @click.option("--port", default=8000, show_default=True, metavar="SỐ", help="Cổng để xem trước.")
-def serve_command(project: str, as_of: str | None, port: int) -> None:
+@click.option("--print", "print_materials", is_flag=True,
+              help="Sau mỗi lần cập nhật trang web, tạo lại cả mọi tờ in và ảnh (chậm hơn). Không có tuỳ chọn này, "
+                   "tờ in hay ảnh được tạo khi mở nó.")
+def serve_command(project: str, as_of: str | None, port: int, print_materials: bool) -> None:
     """Xem trước trang web trên máy này; tự tạo lại khi tệp nội dung thay đổi.
 
-    Bản xem trước nằm trong một thư mục tạm, không bao giờ ghi vào site/.
+    Bản xem trước nằm trong một thư mục tạm, không bao giờ ghi vào site/. Lỗi trong nội dung hiện cả ở đây
+    và trên trang đang mở, cho đến khi sửa xong.
     """
+    from .problems import WarningMemory
+    from .team import preview
+
     proj = _project(project)
     memory = WarningMemory(proj.root)
 
     def told(problems: list[Problem], failed: bool) -> None:
         if failed:
-            _report(problems, [], memory)
+            _report(problems, [], None)  # the warnings already shown stay remembered for the next good build
             click.echo("Chưa cập nhật được vì còn lỗi; trang đang xem là bản trước.", err=True)
         else:
             _report([], problems, memory)
@@ -455,7 +501,7 @@ def serve_command(project: str, as_of: str | None, port: int) -> None:
         click.echo(f"Mở {address} để xem. Trang tự tải lại sau mỗi lần sửa. Nhấn Ctrl+C để dừng.")
 
     try:
-        preview.serve(proj, _as_of(as_of), port, told, ready)
+        preview.serve(proj, _as_of(as_of), port, told, ready, print_materials=print_materials)
     except preview.PortUnavailable as error:
         raise click.UsageError(f"Cổng {error.port} đang được chương trình khác dùng. Chọn cổng khác, ví dụ --port {error.port + 1}.") from None
     except KeyboardInterrupt:
@@ -468,7 +514,7 @@ def serve_command(project: str, as_of: str | None, port: int) -> None:
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
               help="Cách in kết quả: text (bảng để đọc), json hoặc csv (cho công cụ, bảng tính).")
 @click.option("--site-dir", default=None, type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC",
-              help=f"Ghi thêm trang thống kê có biểu đồ vào THƯ_MỤC/{stats.STATS_PAGE} "
+              help=f"Ghi thêm trang thống kê có biểu đồ vào THƯ_MỤC/{STATS_PAGE} "
                    "(THƯ_MỤC là trang web đã tạo: site/, hoặc thư mục trang web trên máy chủ).")
 @click.option("--manifest", default=None, type=click.Path(path_type=Path, dir_okay=False), metavar="TỆP",
               help="Lấy danh sách mã QR từ manifest.json của trang web đã tạo thay vì content/qr-lock.yml "
@@ -484,6 +530,10 @@ def stats_command(project: str, logs: tuple[Path, ...], output_format: str, site
     lượt quét lại cùng mã trong thời gian ngắn không được tính; không ghi địa
     chỉ IP hay tên trình duyệt ra bất cứ đâu.
     """
+    from .problems import ContentError
+    from .sources.languages import default_language, load_languages
+    from .team import stats
+
     languages = load_languages()
     vietnamese = default_language(languages)
     wanted_url = _site_url(site_url)
@@ -537,12 +587,17 @@ def activities_group() -> None:
 @project_option
 @click.option("--commune", required=True, metavar="MÃ_XÃ", help="Mã xã trong content/communes.yml.")
 @click.option("--out", default=None, metavar="TỆP_HOẶC_THƯ_MỤC",
-              help=f"Nơi ghi bảng tính (mặc định: {activity_sheets.TEMPLATE_FOLDER}/hoat-dong-<mã xã>.csv trong dự án).")
+              help=f"Nơi ghi bảng tính (mặc định: {TEMPLATE_FOLDER}/hoat-dong-<mã xã>.csv trong dự án).")
 @click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True,
               help="Dấu ngăn cột: `;` cho Excel tiếng Việt, `,` cho Excel tiếng Anh. LibreOffice đọc được cả hai.")
 @click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
 def activities_template_command(project: str, commune: str, out: str | None, separator: str, force: bool) -> None:
     """Tạo bảng tính trống để cán bộ xã ghi các hoạt động tuyên truyền (mở bằng Excel, LibreOffice)."""
+    from .build import activity_vocabulary
+    from .problems import ContentError, ProblemLog
+    from .sources.activities import KINDS
+    from .team import activity_sheets
+
     proj = _project(project)
     log = ProblemLog(proj.root)
     try:
@@ -572,6 +627,9 @@ def activities_template_command(project: str, commune: str, out: str | None, sep
                                             "(số liệu đã ghi sẽ mất).")
 def activities_import_command(project: str, files: tuple[Path, ...], force: bool) -> None:
     """Nhập bảng tính các xã gửi về vào content/hoat-dong/<năm>.csv, không ghi trùng, không làm mất dòng nào."""
+    from .problems import ContentError
+    from .team import activity_sheets
+
     proj = _project(project)
     try:
         result = activity_sheets.import_sheets(proj, list(files), force)
@@ -593,10 +651,13 @@ def activities_import_command(project: str, files: tuple[Path, ...], force: bool
 @click.option("--format", "output_format", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True,
               help="html: trang báo cáo và bản PDF khổ A4 trong khu nội bộ của trang web; json, csv: in số liệu ra (cho bảng tính).")
 @click.option("--site-dir", default=None, type=click.Path(path_type=Path, file_okay=False), metavar="THƯ_MỤC",
-              help=f"Thư mục trang web (mặc định: site/ của dự án); báo cáo nằm ở THƯ_MỤC/{yearly_report.REPORT_FOLDER}/<năm>/.")
+              help=f"Thư mục trang web (mặc định: site/ của dự án); báo cáo nằm ở THƯ_MỤC/{REPORT_FOLDER}/<năm>/.")
 def report_command(project: str, year: int, as_of: str | None, scans: Path | None, output_format: str,
                    site_dir: Path | None) -> None:
     """Báo cáo kết quả tuyên truyền hằng năm từ hồ sơ hoạt động, sổ in và lượt quét mã QR."""
+    from .problems import ContentError
+    from .team import yearly_report
+
     proj = _project(project)
     try:
         counts = yearly_report.read_scans(scans) if scans else None

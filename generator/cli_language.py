@@ -20,8 +20,6 @@ import tempfile
 from pathlib import Path
 
 import click
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from .assets import CATALOGUE_DIR
 from .cache import digest, machine_cache
@@ -35,6 +33,10 @@ def _compiled(folder: Path) -> Path:
     """The catalogue as gettext reads it: `<folder>/vi/LC_MESSAGES/<domain>.mo`."""
     target = folder / "vi" / "LC_MESSAGES" / f"{DOMAIN}.mo"
     if not target.exists():
+        # Babel is loaded only here, once per machine and catalogue: every later command reads the compiled file.
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
         compiled = io.BytesIO()
         with CATALOGUE.open("rb") as source:
             write_mo(compiled, read_po(source, locale="vi"))

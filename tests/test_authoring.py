@@ -178,67 +178,6 @@ def test_check_renders_leaflets_but_writes_nothing(make_project, machine_cache, 
     assert files_of(project.root) == before  # no site, no lockfile, no render cache
 
 
-def test_serve_rebuilds_when_content_changes(make_project, tmp_path):
-    import os
-    import queue
-    import socket
-    import subprocess
-    import sys
-    import threading
-    import urllib.request
-
-    project = make_project({"vi/index.md": HOME, "vi/tu-nguyen/index.md": OVERVIEW})
-    published = project.root / "site"
-    (published / "leaflets").mkdir(parents=True)
-    (published / "leaflets" / "to-in.pdf").write_bytes(b"%PDF-1.7 published")
-    before = {p.relative_to(project.root): p.read_bytes() for p in project.root.rglob("*") if p.is_file() and "content" not in p.parts}
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--project", str(project.root), "--port", str(port),
-         "--as-of", "2026-11-25"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    said: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [said.put(line) for line in server.stdout], daemon=True).start()
-    heard: list[str] = []
-
-    def wait_for(words: str) -> None:
-        """The next line of the server's output that holds `words` (what it says when it is ready or has rebuilt)."""
-        while True:
-            try:
-                line = said.get(timeout=180)
-            except queue.Empty:
-                raise AssertionError(f"the preview never said {words!r}: " + "".join(heard)[-3000:]) from None
-            heard.append(line)
-            if words in line:
-                return
-
-    def page_title() -> str:
-        html = urllib.request.urlopen(f"http://127.0.0.1:{port}/tu-nguyen/", timeout=10).read().decode()
-        return BeautifulSoup(html, "html.parser").select_one("article h1").get_text()
-
-    try:
-        wait_for("Mở http://127.0.0.1")  # the pages are built and served
-        assert page_title() == "Tự nguyện"
-        wait_for("Đã cập nhật.")  # the leaflets and cards followed
-        page = project.content_dir / "vi/tu-nguyen/index.md"
-        page.write_text(OVERVIEW.replace("title: Tự nguyện", "title: Tự nguyện (sửa)"), encoding="utf-8")
-        wait_for("Đã cập nhật.")  # the edit seen and built
-        assert page_title() == "Tự nguyện (sửa)"
-        html = urllib.request.urlopen(f"http://127.0.0.1:{port}/tu-nguyen/", timeout=10).read().decode()
-        assert "/__outreach/build" in html  # the open page asks for the current build and reloads
-        assert int(urllib.request.urlopen(f"http://127.0.0.1:{port}/__outreach/build", timeout=10).read()) >= 2
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-    after = {p.relative_to(project.root): p.read_bytes() for p in project.root.rglob("*") if p.is_file() and "content" not in p.parts}
-    # The published site and the lockfile are exactly as they were; only shared renders were cached.
-    assert {k: v for k, v in after.items() if k.parts[0] != ".outreach-cache"} == before
-    assert not (project.root / ".outreach-cache" / "builds").exists()
-
-
 def test_an_all_digit_source_hash_is_still_a_hash(make_project, monkeypatch):
     import generator.sources.content as content
 

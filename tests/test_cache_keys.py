@@ -15,10 +15,13 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from generator import cache as cache_module
 from generator.build import BuildOptions, Project, build, compose, inputs_digest
 from generator.cache import ArtifactCache, library_versions
 from generator.paper import leaflet_render
+from generator.paper.leaflets import PaperLinks
+from generator.render.renderer import paper_html
+from generator.sources.content import PageKey
+from generator.sources.languages import default_language, load_languages
 
 AS_OF = dt.date(2026, 11, 25)
 HOME = "---\ntitle: Trang chủ\n---\n\nXin chào.\n"
@@ -76,7 +79,7 @@ def test_a_library_upgrade_changes_every_key_it_touches(with_picture: Project, m
     before = ([leaflet_render._key(leaflet_render._code(), leaflet) for leaflet in leaflets], library_versions(),
               inputs_digest(with_picture, options, True))
     installed = metadata.version
-    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "0.0-upgraded" if name == library else installed(name))
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0-upgraded" if name == library else installed(name))
     after = ([leaflet_render._key(leaflet_render._code(), leaflet) for leaflet in leaflets], library_versions(),
              inputs_digest(with_picture, options, True))
     assert f"{library}=0.0-upgraded" in after[1]
@@ -89,8 +92,20 @@ def test_an_upgraded_library_rebuilds_the_sheets_and_cards(with_picture: Project
     build(with_picture, site, BuildOptions(AS_OF), cache=cache)
     cache.hits.clear(), cache.misses.clear()
     installed = metadata.version
-    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "0.0-upgraded" if name == "pypdfium2" else installed(name))
+    monkeypatch.setattr(metadata, "version", lambda name: "0.0-upgraded" if name == "pypdfium2" else installed(name))
     again = build(with_picture, site, BuildOptions(AS_OF), cache=cache)
     assert not again.reused
     printed = {entry["file"] for entry in again.manifest.as_json()["leaflets"]}
     assert printed and printed <= set(cache.misses) and not cache.hits
+
+
+def test_a_sheet_parts_conversion_is_remembered_per_printed_address():
+    """Parts marked for print are converted once per text, page and printed addresses (a preview's rebuilds reuse them)."""
+    vietnamese = default_language(load_languages())
+    page, target = PageKey("tu-nguyen", "index"), PageKey("tu-nguyen", "muc-dong")
+    text = "Xem [mức đóng](muc-dong.md)."
+    first = PaperLinks(vietnamese, frozenset({(target, "example.org/q/a")}))
+    moved = PaperLinks(vietnamese, frozenset({(target, "example.org/q/b")}))
+    assert first == PaperLinks(vietnamese, frozenset({(target, "example.org/q/a")}))  # the next build's, equal: remembered
+    assert "example.org/q/a" in paper_html(text, page, first)[0]
+    assert "example.org/q/b" in paper_html(text, page, moved)[0]  # a new address is a new conversion

@@ -12,7 +12,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
-import generator.cli as cli
+import generator.project
 from generator.cli import main
 from generator.cli_language import CATALOGUE
 
@@ -96,7 +96,7 @@ def test_an_interrupted_command_says_so_in_vietnamese(make_project, monkeypatch)
     def pressed_ctrl_c(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "read_sources", pressed_ctrl_c)
+    monkeypatch.setattr(generator.project, "read_sources", pressed_ctrl_c)  # the command imports it as it runs
     result = outreach("status", "--project", str(project.root))
     assert result.exit_code == 1
     assert result.output.strip() == "Đã dừng."

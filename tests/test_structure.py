@@ -94,7 +94,7 @@ LAYERS = (
     ("paper", {"generator.paper"}),
     ("web", {"generator.web"}),
     ("runner", {"generator.build", "generator.editions", "generator.manifest", "generator.gate", "generator.swap",
-                "generator.print_register"}),
+                "generator.print_register", "generator.project"}),
     ("team", {"generator.team"}),
     ("command line", {"generator.cli", "generator.cli_language", "generator.launch", "generator.__main__"}),
 )

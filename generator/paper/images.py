@@ -19,7 +19,7 @@ from typing import Mapping
 from PIL import Image, ImageDraw, ImageFont
 
 from ..assets import FONTS_DIR, ICONS_DIR
-from ..cache import ArtifactCache, code_digest, digest, render_cached
+from ..cache import ArtifactCache, code_digest, digest, machine_cache, render_cached
 from ..sources.content import PageKey, SiteConfig
 from ..render.infographics import SIZES, image_files
 from ..compose.pages import SitePage, draft_mark
@@ -198,16 +198,22 @@ def draw_card(spec: CardSpec, qr_png: bytes) -> DrawnCard:
 
 def _stamp(image: Image.Image, text: str) -> Image.Image:
     """`text` across the card, large and half-transparent, so a draft cannot pass for a finished card."""
-    layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    return Image.alpha_composite(image.convert("RGBA"), _stamp_layer(image.size, text)).convert("RGB")
+
+
+@lru_cache(maxsize=8)
+def _stamp_layer(size: tuple[int, int], text: str) -> Image.Image:
+    """The stamp alone, drawn once per size and text: turning it costs more than drawing a share image's text."""
+    width, height = size
+    layer = Image.new("RGBA", size, (0, 0, 0, 0))
     font = _font(True, 64)
     pen = ImageDraw.Draw(layer)
-    lines = _wrap(text, font, image.width - 2 * MARGIN)
+    lines = _wrap(text, font, width - 2 * MARGIN)
     step = round(font.size * 1.3)
-    top = image.height // 2 - step * len(lines) // 2
+    top = height // 2 - step * len(lines) // 2
     for index, line in enumerate(lines):
-        pen.text((image.width // 2, top + index * step), line, font=font, fill=(198, 40, 40, 110), anchor="mm")
-    layer = layer.rotate(20, resample=Image.BICUBIC, center=(image.width // 2, image.height // 2))
-    return Image.alpha_composite(image.convert("RGBA"), layer).convert("RGB")
+        pen.text((width // 2, top + index * step), line, font=font, fill=(198, 40, 40, 110), anchor="mm")
+    return layer.rotate(20, resample=Image.BICUBIC, center=(width // 2, height // 2))
 
 
 def card_specs(pages: list[SitePage], qr_codes: Mapping[tuple[str, PageKey], QrCode], hotline: str, release: bool) -> list[CardSpec]:
@@ -298,7 +304,8 @@ def draw_share(spec: CardSpec) -> DrawnCard:
     if spec.mark:
         image = _stamp(image, spec.mark)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    # zlib's default level: a third of `optimize`'s time for 3% more bytes, on one image per page of the site.
+    image.save(out, format="PNG")
     return DrawnCard(spec, out.getvalue())
 
 
@@ -310,15 +317,27 @@ def _drawing_code() -> str:
 @lru_cache(maxsize=16)
 def _icon(name: str, size: int, colour: str) -> Image.Image:
     """A Tabler icon of generator/icons/ as a transparent image: WeasyPrint draws the SVG
-    (as on the leaflets' covers), pdfium turns the page into pixels."""
-    import pypdfium2
-    import weasyprint
+    (as on the leaflets' covers), pdfium turns the page into pixels.
 
+    Kept in the machine cache, keyed by the icon, its size and colour and the drawing code and libraries:
+    loading WeasyPrint for it would cost each image worker more than all its share images.
+    """
     svg = (ICONS_DIR / f"{name}.svg").read_text(encoding="utf-8").replace("currentColor", colour)
-    html = (f"<style>@page {{ size: {size}px {size}px; margin: 0 }} body {{ margin: 0 }}"
-            f" svg {{ display: block; width: {size}px; height: {size}px }}</style>{svg}")
-    page = pypdfium2.PdfDocument(weasyprint.HTML(string=html).write_pdf())[0]
-    return page.render(scale=96 / 72, fill_color=(0, 0, 0, 0)).to_pil().convert("RGBA").resize((size, size))
+    icons, key = ArtifactCache(machine_cache("icons")), digest(svg, str(size), _drawing_code())
+    png = icons.get("icons", key, name)
+    if png is None:
+        import pypdfium2
+        import weasyprint
+
+        html = (f"<style>@page {{ size: {size}px {size}px; margin: 0 }} body {{ margin: 0 }}"
+                f" svg {{ display: block; width: {size}px; height: {size}px }}</style>{svg}")
+        page = pypdfium2.PdfDocument(weasyprint.HTML(string=html).write_pdf())[0]
+        drawn = page.render(scale=96 / 72, fill_color=(0, 0, 0, 0)).to_pil().convert("RGBA").resize((size, size))
+        out = io.BytesIO()
+        drawn.save(out, format="PNG")
+        png = out.getvalue()
+        icons.put("icons", key, png)
+    return Image.open(io.BytesIO(png)).convert("RGBA")
 
 
 def _draw_png(spec: CardSpec) -> bytes:

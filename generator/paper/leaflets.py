@@ -228,7 +228,7 @@ def plan_leaflets(
             qr = qr_codes.get((language.code, PageKey.overview(audience.slug)))
             if overview is None or qr is None:
                 continue
-            renderer = Renderer(language, policy, site, as_of, log, paper=PaperLinks(language, qr_codes))
+            renderer = Renderer(language, policy, site, as_of, log, paper=PaperLinks.of(language, qr_codes))
             marked = _marked(members, log)
             for marker in dict.fromkeys(f.marker for f in FORMATS):
                 content = (_poster_content(marked, renderer, log) if marker == "poster"
@@ -557,10 +557,18 @@ def _local_images(html: str, folder: Path) -> str:
 
 @dataclass(frozen=True)
 class PaperLinks:
-    """What a link prints as: paper cannot follow a link, so it says where to go instead."""
+    """What a link prints as: paper cannot follow a link, so it says where to go instead.
+
+    Equal when the words would be: same language, same printed addresses. A part's conversion is memoised
+    on it (`paper_html`), so a preview's rebuild converts again only the parts whose text changed.
+    """
 
     language: Language
-    qr_codes: Mapping[tuple[str, PageKey], QrCode]
+    printed: frozenset[tuple[PageKey, str]]  # each page of this language that has a code, and the address printed for it
+
+    @classmethod
+    def of(cls, language: Language, qr_codes: Mapping[tuple[str, PageKey], QrCode]) -> "PaperLinks":
+        return cls(language, frozenset((key, qr.printed_url) for (code, key), qr in qr_codes.items() if code == language.code))
 
     def hint(self, href: str, text: str, target: PageKey | None) -> str | None:
         """The words printed after the link's text, or None when its text says it all."""
@@ -573,8 +581,8 @@ class PaperLinks:
             return None if address in text else address
         if target is None:
             return None  # a place on the same page: the words are enough
-        qr = self.qr_codes.get((self.language.code, target))
-        if qr is not None:
-            return self.language.t("leaflet.link.address", address=qr.printed_url)
+        printed = dict(self.printed).get(target)
+        if printed is not None:
+            return self.language.t("leaflet.link.address", address=printed)
         # The sheet's QR code opens the audience's overview, which leads to every page of it.
         return self.language.t("leaflet.link.scan")

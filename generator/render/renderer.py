@@ -143,7 +143,7 @@ class Renderer:
         uses = _Uses()
         blocks = tuple(self._infographic(spec, page.audience, uses) for spec in specs)
         substituted = self._substitute(text, place, uses, html=True)
-        html, toc = markdown_to_html(substituted, page) if self.paper is None else _convert(substituted, page, self.paper)
+        html, toc = markdown_to_html(substituted, page) if self.paper is None else paper_html(substituted, page, self.paper)
         clean = sanitize.clean(html)
         if clean != html:
             self._report_removed(html, text, place)
@@ -383,6 +383,15 @@ def markdown_to_html(text: str, page: PageKey) -> tuple[str, tuple]:
     Memoised: a page that falls back to Vietnamese renders the same text in every language.
     """
     return _convert(text, page, None)
+
+
+@functools.lru_cache(maxsize=2048)
+def paper_html(text: str, page: PageKey, paper) -> tuple[str, tuple]:
+    """A part of `page` marked for print, as `markdown_to_html` but with links as words (`paper`, hashable, says which).
+
+    Memoised: a preview's rebuild converts again only the parts whose text or printed addresses changed.
+    """
+    return _convert(text, page, paper)
 
 
 def _convert(text: str, page: PageKey, paper) -> tuple[str, tuple]:

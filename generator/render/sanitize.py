@@ -20,6 +20,7 @@ and script, the theme) is added after cleaning and is not subject to it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html as html_text
 import re
 import signal
@@ -183,6 +184,13 @@ def removed(html: str) -> list[Removal]:
     attribute and scheme the text names, once with the allowlist; the
     difference is exactly what the allowlist removes.
     """
+    return list(_removed(html))
+
+
+# Memoised per text: a draft translation or a fallback page is often its Vietnamese page's text, and a
+# preview's rebuild asks again for every page whose text did not change; each answer parses the page twice.
+@functools.lru_cache(maxsize=1024)
+def _removed(html: str) -> tuple[Removal, ...]:
     tags = {name.lower() for name in re.findall(r"<\s*([a-zA-Z][^\s/>]*)", html)}
     kept = Counter(_features(clean(html)))
     everything = _features(_permissive(html, tags).clean(html))
@@ -195,7 +203,7 @@ def removed(html: str) -> list[Removal]:
         description = Removal.of(feature)
         if description not in descriptions:
             descriptions.append(description)
-    return descriptions
+    return tuple(descriptions)
 
 
 def _permissive(html: str, tags: set[str]) -> nh3.Cleaner:

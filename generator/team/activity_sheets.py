@@ -27,9 +27,9 @@ from pathlib import Path
 from ..build import Project, activity_vocabulary
 from ..problems import ProblemLog
 from ..sources.activities import COLUMNS, Activity, Sheet, activities_in, read_sheet, year_files
+from .places import TEMPLATE_FOLDER
 from .translation_sheets import FORMULA_START
 
-TEMPLATE_FOLDER = "phieu-hoat-dong"  # in the project, ignored by git: sheets on their way, not records
 TEMPLATE_ROWS = 50  # blank lines with the commune's code, so the officer never types it
 
 

@@ -29,8 +29,6 @@ from ..sources.qa_bank import PAGE_NAME
 from ..sources.shortlinks import read_lock
 from ..textfold import fold
 
-FORMATS = ("zalo", "json", "csv")
-
 
 @dataclass(frozen=True)
 class ExportRow:

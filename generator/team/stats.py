@@ -53,18 +53,18 @@ import jinja2
 from crawlerdetect import CrawlerDetect
 
 from ..assets import TEMPLATES_DIR
-from ..build import Project, read_editions
+from ..project import Project, read_editions
 from ..sources.content import load_site_config
 from ..sources.languages import Language
 from ..problems import ProblemLog
 from ..sources.published import ManifestUnreadable, read_manifest
 from ..sources.shortlinks import CODE_PATTERN, Lock, read_lock
+from .places import STATS_PAGE
 
 REPEAT_WINDOW = dt.timedelta(minutes=30)
 VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))  # Vietnam keeps UTC+7 all year: days are counted in it
 DIMENSIONS = ("codes", "communes", "campaigns", "languages", "days")
 NOT_COUNTED = ("bots", "repeats", "malformed_lines", "unknown_codes", "other_base_path", "failed_requests")
-STATS_PAGE = "noi-bo/thong-ke/index.html"  # in the team area, beside noi-bo/ban-dich/
 
 # host ident user [time] "request" status bytes "referer" "user agent", then anything a
 # custom format appends (nginx's `main` adds X-Forwarded-For). Quoted fields may hold

@@ -34,8 +34,8 @@ from ..sources.content import HASH_LENGTH, SourcePage
 from ..sources.languages import DEFAULT_LANGUAGE, Language
 from ..problems import ContentError, Problem, ProblemLog
 from ..compose.translations import TranslationState
+from .places import EXPORT_FOLDER
 
-EXPORT_FOLDER = "ban-dich"  # in the project, ignored by git: sheets carry drafts, not content
 COLUMNS = ("trang", "ngon_ngu", "trang_thai", "ma_ban_goc", "ma_tep_ban_dich", "tieu_de_tieng_viet",
            "mo_ta_tieng_viet", "noi_dung_tieng_viet", "tieu_de_ban_dich", "mo_ta_ban_dich", "noi_dung_ban_dich",
            "nguoi_duyet")

@@ -34,8 +34,8 @@ from ..print_register import read_register, register_path
 from ..problems import ProblemLog
 from ..sources.activities import KINDS, OTHER_AUDIENCES, TRAINING, load_activities, year_files
 from ..sources.languages import default_language, load_languages
+from .places import REPORT_FOLDER
 
-REPORT_FOLDER = "noi-bo/bao-cao"  # in the team area, beside noi-bo/thong-ke/ and noi-bo/ban-dich/
 # Plan II.2.2: "every year at least 70% of communes and wards hold outreach at the grassroots".
 COVERAGE_TARGET = 0.70
 # Plan III.5.1: at least 1 class a year for the provincial team and 2 for the grassroots BHXH staff (a),
