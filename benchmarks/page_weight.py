@@ -3,8 +3,9 @@
 Builds the sample site, serves it on loopback and opens a guide page in Debian's
 Chromium with the network throttled through the DevTools protocol (400 kbit/s,
 400 ms latency, no cache). Prints bytes per kind (raw and gzip, as a server
-would send them), the page's own response (its first screen's styles inlined), first paint, what the reader's first gesture fetches (Material's
-scripts wait for it), and whether the search index waited for a search.
+would send them), the page's own response (its first screen's styles inlined),
+first paint, what the reader's first gesture fetches (Material's scripts wait
+for it), and whether the search index waited for a search.
 
     python3 benchmarks/page_weight.py [--page tu-nguyen/] [--runs 7]
 

@@ -94,6 +94,12 @@ class _Group:
     children: tuple
 
 
+@dataclass(frozen=True)
+class _Keyframes:
+    name: str
+    text: str
+
+
 class FirstScreen:
     """Inlines each page's first-screen rules; `stylesheet(site_path)` gives the CSS the site publishes at that path."""
 
@@ -115,8 +121,9 @@ class FirstScreen:
         matched = self._selectors(paths).matched(html)
         kept = {id(rule): selectors for path in paths for rule in _rules(self._parsed(path))
                 if (selectors := _kept_selectors(rule, matched))}
-        variables = _used_variables(html, [rule for path in paths for rule in _rules(self._parsed(path)) if id(rule) in kept])
-        css = "".join(_serialize(node, kept, variables) for path in paths for node in self._parsed(path))
+        used = [rule for path in paths for rule in _rules(self._parsed(path)) if id(rule) in kept]
+        names = _used_variables(html, used) | _animations(used)
+        css = "".join(_serialize(node, kept, names) for path in paths for node in self._parsed(path))
         # The only text that would end the element early; `\/` is `/` to CSS.
         inlined = "<style>" + _STYLE_END.sub("<\\\\/", css) + "</style>\n"
         hrefs = [link["href"] for link in links]
@@ -168,8 +175,10 @@ def _parse(nodes) -> Iterator:
             inner = tinycss2.parse_rule_list(node.content, skip_whitespace=True, skip_comments=True)
             yield _Group(f"@{node.at_keyword}{tinycss2.serialize(node.prelude)}", tuple(_parse(inner)))
         elif node.type == "at-rule":
-            if node.lower_at_keyword != "page":  # printing waits for the full stylesheets
-                yield tinycss2.serialize([node])  # @keyframes, @font-face…: kept as they are
+            if node.lower_at_keyword.endswith("keyframes"):
+                yield _Keyframes(tinycss2.serialize(node.prelude).strip(), tinycss2.serialize([node]))
+            elif node.lower_at_keyword != "page":  # printing waits for the full stylesheets
+                yield tinycss2.serialize([node])  # @font-face…: kept as it is
         # anything else is a parse error the browser would drop too
 
 
@@ -271,16 +280,25 @@ def _used_variables(html: str, rules: list[_Rule]) -> set[str]:
         used |= more
 
 
-def _serialize(node, kept: dict[int, list[str]], variables: set[str]) -> str:
+def _animations(rules: list[_Rule]) -> set[str]:
+    """The names the rules' `animation` declarations could mean (every word of their values)."""
+    return {word for rule in rules for declaration in rule.declarations if declaration.text.startswith("animation")
+            for word in re.findall(r"[\w-]+", declaration.text.partition(":")[2])}
+
+
+def _serialize(node, kept: dict[int, list[str]], names: set[str]) -> str:
+    """The node's part of the page's CSS; `names`: the custom properties and animations the page uses."""
     if isinstance(node, _Rule):
         selectors = kept.get(id(node))
-        block = "".join(d.text for d in node.declarations if d.defines is None or d.defines in variables)
+        block = "".join(d.text for d in node.declarations if d.defines is None or d.defines in names)
         return ",".join(selectors) + "{" + block + "}" if selectors and block else ""
     if isinstance(node, _Group):
         if _PRINT_ONLY.fullmatch(node.prelude):
             return ""  # printing waits for the full stylesheets (they load as print ones)
-        inner = "".join(_serialize(child, kept, variables) for child in node.children)
+        inner = "".join(_serialize(child, kept, names) for child in node.children)
         return node.prelude + "{" + inner + "}" if inner else ""
+    if isinstance(node, _Keyframes):
+        return node.text if node.name in names else ""
     return node
 
 
