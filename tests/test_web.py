@@ -308,8 +308,12 @@ def test_every_page_paints_from_its_own_response_and_loads_the_stylesheets_witho
         # Without scripts they load as linked before.
         assert ({link["href"] for link in page.head.select("noscript link[rel~=stylesheet]")}
                 == {link["href"] for link in page.head.select("link[data-outreach-stylesheet]")}), html
-    guide = (site_dir / "tu-nguyen" / "index.html").read_bytes()
-    assert len(gzip.compress(guide, 9)) <= FIRST_RESPONSE_BUDGET
+        # What it inlines is a fraction of the stylesheets (benchmarks/page_weight.py holds a guide
+        # page's whole first response to 14 KB gzip: one round trip's worth).
+        inlined = len(page.head.style.string.encode("utf-8"))
+        full = sum(linked_file(site_dir, html, link["href"], SITE_URL).stat().st_size
+                   for link in page.head.select("link[data-outreach-stylesheet]"))
+        assert inlined < full / 2, html
 
 
 def test_the_inlined_rules_are_those_the_page_uses(built_site):
