@@ -38,7 +38,7 @@ from .editions import (EditionChoice, TaggedCode, check_selection, edition_page_
                        plan_tagged_codes)
 from .paper.images import CardSpec, card_files, card_specs, draw_all, share_specs
 from .sources.languages import Language, default_language, load_languages
-from .paper.leaflet_render import Printed, leaflet_files, render_all, sheets_that_fit
+from .paper.leaflet_render import Printed, leaflet_files, render_all, render_previews, sheets_that_fit
 from .paper.leaflet_layout import VARIANTS
 from .paper.leaflets import FORMATS, Leaflet, downloads_for, plan_leaflets, warn_of_coming_changes
 from .paper.loudspeaker import Script, plan_scripts, refuse_unverified, script_files
@@ -271,7 +271,7 @@ def compose(project: Project, options: BuildOptions, previous_manifest: Path | N
     leaflets = plan_leaflets(resolved, qr_by_page, policy, site, options.as_of, options.release, log, variants, editions)
     warn_of_coming_changes(leaflets, policy, options.as_of, log)
     left_out, left_out_problems = [], []
-    if fitting is not None and not log.errors:
+    if fitting is not None and not log.errors and not (options.release and _refused_as_planned(site_url, site, options, policy, leaflets, log)):
         leaflets, left_out, left_out_problems = fitting(leaflets)
         if options.release:  # a release is complete or not made
             for problem in left_out_problems:
@@ -389,6 +389,19 @@ def release_gate(site_url: str, site: SiteConfig, options: BuildOptions, policy:
                       seen_in=file)
 
 
+def _refused_as_planned(site_url: str, site: SiteConfig, options: BuildOptions, policy: PolicyData,
+                        leaflets: list[Leaflet], log: ProblemLog) -> bool:
+    """Whether the release gate refuses the sheets as planned, before they are laid out.
+
+    Laying out every sheet to see which fit takes minutes and fills the cache: a
+    release the gate refuses anyway is refused at once and writes nothing. The
+    gate itself still speaks once, after composing, with the cards as well.
+    """
+    trial = ProblemLog(log.root)
+    release_gate(site_url, site, options, policy, leaflets, [], trial)
+    return bool(trial.errors)
+
+
 def refuse_unfit_answers(bank: Bank, policy: PolicyData, as_of: dt.date, log: ProblemLog) -> None:
     """A release publishes only answers that are reviewed, current and whose figures were checked."""
     entries = {entry.id: entry for entry in bank.entries}
@@ -487,6 +500,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
         # Leaflets and cards render on every core while the website does.
         with website:
             printed = render_all(leaflets, project.root, progress, cache)
+            previews = render_previews(printed.sheets, progress, cache)
             shares = share_specs(composition.pages, composition.site, options.release) if print_materials else []
             drawn = draw_all(cards + shares, project.root, progress, cache)
         # A commune's or campaign's own block too long: found as its edition is rendered, left out the same way.
@@ -509,7 +523,7 @@ def build(project: Project, site_dir: Path, options: BuildOptions, progress: Pro
                                composition.languages, _guide_titles(composition.pages), composition.site.audience_slugs,
                                options.as_of),
             status_page_files(composition.translation_states, default_language(composition.languages)),
-            leaflet_files(printed.sheets, composition.languages),
+            leaflet_files(printed.sheets, previews, composition.languages),
             card_files(drawn),
             script_files(composition.scripts, options.as_of, composition.site.hotline, options.release) if print_materials else {},
             kit_files(composition.kits, composition.site.hotline, options.as_of, options.release, project.root),

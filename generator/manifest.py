@@ -47,7 +47,7 @@ def build_manifest(root: Path, *, site_url: str, as_of: dt.date, release: bool, 
                 lang=leaflet.lang, audience=leaflet.audience, format=leaflet.format.name,
                 variant=variant.variant, file=leaflet.file(variant.variant), pages=rendered.pages,
                 qr_url=leaflet.qr_url, issued=leaflet.issued, valid_until=leaflet.valid_until,
-                previews=[thumbnail_file(leaflet, page) for page in range(1, len(rendered.thumbnails) + 1)],
+                previews=[thumbnail_file(leaflet, page) for page in range(1, rendered.pages + 1)],
                 status=leaflet.status, release=release, unverified_figures=list(leaflet.unverified),
                 **_edition(leaflet),
             )

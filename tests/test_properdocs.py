@@ -29,7 +29,6 @@ def page_text(html: bytes) -> str:
     return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
 
 
-@pytest.mark.xfail(reason="the service worker's version hashes the pages, which carry the generator's name: ProperDocs' and MkDocs' sw.js differ; the hash should leave the generator tag out", strict=False)
 @pytest.mark.skipif(not PROPERDOCS_PYTHON.exists(), reason="no .venv-properdocs/ (scripts/test.sh makes it with ProperDocs)")
 def test_properdocs_builds_the_same_site_as_mkdocs(built_site, tmp_path):
     cache = tmp_path / "cache"

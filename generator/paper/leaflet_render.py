@@ -9,8 +9,13 @@ for the print shop a slug with bleed and marks. Anything that does not fit
 even at the smallest size is reported with the part to shorten; nothing is
 cut and no page is added. Renders run on all cores and are cached.
 
+A commune's or campaign's edition does not fit its type again: the editions
+of one audience, format and language take the sizes fitted for the fullest of
+them, checked by the one layout that is printed (see `fit_like`).
+
 The build also gets a PNG preview of every page and a contact sheet for the
-communication team (`noi-bo/to-in/`).
+communication team (`noi-bo/to-in/`): previews are rendered there only (not
+by `outreach check`), cached by the bytes of the PDF they show.
 """
 
 from __future__ import annotations
@@ -63,13 +68,22 @@ class RenderedVariant:
 
 
 @dataclass(frozen=True)
+class Fitted:
+    """What fitting found for one sheet, for the other editions of its text to start from."""
+
+    sizes: tuple[tuple[str, int], ...]  # region id -> index in TYPE_SCALES
+    fillers: tuple[str, ...]
+    left_out: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Rendered:
     variants: tuple[RenderedVariant, ...]
     pages: int
     overflows: tuple[Overflow, ...]
     type_pt: tuple[tuple[str, float], ...]  # the body size each growing region got
-    thumbnails: tuple[bytes, ...]  # PNG, one per page of the first variant
     refused: tuple[tuple[str, str], ...] = ()  # (url, reason) the document asked for and may not have
+    fitted: Fitted | None = None  # None when it does not fit
 
 
 class Typesetter:
@@ -182,6 +196,22 @@ def fit(typesetter: Typesetter, leaflet: Leaflet) -> _Layout:
 _OPTIONAL = re.compile(r'id="([\w-]+)" data-optional')
 
 
+def fit_like(typesetter: Typesetter, leaflet: Leaflet, start: Fitted) -> _Layout:
+    """The type another edition of the same text got, checked by one layout; fitted from scratch when it overflows.
+
+    Editions differ only by their block and their code, and the one they start
+    from is the fullest (see `fitting_starts`): its sizes nearly always hold,
+    and every edition of a sheet then prints in the same type. One whose block
+    makes it overflow at them (or leaves a region too empty for want of its key
+    figures) is fitted on its own, as if it had no sibling.
+    """
+    attempt = _attempt(typesetter, leaflet, dict(start.sizes), start.fillers, start.left_out)
+    short = any(fill < layout.MIN_FILL and f'id="filler-{r}"' in typesetter.source for r, fill in attempt.fills.items())
+    if attempt.fits and (start.fillers or not short):
+        return attempt
+    return fit(typesetter, leaflet)
+
+
 def _search(typesetter: Typesetter, leaflet: Leaflet, fillers: tuple[str, ...], left_out: tuple[str, ...] = ()) -> _Layout:
     growing = [r for r in leaflet.format.regions if r.fit]
     best = _attempt(typesetter, leaflet, {r.id: 0 for r in growing}, fillers, left_out)
@@ -260,28 +290,34 @@ def _import_weasyprint() -> None:
     from . import fetcher  # noqa: F401 (imports WeasyPrint, which the fetcher is built on)
 
 
-def render_leaflet(leaflet: Leaflet) -> Rendered:
-    """Every variant of one sheet, laid out once; runs in a worker process."""
+def render_leaflet(leaflet: Leaflet, start: Fitted | None = None) -> Rendered:
+    """Every variant of one sheet, laid out once its type is fitted (from `start`, another edition's sizes, if given); runs in a worker."""
     from .fetcher import Refused  # with WeasyPrint, in workers only (see Typesetter)
 
     try:
-        return _render(leaflet)
+        return _render(leaflet, start)
     except Refused as refusal:
-        return Rendered((), 0, (), (), (), ((refusal.url, refusal.reason),))
+        return Rendered((), 0, (), (), ((refusal.url, refusal.reason),))
 
 
-def _render(leaflet: Leaflet) -> Rendered:
+def _render_job(job: tuple[Leaflet, Fitted | None]) -> Rendered:
+    return render_leaflet(*job)
+
+
+def _render(leaflet: Leaflet, start: Fitted | None) -> Rendered:
     (first_variant, first_html), *others = leaflet.documents
-    fitted = fit(Typesetter(first_html, leaflet.roots), leaflet)
+    typesetter = Typesetter(first_html, leaflet.roots)
+    fitted = fit(typesetter, leaflet) if start is None else fit_like(typesetter, leaflet, start)
     pages, overflows = len(fitted.document.pages), tuple(fitted.overflows.values())
     if not fitted.fits:
-        return Rendered((), pages, overflows, (), ())  # reported, never printed
+        return Rendered((), pages, overflows, ())  # reported, never printed
     variants = [RenderedVariant(first_variant, _write(fitted.document, first_variant, leaflet))]
     for variant, html in others:
         document = Typesetter(html, leaflet.roots).layout(fitted_css(leaflet, fitted.sizes, fitted.fillers, fitted.left_out))
         variants.append(RenderedVariant(variant, _write(document, variant, leaflet)))
     type_pt = tuple((region, round(_type_pt(leaflet, index), 2)) for region, index in fitted.sizes.items())
-    return Rendered(tuple(variants), pages, overflows, type_pt, _thumbnails(variants[0].pdf))
+    found = Fitted(tuple(fitted.sizes.items()), fitted.fillers, fitted.left_out)
+    return Rendered(tuple(variants), pages, overflows, type_pt, fitted=found)
 
 
 def _write(document, variant: str, leaflet: Leaflet) -> bytes:
@@ -326,6 +362,16 @@ def _print_shop_file(document, pdf) -> None:
                            for chunk in metadata.stream]
 
 
+def render_previews(sheets: list[tuple[Leaflet, Rendered]], progress, cache: ArtifactCache,
+                    workers: int | None = None) -> list[tuple[bytes, ...]]:
+    """A PNG of every page of each sheet's first variant, for the team's contact sheet: rendered only there, and cached by the PDF's bytes."""
+    pdfs = [result.variants[0].pdf for _, result in sheets]
+    code = code_digest(Path(__file__))
+    return render_cached(cache, "leaflet-previews", pdfs, [digest(code, str(THUMBNAIL_PX), pdf) for pdf in pdfs],
+                         [leaflet.file("standard") for leaflet, _ in sheets], _thumbnails, progress,
+                         "Đang tạo ảnh xem trước tờ in", workers)
+
+
 def _thumbnails(pdf: bytes) -> tuple[bytes, ...]:
     import pypdfium2
 
@@ -335,7 +381,8 @@ def _thumbnails(pdf: bytes) -> tuple[bytes, ...]:
         width, height = page.get_size()
         image = page.render(scale=THUMBNAIL_PX / max(width, height)).to_pil()
         png = io.BytesIO()
-        image.save(png, format="PNG", optimize=True)
+        # zlib level 3: a fifth of `optimize`'s CPU, and smaller files for these pages (measured on the sample's sheets).
+        image.save(png, format="PNG", compress_level=3)
         previews.append(png.getvalue())
     document.close()
     return tuple(previews)
@@ -345,9 +392,9 @@ def _code() -> str:
     return code_digest(Path(__file__), Path(layout.__file__), Path(__file__).with_name("fetcher.py"))
 
 
-def _key(code: str, leaflet: Leaflet) -> str:
-    """A sheet's cache key: its documents, and the content of every file they name (a picture replaced under its name)."""
-    return digest(code, repr(leaflet.format), *(html for _, html in leaflet.documents), *_referenced(leaflet.documents))
+def _key(code: str, leaflet: Leaflet, start: Fitted | None = None) -> str:
+    """A sheet's cache key: its documents, the content of every file they name (a picture replaced under its name), and the sizes it started from."""
+    return digest(code, repr(leaflet.format), repr(start), *(html for _, html in leaflet.documents), *_referenced(leaflet.documents))
 
 
 _FILE_URL = re.compile(r"file://[^\s\"'()<>]+")
@@ -379,18 +426,70 @@ def render_all(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCac
                workers: int | None = None) -> Printed:
     """Render every sheet on all cores, or take it from the cache; a sheet that does not fit is left out and said why.
 
+    Type is fitted once per audience, format, language and text for all
+    editions: the other editions start from the fullest one's sizes (see
+    `fitting_starts`, `fit_like`), so they go in a second round, on all cores.
     Raises ContentError only for a sheet that asked for a file it may not read.
     """
-    results = render_cached(
-        cache, "leaflets", leaflets, [_key(_code(), leaflet) for leaflet in leaflets],
-        [leaflet.file("standard") for leaflet in leaflets], render_leaflet, progress, "Đang tạo tờ gấp, tờ rơi (PDF)", workers,
-        prepare=_import_weasyprint,
-    )
+    code = _code()
+    starts = fitting_starts(leaflets)
+    results: list[Rendered | None] = [None] * len(leaflets)
+    first_round = [i for i, start in enumerate(starts) if start is None]
+    for todo in (first_round, [i for i, start in enumerate(starts) if start is not None]):
+        if not todo:
+            continue
+        jobs = [(leaflets[i], results[starts[i]].fitted if starts[i] is not None else None) for i in todo]
+        done = render_cached(
+            cache, "leaflets", jobs, [_key(code, leaflet, start) for leaflet, start in jobs],
+            [leaflet.file("standard") for leaflet, _ in jobs], _render_job, progress,
+            "Đang tạo tờ gấp, tờ rơi (PDF)" if todo is first_round else "Đang tạo tờ in của xã, chiến dịch (PDF)", workers,
+            prepare=_import_weasyprint,
+        )
+        for i, result in zip(todo, done):
+            results[i] = result
     rendered = list(zip(leaflets, results))
     _raise_refusals(rendered, root)
     misfits = [(leaflet, result) for leaflet, result in rendered if not _fits(leaflet, result)]
     return Printed([(leaflet, result) for leaflet, result in rendered if _fits(leaflet, result)],
                    [leaflet for leaflet, _ in misfits], _misfit_problems(misfits, leaflets, root))
+
+
+def fitting_starts(leaflets: list[Leaflet]) -> list[int | None]:
+    """For each sheet, the sheet whose fitted type it starts from (None: fitted from scratch).
+
+    The editions (communes', campaigns') of one audience, format and language
+    with the same text start from the fullest of them (the one whose block
+    says the most); the audience's own sheet has another geometry (no edition
+    block) and is fitted on its own. So is a sheet whose type is fixed (a
+    poster): fitting it only chooses its parts, in about one layout.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for index, leaflet in enumerate(leaflets):
+        if any(region.fit for region in leaflet.format.regions):
+            groups.setdefault(_text_key(leaflet), []).append(index)
+    starts: list[int | None] = [None] * len(leaflets)
+    for members in groups.values():
+        editions = [i for i in members if leaflets[i].edition is not None]
+        if editions:
+            # The most text, whatever the order of communes.yml (ties by file name).
+            fullest = max(editions, key=lambda i: (_text_length(leaflets[i]), leaflets[i].file()))
+            for index in editions:
+                starts[index] = fullest if index != fullest else None
+    return starts
+
+
+_DATA_URL = re.compile(r"data:[^\"')\s]+")
+
+
+def _text_length(leaflet: Leaflet) -> int:
+    """How much a sheet's document says, its images (the code, the icons: data URLs) aside."""
+    return len(_DATA_URL.sub("", leaflet.documents[0][1]))
+
+
+def _text_key(leaflet: Leaflet) -> tuple:
+    """What makes sheets' fitted type comparable: audience, format, language and the text they print."""
+    return (leaflet.audience, leaflet.format.name, leaflet.lang,
+            digest(leaflet.title, *(f"{part.role}:{part.html}" for part in leaflet.parts)))
 
 
 def sheets_that_fit(leaflets: list[Leaflet], root: Path, progress, cache: ArtifactCache,
@@ -444,8 +543,8 @@ def probe_leaflet(leaflet: Leaflet) -> Rendered:
         attempt = _attempt(Typesetter(source, leaflet.roots), leaflet, {r.id: 0 for r in leaflet.format.regions if r.fit},
                            left_out=tuple(_OPTIONAL.findall(source)))
     except Refused as refusal:
-        return Rendered((), 0, (), (), (), ((refusal.url, refusal.reason),))
-    return Rendered((), len(attempt.document.pages), tuple(attempt.overflows.values()), (), ())
+        return Rendered((), 0, (), (), ((refusal.url, refusal.reason),))
+    return Rendered((), len(attempt.document.pages), tuple(attempt.overflows.values()), ())
 
 
 def _raise_refusals(rendered: list[tuple[Leaflet, Rendered]], root: Path) -> None:
@@ -526,13 +625,14 @@ def thumbnail_file(leaflet: Leaflet, page: int) -> str:
     return f"{SHEETS_DIR}/{leaflet.lang}/{leaflet.stem}-{page}.png"
 
 
-def leaflet_files(rendered: list[tuple[Leaflet, Rendered]], languages: Sequence[Language]) -> dict[str, bytes]:
-    """Site-relative path -> bytes: every PDF, every page preview and the contact sheet."""
+def leaflet_files(rendered: list[tuple[Leaflet, Rendered]], previews: list[tuple[bytes, ...]],
+                  languages: Sequence[Language]) -> dict[str, bytes]:
+    """Site-relative path -> bytes: every PDF, every page preview (`render_previews`, in the same order) and the contact sheet."""
     files: dict[str, bytes] = {}
-    for leaflet, result in rendered:
+    for (leaflet, result), pngs in zip(rendered, previews, strict=True):
         for variant in result.variants:
             files[leaflet.file(variant.variant)] = variant.pdf
-        for page, png in enumerate(result.thumbnails, start=1):
+        for page, png in enumerate(pngs, start=1):
             files[thumbnail_file(leaflet, page)] = png
     files[CONTACT_SHEET] = _contact_sheet(rendered, languages).encode("utf-8")
     return files
@@ -548,7 +648,7 @@ def _contact_sheet(rendered: list[tuple[Leaflet, Rendered]], languages: Sequence
         "audience": leaflet.audience,
         "title": leaflet.title,
         "format": team_language.t(f"leaflet.format.{leaflet.format.name}"),
-        "pages": [posixpath.relpath(thumbnail_file(leaflet, page), SHEETS_DIR) for page in range(1, len(result.thumbnails) + 1)],
+        "pages": [posixpath.relpath(thumbnail_file(leaflet, page), SHEETS_DIR) for page in range(1, result.pages + 1)],
         "files": [(variant.variant, depth + leaflet.file(variant.variant)) for variant in result.variants],
         "valid_until": format_day(leaflet.valid_until) if leaflet.valid_until else None,
         "type_pt": _in_vietnamese(dict(result.type_pt).get(main_region(leaflet).id)),

@@ -452,7 +452,8 @@ def _context(overview, icon, fmt, content, qr, site, as_of, change) -> dict:
         "notice": notice(language, {p.status for p in content.parts}),
         "parts": by_role,
         "all_parts": content.parts,
-        "key_figures": content.figures[:KEY_FIGURES],
+        # A statement has no number to show in large type: its sentence, which carries its conditions, stays in the text.
+        "key_figures": [f for f in content.figures if not f.statement][:KEY_FIGURES],
         # Paper cites articles; the web page behind the QR code lists every clause.
         "bases": by_law((basis for f in content.figures for basis in f.bases), articles_only=True),
         "unverified": unverified,

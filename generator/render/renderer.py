@@ -79,6 +79,7 @@ class FigureUse:
     since: str
     bases: tuple[LegalBasis, ...]
     verified: bool  # `value` carries the mark when False
+    statement: bool  # a sentence of the content, not a number: `value` is its mark alone
 
     @property
     def basis(self) -> str:
@@ -233,6 +234,7 @@ class Renderer:
             since=self.language.t("figures.since", date=format_day(shown.start)),
             bases=shown.basis,
             verified=verified,
+            statement=figure.unit == "statement",
         ))
 
     # --- infographic blocks ---

@@ -20,6 +20,7 @@ inventory is `manifest.json`; the web app manifest is `site.webmanifest`.
 from __future__ import annotations
 
 import json
+import re
 from typing import Mapping
 
 import jinja2
@@ -49,12 +50,16 @@ MANIFEST_ICONS = (
 # (tests/test_web.py holds it to this).
 PRECACHE_BUDGET = 32 * 1024
 
+# Material signs every page with the name and version of the program that rendered it: the same
+# pages from MkDocs or from a fork of it (ProperDocs) are the same content to a reader.
+_GENERATOR_SIGNATURE = re.compile(rb'<meta name="generator" content="[^"]*">')
+
 _TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(WEBAPP_DIR), undefined=jinja2.StrictUndefined)
 
 
 def content_version(pages: Mapping[str, bytes]) -> str:
     """A name for the site's content (site path -> bytes of every page): any page or figure change makes a new one."""
-    return digest(*(part for path in sorted(pages) for part in (path, pages[path])))[:16]
+    return digest(*(part for path in sorted(pages) for part in (path, _GENERATOR_SIGNATURE.sub(b"", pages[path]))))[:16]
 
 
 def site_files(shell: dict[str, bytes], calculators: dict[str, list[str]], languages: tuple[Language, ...],
