@@ -350,10 +350,11 @@ def inject_axe(page):
         `${v.id}: ${v.nodes.map(n => n.target.join(" ")).join(", ")}`))""")
 
 
-# Computed styles of every element and of its ::before and ::after, transitions aside.
+# Computed styles of every element and of its ::before and ::after; transitions aside, and custom
+# properties (the page inlines only those its rules read).
 COMPUTED_STYLES = """() => Array.from(document.querySelectorAll("*"), element => {
   const styles = [getComputedStyle(element), getComputedStyle(element, "::before"), getComputedStyle(element, "::after")];
-  return styles.map(style => Array.from(style).filter(name => !name.startsWith("transition"))
+  return styles.map(style => Array.from(style).filter(name => !name.startsWith("transition") && !name.startsWith("--"))
     .map(name => name + ":" + style.getPropertyValue(name)).join(";")).join("|");
 })"""
 
