@@ -292,6 +292,41 @@ def test_each_language_has_a_web_app_manifest_with_icons(built_site):
         assert {icon["purpose"] for icon in manifest["icons"]} == {"any", "maskable"}
 
 
+# --- the first screen in one response ------------------------------------------
+
+def test_every_page_paints_from_its_own_response_and_loads_the_stylesheets_without_waiting(built_site):
+    site_dir = built_site.site_dir
+    for html in site_dir.rglob("*.html"):
+        page = parse(html)
+        if page.head is None or not page.head.select("link[data-outreach-stylesheet]"):
+            continue  # not a page of the theme (redirects, the team's pages)
+        assert len(page.head.find_all("style", recursive=False)) == 1, html
+        # Nothing in the head holds the paint back: the full stylesheets load as print ones do.
+        blocking = [link["href"] for link in page.head.select("link[rel~=stylesheet]")
+                    if link.get("media") != "print" and link.find_parent("noscript") is None]
+        assert blocking == [], html
+        # Without scripts they load as linked before.
+        assert ({link["href"] for link in page.head.select("noscript link[rel~=stylesheet]")}
+                == {link["href"] for link in page.head.select("link[data-outreach-stylesheet]")}), html
+        # What it inlines is a fraction of the stylesheets (benchmarks/page_weight.py holds a guide
+        # page's whole first response to 14 KB gzip: one round trip's worth).
+        inlined = len(page.head.style.string.encode("utf-8"))
+        full = sum(linked_file(site_dir, html, link["href"], SITE_URL).stat().st_size
+                   for link in page.head.select("link[data-outreach-stylesheet]"))
+        assert inlined < full / 2, html
+
+
+def test_the_inlined_rules_are_those_the_page_uses(built_site):
+    site_dir = built_site.site_dir
+    style = parse(site_dir / "tu-nguyen" / "index.html").head.style.string
+    assert ".outreach-hotline a{" in style  # on every page
+    assert ".md-typeset .outreach-cards{" in style  # the guide's infographic
+    assert ".outreach-calculator" not in style  # only on the calculator's page
+    assert ".outreach-calculator" in parse(site_dir / "tu-nguyen" / "tinh-tien-dong" / "index.html").head.style.string
+    assert "@media print" not in style  # printing waits for the full stylesheets
+    assert "--md-admonition-icon--warning" not in style  # a custom property no rule of the page reads
+
+
 # --- valid markup ------------------------------------------------------------
 
 
@@ -313,6 +348,35 @@ def inject_axe(page):
     page.add_script_tag(path=str(node_tool("axe-core/axe.min.js")))
     return page.evaluate("""() => axe.run(document).then(result => result.violations.map(v =>
         `${v.id}: ${v.nodes.map(n => n.target.join(" ")).join(", ")}`))""")
+
+
+# Computed styles of every element and of its ::before and ::after; transitions aside, and custom
+# properties (the page inlines only those its rules read).
+COMPUTED_STYLES = """() => Array.from(document.querySelectorAll("*"), element => {
+  const styles = [getComputedStyle(element), getComputedStyle(element, "::before"), getComputedStyle(element, "::after")];
+  return styles.map(style => Array.from(style).filter(name => !name.startsWith("transition") && !name.startsWith("--"))
+    .map(name => name + ":" + style.getPropertyValue(name)).join(";")).join("|");
+})"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_page_looks_the_same_on_its_inlined_rules_as_with_the_full_stylesheets(server, browser, viewport):
+    pages = ["", "tu-nguyen/", "tu-nguyen/tinh-tien-dong/", "404.html", "offline.html", PREFIX["bahnar"] + "tu-nguyen/hoi-dap/"]
+    for url in pages:
+        styles = []
+        for full in (False, True):
+            page = browser.new_page(viewport=viewport)
+            if not full:  # as on a slow network before they arrive
+                page.route("**/*.css", lambda route: route.continue_() if route.request.url.endswith("-print.css")
+                           else route.abort())
+            page.goto(server + url, wait_until="load")
+            styles.append(page.evaluate(COMPUTED_STYLES))
+            if full:
+                assert page.evaluate("document.styleSheets.length") >= 3, url  # the full ones applied
+            page.close()
+        different = [index for index, (first, full) in enumerate(zip(*styles)) if first != full]
+        assert len(styles[0]) == len(styles[1]) and different == [], (url, different[:5])
 
 
 @pytest.mark.browser

@@ -24,6 +24,7 @@ A page the publisher already has from an earlier build with the same inputs
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +40,7 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from . import material, website
+from .first_screen import FirstScreen
 from .webapp import OFFLINE_PAGE
 from ..cache import machine_cache
 
@@ -63,6 +65,7 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
         self._languages = sorted(self.config.languages, key=lambda l: len(l["prefix"]), reverse=True)
         self._views = {l["code"]: _config_view(config, l) for l in self._languages}
         self._navs: dict[str, Navigation] = {}
+        self._first_screen = FirstScreen(functools.partial(_published_stylesheet, Path(config.docs_dir)))
         if self.config.shard != 0:
             config.theme.static_templates.clear()
         else:
@@ -142,6 +145,13 @@ class LanguageLayer(BasePlugin[LanguageLayerConfig]):
             context["base_url"] = urlsplit(config.site_url or "/").path
         return context
 
+    def on_post_page(self, output, page, config):
+        return self._first_screen.inline(output)
+
+    def on_post_template(self, output_content, template_name, config):
+        # The 404 and offline pages; not the sitemap.
+        return self._first_screen.inline(output_content) if template_name.endswith(".html") else output_content
+
     def _language_of(self, page: Page | None) -> dict:
         return website.language_of(page.url if page is not None else "", self._languages)
 
@@ -152,6 +162,18 @@ def _not_found_page(language: dict) -> str:
 
 def _offline_page(language: dict) -> str:
     return language["prefix"] + OFFLINE_PAGE
+
+
+def _published_stylesheet(docs_dir: Path, path: str) -> str | None:
+    """The stylesheet the site publishes at `path`: ours from the docs, Material's from the theme, as the publisher leaves them."""
+    if not path.endswith(".css"):
+        return None
+    for folder in (docs_dir, material.theme_dir()):
+        file = folder / path
+        if file.is_file():
+            css = file.read_text(encoding="utf-8")
+            return material.purged_stylesheet(css) if file.match(material.STYLESHEET_GLOB) else css
+    return None
 
 
 def _config_view(config, language: dict):
