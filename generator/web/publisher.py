@@ -130,14 +130,22 @@ def _site_key(config_file: Path, overrides: dict, layer: list[dict], build_date:
     """What every page's HTML depends on besides its own stub and content: the site's config with every
     language's navigation (titles, order, previous and next), the language layer (site names, interface
     strings, hotline, home page buttons), the build date, the theme (Material's version, our overrides
-    and styles, this publisher's code) and the versions of every library that renders."""
+    and styles, this publisher's code), the versions of every library that renders and the renderer itself."""
     # The work folder's name is random and changes nothing in a page.
     config = {name: value for name, value in overrides.items() if name != "docs_dir"}
     code = [path for folder in (material.OVERRIDES_DIR, STYLES_DIR, Path(__file__).parent) for path in folder.rglob("*")
             if path.is_file() and "__pycache__" not in path.parts]
     return digest(config_file.read_bytes(), json.dumps(config, sort_keys=True, ensure_ascii=False),
                   json.dumps(layer, sort_keys=True, ensure_ascii=False), build_date.isoformat(), files_digest(code),
-                  library_versions())
+                  library_versions(), _renderer())
+
+
+def _renderer() -> str:
+    """Which MkDocs renders: a fork that stands in for it (ProperDocs answers `import mkdocs`) signs the pages
+    with its own name and version, which the installed MkDocs' version in `library_versions` does not show."""
+    import mkdocs  # the one a build's shards will import, whoever provides it
+
+    return f"{Path(mkdocs.__file__).parent.name} {mkdocs.__version__}"
 
 
 def _source(page: SitePage) -> str:
