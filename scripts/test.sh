@@ -4,37 +4,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_apt=()
+source scripts/setup.sh
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)
 command -v msgfmt >/dev/null || need_apt+=(gettext)
-# WeasyPrint lays out text with Pango; Pillow's complex-text layout needs FriBiDi.
-ldconfig -p | grep -q libpangoft2-1.0 || need_apt+=(libpangoft2-1.0-0)
-ldconfig -p | grep -q libfribidi || need_apt+=(libfribidi0)
-fc-list 2>/dev/null | grep -qi "dejavu sans" || need_apt+=(fonts-dejavu-core)
 # tests/test_clock.py fakes the wall clock of a whole build with libfaketime.
 ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || need_apt+=(faketime)
-# Debian's python3 makes virtual environments only with python3-venv (it brings ensurepip).
-[ -x .venv/bin/python ] || python3 -c "import ensurepip" 2>/dev/null || need_apt+=(python3-venv)
 # The Nu Html Checker runs on Java; npm installs the checkers below.
 command -v java >/dev/null || need_apt+=(default-jre-headless)
 command -v node >/dev/null || need_apt+=(nodejs)
 command -v npm >/dev/null || need_apt+=(npm)
 # tests/test_server.py serves a built site with the nginx configuration the build writes.
 [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
+install_debian_packages
 
-# A virtual environment in the project: Debian and Ubuntu refuse `pip install`
-# into the system Python (PEP 668, "externally managed environment").
-# Exact versions, with their hashes (requirements-test.lock; `pip-compile` wrote it from pyproject.toml).
-[ -x .venv/bin/python ] || python3 -m venv .venv
-pip_install() { "$1/bin/python" -m pip install -q --disable-pip-version-check "${@:2}"; }
-pip_install .venv -r requirements-test.lock
-pip_install .venv --no-deps -e .
+install_venv requirements-test.lock  # the build's packages and the tests' (pytest, Playwright...)
 # A dependency added to pyproject.toml without compiling the lock files again is named here.
 .venv/bin/python -m pip check --disable-pip-version-check >&2 || {
   echo "requirements*.lock lack what pyproject.toml asks for: compile them again (README, set-up)" >&2; exit 1; }
